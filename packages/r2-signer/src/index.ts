@@ -1,0 +1,1 @@
+export { uriEncode } from './uri-encode.ts';

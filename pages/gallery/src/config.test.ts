@@ -1,0 +1,9 @@
+import { describe, expect, it } from 'vitest';
+import { config } from './config.ts';
+
+describe('config', () => {
+  it('has local defaults for both API bases', () => {
+    expect(config.viewerApiBase).toBe('http://localhost:8787');
+    expect(config.videoApiBase).toBe('http://localhost:8788');
+  });
+});

@@ -1,0 +1,20 @@
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+// Tests run inside workerd with the bindings of wrangler.jsonc's local defaults.
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: './wrangler.jsonc' },
+      // Secrets for tests only; local dev reads .dev.vars, production `wrangler secret`.
+      miniflare: {
+        bindings: {
+          PLAYBACK_TOKEN_SECRET: 'k1:test-playback-secret-0123456789',
+          ADMIN_TOKEN: 'test-admin-token',
+          R2_ACCESS_KEY_ID: 'test-access-key',
+          R2_SECRET_ACCESS_KEY: 'test-secret-key',
+        },
+      },
+    }),
+  ],
+});
