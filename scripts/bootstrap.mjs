@@ -40,7 +40,7 @@ function pnpm(args) {
 function installInputs() {
   const hash = createHash('sha256');
   const files = ['pnpm-lock.yaml', 'pnpm-workspace.yaml', 'package.json'];
-  for (const group of ['packages', 'workers', 'pages']) {
+  for (const group of ['packages', 'workers', 'pages', 'tools']) {
     const dir = join(root, group);
     if (!existsSync(dir)) continue;
     for (const name of readdirSync(dir).sort()) files.push(join(group, name, 'package.json'));

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const runsDir = join(root, '.turbo', 'runs');
-const workspaces = ['packages', 'workers', 'pages'].flatMap((group) =>
+const workspaces = ['packages', 'workers', 'pages', 'tools'].flatMap((group) =>
   existsSync(join(root, group))
     ? readdirSync(join(root, group)).map((name) => join(root, group, name))
     : [],
