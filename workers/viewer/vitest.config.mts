@@ -1,10 +1,14 @@
-import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { fileURLToPath } from 'node:url';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
-// Tests run inside workerd with the bindings of wrangler.jsonc's local defaults.
+// Tests run inside workerd with the bindings of wrangler.jsonc's local defaults (real local
+// D1, R2, KV and rate limiter). The D1 migrations are read here, in Node, and applied by
+// test/apply-migrations.ts inside workerd, so tests use the schema `wrangler d1 migrations
+// apply` creates.
 export default defineConfig({
   plugins: [
-    cloudflareTest({
+    cloudflareTest(async () => ({
       wrangler: { configPath: './wrangler.jsonc' },
       // Secrets for tests only; local dev reads .dev.vars, production `wrangler secret`.
       miniflare: {
@@ -12,8 +16,14 @@ export default defineConfig({
           GALLERY_PASSWORD: 'test-password',
           AUTH_SECRET: 'test-auth-secret-0123456789abcdef',
           PLAYBACK_TOKEN_SECRET: 'k1:test-playback-secret-0123456789',
+          TEST_MIGRATIONS: await readD1Migrations(
+            fileURLToPath(new URL('./migrations', import.meta.url)),
+          ),
         },
       },
-    }),
+    })),
   ],
+  test: {
+    setupFiles: ['./test/apply-migrations.ts'],
+  },
 });

@@ -1,0 +1,63 @@
+import { parseEnv } from '@edge-gallery/http';
+import { type PlaybackKey, parsePlaybackKeys } from '@edge-gallery/r2-signer';
+import { createMiddleware } from 'hono/factory';
+import { z } from 'zod';
+import type { Session } from './session.ts';
+import type { Versions } from './versions.ts';
+
+const DAY = 24 * 60 * 60;
+
+const origins = z
+  .string()
+  .default('')
+  .transform((value, ctx) => {
+    const list = value
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean);
+    for (const origin of list) {
+      if (URL.canParse(origin) && new URL(origin).origin === origin) continue;
+      ctx.addIssue({ code: 'custom', message: `not an origin: ${origin}` });
+    }
+    return list;
+  });
+
+const playbackKeys = z.string().transform((value, ctx): PlaybackKey[] => {
+  try {
+    return parsePlaybackKeys(value);
+  } catch {
+    // The message of a parse error may quote the secret: report only where it is.
+    ctx.addIssue({ code: 'custom', message: 'expected "<keyId>:<secret>[,<keyId>:<secret>...]"' });
+    return z.NEVER;
+  }
+});
+
+/** The environment the viewer needs, checked once per isolate at the first request. */
+export const configSchema = z.object({
+  GALLERY_PASSWORD: z.string().min(1),
+  AUTH_SECRET: z.string().min(32),
+  PLAYBACK_TOKEN_SECRET: playbackKeys,
+  ALLOWED_ORIGINS: origins,
+  // Lax works when the SPA and the viewer share a site (localhost:5173 and localhost:8787 do;
+  // so do gallery.example.com and api.gallery.example.com). None lets a SPA on another site
+  // send the cookie; browsers then require Secure, which every non-localhost cookie has.
+  COOKIE_SAMESITE: z.enum(['Lax', 'Strict', 'None']).default('Lax'),
+  SESSION_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(300)
+    .max(30 * DAY)
+    .default(7 * DAY),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+export type AppEnv = {
+  Bindings: Env;
+  Variables: { config: Config; session: Session; versions: Versions };
+};
+
+export const loadConfig = createMiddleware<AppEnv>(async (c, next) => {
+  c.set('config', parseEnv(configSchema, c.env));
+  await next();
+});

@@ -1,0 +1,258 @@
+import { env } from 'cloudflare:workers';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  call,
+  callWith,
+  clientAddress,
+  cookieOf,
+  DEPLOYED,
+  LOCAL,
+  login,
+  signIn,
+} from '../../test/visitor.ts';
+
+const PASSWORD = env.GALLERY_PASSWORD;
+
+type AuthState = { authenticated: boolean; expiresAt?: number };
+
+async function authState(cookie: string, base = LOCAL): Promise<AuthState> {
+  return (await call('/auth', { headers: { Cookie: cookie } }, base)).json<AuthState>();
+}
+
+afterEach(async () => {
+  vi.useRealTimers();
+  await env.CACHE_VERSION.delete('auth_version');
+});
+
+describe('POST /login', () => {
+  it('accepts the password as JSON and sets a session cookie', async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const response = await login(PASSWORD);
+    expect(response.status).toBe(200);
+    const body = await response.json<{ ok: boolean; expiresAt: number }>();
+    expect(body.ok).toBe(true);
+    expect(body.expiresAt).toBeGreaterThanOrEqual(before + 7 * 24 * 3600);
+    expect(body.expiresAt).toBeLessThanOrEqual(before + 7 * 24 * 3600 + 2);
+    expect(await authState(cookieOf(response))).toEqual({
+      authenticated: true,
+      expiresAt: body.expiresAt,
+    });
+  });
+
+  it('accepts the password from a form', async () => {
+    const response = await call('/login', {
+      method: 'POST',
+      headers: { 'CF-Connecting-IP': clientAddress() },
+      body: new URLSearchParams({ password: PASSWORD }),
+    });
+    expect(response.status).toBe(200);
+    expect((await authState(cookieOf(response))).authenticated).toBe(true);
+  });
+
+  it('refuses a wrong password with 401 and no cookie', async () => {
+    for (const wrong of ['', 'test', `${PASSWORD}x`, PASSWORD.toUpperCase(), ` ${PASSWORD}`]) {
+      const response = await login(wrong);
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({ error: 'wrong-password' });
+      expect(response.headers.getSetCookie()).toEqual([]);
+    }
+  });
+
+  it('answers malformed bodies with 4xx reasons', async () => {
+    const post = (headers: HeadersInit, body: BodyInit) =>
+      call('/login', {
+        method: 'POST',
+        headers: { 'CF-Connecting-IP': clientAddress(), ...headers },
+        body,
+      });
+    const json = { 'Content-Type': 'application/json' };
+    expect(await (await post(json, '{"password":')).json()).toEqual({ error: 'bad-body' });
+    expect(await (await post(json, '{"password":42}')).json()).toEqual({
+      error: 'missing-password',
+    });
+    expect(await (await post(json, '[]')).json()).toEqual({ error: 'missing-password' });
+    const text = await post({ 'Content-Type': 'text/plain' }, PASSWORD);
+    expect(text.status).toBe(415);
+    const huge = await post(json, JSON.stringify({ password: 'x'.repeat(10_000) }));
+    expect(huge.status).toBe(413);
+    expect(await huge.json()).toEqual({ error: 'body-too-large' });
+  });
+
+  it('rate-limits attempts per client address with 429 and Retry-After', async () => {
+    const address = clientAddress();
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 11; attempt++) {
+      statuses.push((await login('wrong', LOCAL, address)).status);
+    }
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(statuses[10]).toBe(429);
+
+    // Over the limit even the right password is refused: no oracle for guesses.
+    const limited = await login(PASSWORD, LOCAL, address);
+    expect(limited.status).toBe(429);
+    expect(await limited.json()).toEqual({ error: 'rate-limited' });
+    expect(limited.headers.get('Retry-After')).toBe('60');
+    expect(limited.headers.getSetCookie()).toEqual([]);
+
+    // Another client is not affected.
+    expect((await login(PASSWORD)).status).toBe(200);
+  });
+
+  it('refuses a login posted from a foreign origin (login CSRF)', async () => {
+    const foreign = await call('/login', {
+      method: 'POST',
+      headers: {
+        Origin: 'https://evil.example',
+        'CF-Connecting-IP': clientAddress(),
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+      body: `password=${PASSWORD}`,
+    });
+    expect(foreign.status).toBe(403);
+    expect(await foreign.json()).toEqual({ error: 'forbidden-origin' });
+    for (const origin of ['http://localhost:5173', LOCAL]) {
+      const allowed = await call('/login', {
+        method: 'POST',
+        headers: {
+          Origin: origin,
+          'CF-Connecting-IP': clientAddress(),
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify({ password: PASSWORD }),
+      });
+      expect(allowed.status).toBe(200);
+    }
+  });
+});
+
+describe('session cookie', () => {
+  it('is HttpOnly, SameSite=Lax, Path=/ and bounded, without Secure on localhost', async () => {
+    const setCookie = (await login(PASSWORD)).headers.get('Set-Cookie')!;
+    expect(setCookie).toMatch(/^gallery_session=/);
+    expect(setCookie).toContain('HttpOnly');
+    expect(setCookie).toContain('SameSite=Lax');
+    expect(setCookie).toContain('Path=/');
+    expect(setCookie).toContain(`Max-Age=${7 * 24 * 3600}`);
+    expect(setCookie).not.toContain('Secure');
+    expect(setCookie).not.toContain('Domain');
+  });
+
+  it('is Secure with the __Host- prefix anywhere but localhost', async () => {
+    const response = await login(PASSWORD, DEPLOYED);
+    const setCookie = response.headers.get('Set-Cookie')!;
+    expect(setCookie).toMatch(/^__Host-gallery_session=/);
+    expect(setCookie).toContain('Secure');
+    expect(setCookie).toContain('HttpOnly');
+    expect(setCookie).not.toContain('Domain');
+    const cookie = cookieOf(response);
+    expect((await authState(cookie, DEPLOYED)).authenticated).toBe(true);
+    // Without the prefix (as a sibling subdomain could set it) it is not accepted.
+    const unprefixed = cookie.replace('__Host-', '');
+    expect((await authState(unprefixed, DEPLOYED)).authenticated).toBe(false);
+  });
+
+  it('takes SameSite=None from COOKIE_SAMESITE for a SPA on another site', async () => {
+    const response = await callWith(
+      { COOKIE_SAMESITE: 'None' },
+      '/login',
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': clientAddress() },
+        body: JSON.stringify({ password: PASSWORD }),
+      },
+      DEPLOYED,
+    );
+    const setCookie = response.headers.get('Set-Cookie')!;
+    expect(setCookie).toContain('SameSite=None');
+    expect(setCookie).toContain('Secure');
+  });
+
+  it('is refused when tampered with', async () => {
+    const cookie = await signIn();
+    const [name, value] = cookie.split('=') as [string, string];
+    const decoded = decodeURIComponent(value);
+    const [id, version, expiresAt, signature] = decoded.split('.') as [
+      string,
+      string,
+      string,
+      string,
+    ];
+    const flip = (text: string) => (text[0] === 'A' ? 'B' : 'A') + text.slice(1);
+    const forgeries = [
+      `${id}.${version}.${Number(expiresAt) + 3600}.${signature}`, // longer life
+      `${id}.${Number(version) + 1}.${expiresAt}.${signature}`, // other version
+      `${flip(id)}.${version}.${expiresAt}.${signature}`, // other session (bucket)
+      `${id}.${version}.${expiresAt}.${flip(signature)}`, // other signature
+      `${id}.${version}.${expiresAt}`, // no signature
+      'garbage',
+    ];
+    for (const forged of forgeries) {
+      const answer = await authState(`${name}=${encodeURIComponent(forged)}`);
+      expect(answer, forged).toEqual({ authenticated: false });
+      const api = await call('/api/media', { headers: { Cookie: `${name}=${forged}` } });
+      expect(api.status).toBe(401);
+    }
+  });
+
+  it('signed with another AUTH_SECRET is refused', async () => {
+    const response = await callWith(
+      { AUTH_SECRET: 'another-secret-another-secret-0123' },
+      '/login',
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': clientAddress() },
+        body: JSON.stringify({ password: PASSWORD }),
+      },
+    );
+    expect(response.status).toBe(200);
+    expect(await authState(cookieOf(response))).toEqual({ authenticated: false });
+  });
+
+  it('expires after its lifetime', async () => {
+    const cookie = await signIn();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 7 * 24 * 3600 * 1000 - 5_000);
+    expect((await authState(cookie)).authenticated).toBe(true);
+    vi.setSystemTime(Date.now() + 10_000);
+    expect(await authState(cookie)).toEqual({ authenticated: false });
+    expect((await call('/api/media', { headers: { Cookie: cookie } })).status).toBe(401);
+  });
+
+  it('ends for everyone when auth_version is bumped', async () => {
+    const cookie = await signIn();
+    expect((await call('/api/media', { headers: { Cookie: cookie } })).status).toBe(200);
+    await env.CACHE_VERSION.put('auth_version', '2');
+    expect(await authState(cookie)).toEqual({ authenticated: false });
+    expect((await call('/api/media', { headers: { Cookie: cookie } })).status).toBe(401);
+    // A new login carries the new version.
+    const fresh = await signIn();
+    expect((await call('/api/media', { headers: { Cookie: fresh } })).status).toBe(200);
+  });
+});
+
+describe('POST /logout and GET /auth', () => {
+  it('logout clears the cookie', async () => {
+    const cookie = await signIn();
+    const response = await call('/logout', { method: 'POST', headers: { Cookie: cookie } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true });
+    const cleared = response.headers.get('Set-Cookie')!;
+    expect(cleared).toMatch(/^gallery_session=;/);
+    expect(cleared).toContain('Max-Age=0');
+  });
+
+  it('logout from a foreign origin is refused (logout CSRF)', async () => {
+    const response = await call('/logout', {
+      method: 'POST',
+      headers: { Origin: 'https://evil.example' },
+    });
+    expect(response.status).toBe(403);
+    expect(response.headers.getSetCookie()).toEqual([]);
+  });
+
+  it('/auth without a cookie says signed out, and drops a stale cookie', async () => {
+    expect(await (await call('/auth')).json()).toEqual({ authenticated: false });
+    const stale = await call('/auth', { headers: { Cookie: 'gallery_session=junk' } });
+    expect(stale.headers.get('Set-Cookie')).toContain('Max-Age=0');
+  });
+});

@@ -1,0 +1,89 @@
+import { jsonError } from '@edge-gallery/http';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv, Config } from '../env.ts';
+import { endSession, readSession, startSession } from '../session.ts';
+import { hmac, sameBytes } from '../signature.ts';
+
+// One window of the LOGIN_LIMITER binding (wrangler.jsonc: "simple": { "period": 60 }).
+const RETRY_AFTER_SECONDS = 60;
+
+/**
+ * A form on another site can POST here without a preflight. Browsers send Origin with every
+ * POST, so one that is neither this worker nor an allowed SPA is refused (login and logout
+ * CSRF); clients that send no Origin at all (curl, scripts) are not browsers riding a cookie.
+ */
+const fromAllowedOrigin = createMiddleware<AppEnv>(async (c, next) => {
+  const origin = c.req.header('Origin');
+  if (
+    origin !== undefined &&
+    origin !== new URL(c.req.url).origin &&
+    !c.var.config.ALLOWED_ORIGINS.includes(origin)
+  ) {
+    return jsonError(403, 'forbidden-origin');
+  }
+  await next();
+});
+
+const smallBody = bodyLimit({ maxSize: 4096, onError: () => jsonError(413, 'body-too-large') });
+
+export const auth = new Hono<AppEnv>()
+  .post('/login', fromAllowedOrigin, smallBody, async (c) => {
+    // Keyed by the client address Cloudflare saw. Every attempt counts, right or wrong: a
+    // limit that only counted failures would still answer whether a guess was right.
+    const client = c.req.header('CF-Connecting-IP') ?? 'unknown';
+    const { success } = await c.env.LOGIN_LIMITER.limit({ key: `login:${client}` });
+    if (!success) {
+      return jsonError(429, 'rate-limited', { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+    }
+    const password = await readPassword(c.req.raw);
+    if (typeof password !== 'string') return jsonError(password.status, password.reason);
+    if (!(await isGalleryPassword(password, c.var.config))) {
+      return jsonError(401, 'wrong-password');
+    }
+    const session = await startSession(c);
+    return c.json({ ok: true, expiresAt: session.expiresAt });
+  })
+  .post('/logout', fromAllowedOrigin, (c) => {
+    endSession(c);
+    return c.json({ ok: true });
+  })
+  .get('/auth', async (c) => {
+    const signedIn = await readSession(c);
+    if (!signedIn) {
+      // A stale cookie (expired, signed out by a version bump, forged) is dropped.
+      if (c.req.header('Cookie')) endSession(c);
+      return c.json({ authenticated: false });
+    }
+    return c.json({ authenticated: true, expiresAt: signedIn.session.expiresAt });
+  });
+
+async function readPassword(
+  request: Request,
+): Promise<string | { status: 400 | 415; reason: string }> {
+  const type = request.headers.get('Content-Type')?.split(';')[0]?.trim().toLowerCase();
+  let password: unknown;
+  try {
+    if (type === 'application/json') {
+      const body: unknown = await request.json();
+      password = typeof body === 'object' && body !== null && 'password' in body && body.password;
+    } else if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') {
+      password = (await request.formData()).get('password');
+    } else {
+      return { status: 415, reason: 'unsupported-media-type' };
+    }
+  } catch {
+    return { status: 400, reason: 'bad-body' };
+  }
+  return typeof password === 'string' ? password : { status: 400, reason: 'missing-password' };
+}
+
+/** Compares MACs of both, so the time taken says nothing about the password or its length. */
+async function isGalleryPassword(candidate: string, config: Config): Promise<boolean> {
+  const [given, expected] = await Promise.all([
+    hmac(config.AUTH_SECRET, 'gallery-password', candidate),
+    hmac(config.AUTH_SECRET, 'gallery-password', config.GALLERY_PASSWORD),
+  ]);
+  return sameBytes(given, expected);
+}

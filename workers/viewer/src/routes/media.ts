@@ -1,0 +1,109 @@
+import { jsonError } from '@edge-gallery/http';
+import { Hono } from 'hono';
+import { decodeCursor, encodeCursor, type Position } from '../cursor.ts';
+import type { AppEnv } from '../env.ts';
+
+export const DEFAULT_LIMIT = 60;
+export const MAX_LIMIT = 200;
+
+type MediaRow = {
+  id: string;
+  kind: 'image' | 'video';
+  title: string | null;
+  taken_at: string;
+  width: number;
+  height: number;
+  original_key: string;
+  thumbnail_key: string;
+  video_id: string | null;
+  duration_sec: number | null;
+};
+
+export type Item = {
+  id: string;
+  kind: 'image' | 'video';
+  title: string;
+  takenAt: string;
+  width: number;
+  height: number;
+  thumbnailUrl: string;
+  fileUrl: string;
+  videoId?: string;
+  durationSec?: number;
+};
+
+export const media = new Hono<AppEnv>().get('/', async (c) => {
+  const limit = parseLimit(c.req.query('limit'));
+  if (limit === undefined) return jsonError(400, 'bad-limit');
+  const kind = c.req.query('kind');
+  if (kind !== undefined && kind !== 'image' && kind !== 'video') {
+    return jsonError(400, 'bad-kind');
+  }
+  const cursor = c.req.query('cursor');
+  let after: Position | undefined;
+  if (cursor) {
+    after = await decodeCursor(c.var.config.AUTH_SECRET, cursor);
+    if (!after) return jsonError(400, 'bad-cursor');
+  }
+
+  // Keyset pagination: each page starts strictly after the last (taken_at, id) of the one
+  // before, so rows added or removed meanwhile never shift, repeat or skip others. Served by
+  // the (taken_at, id) and (kind, taken_at, id) indexes; one row more says whether a next
+  // page exists.
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (kind) {
+    where.push('kind = ?');
+    params.push(kind);
+  }
+  if (after) {
+    where.push('(taken_at, id) > (?, ?)');
+    params.push(after.takenAt, after.id);
+  }
+  const sql = `SELECT id, kind, title, taken_at, width, height, original_key, thumbnail_key,
+      video_id, duration_sec
+    FROM media ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY taken_at, id LIMIT ?`;
+  const { results } = await c.env.DB.prepare(sql)
+    .bind(...params, limit + 1)
+    .all<MediaRow>();
+
+  const page = results.slice(0, limit);
+  const last = page.at(-1);
+  const nextCursor =
+    results.length > limit && last
+      ? await encodeCursor(c.var.config.AUTH_SECRET, { takenAt: last.taken_at, id: last.id })
+      : null;
+  const { thumbnailVersion } = c.var.versions;
+  return c.json({ items: page.map((row) => toItem(row, thumbnailVersion)), nextCursor });
+});
+
+/** Missing → the default; out of range → clamped; not an integer → undefined. */
+function parseLimit(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return DEFAULT_LIMIT;
+  if (!/^[+-]?\d+$/.test(value)) return undefined;
+  return Math.min(MAX_LIMIT, Math.max(1, Number(value)));
+}
+
+function toItem(row: MediaRow, thumbnailVersion: number): Item {
+  const item: Item = {
+    id: row.id,
+    kind: row.kind,
+    title: row.title ?? '',
+    takenAt: row.taken_at,
+    width: row.width,
+    height: row.height,
+    // `v` changes the URL when thumbnails are regenerated, so browsers may keep one forever.
+    thumbnailUrl: `/api/thumbnail/${keyPath(row.thumbnail_key)}?v=${thumbnailVersion}`,
+    fileUrl: `/api/file/${keyPath(row.original_key)}`,
+  };
+  if (row.kind === 'video' && row.video_id !== null) {
+    item.videoId = row.video_id;
+    if (row.duration_sec !== null) item.durationSec = row.duration_sec;
+  }
+  return item;
+}
+
+function keyPath(key: string): string {
+  return key.split('/').map(encodeURIComponent).join('/');
+}

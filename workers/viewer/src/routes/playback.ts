@@ -1,0 +1,42 @@
+import { jsonError } from '@edge-gallery/http';
+import { signPlaybackToken } from '@edge-gallery/r2-signer';
+import { Hono } from 'hono';
+import type { AppEnv } from '../env.ts';
+import { hmac } from '../signature.ts';
+
+// Long enough for a feature-length video with pauses; never longer than the session.
+export const PLAYBACK_TOKEN_TTL_SECONDS = 4 * 60 * 60;
+
+// One path segment under hls/: no '/', no '.'/'..' (the scope must name one video).
+const VIDEO_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
+
+export const playback = new Hono<AppEnv>().get('/:videoId/playback', async (c) => {
+  const videoId = c.req.param('videoId');
+  if (!VIDEO_ID.test(videoId)) return jsonError(400, 'bad-video-id');
+  const video = await c.env.DB.prepare('SELECT 1 FROM media WHERE video_id = ? LIMIT 1')
+    .bind(videoId)
+    .first();
+  if (!video) return jsonError(404, 'not-found');
+
+  const { config, session } = c.var;
+  const expiresAt = Math.min(
+    Math.floor(Date.now() / 1000) + PLAYBACK_TOKEN_TTL_SECONDS,
+    session.expiresAt,
+  );
+  const bucket = await rolloutBucket(config.AUTH_SECRET, session.id);
+  // The first key signs; the video worker accepts every key listed (rotation).
+  const query = signPlaybackToken(
+    { scope: `hls/${videoId}/`, expiresAt, bucket },
+    config.PLAYBACK_TOKEN_SECRET[0]!,
+  );
+  return c.json({ query, expiresAt });
+});
+
+/**
+ * The visitor's rollout bucket (0..99): the same for every video and token of one session,
+ * so the strategy the video worker picks for it stays put; spread evenly across sessions.
+ */
+export async function rolloutBucket(secret: string, sessionId: string): Promise<number> {
+  const mac = await hmac(secret, 'rollout-bucket', sessionId);
+  return new DataView(mac.buffer, mac.byteOffset).getUint32(0) % 100;
+}

@@ -1,0 +1,85 @@
+import { jsonError } from '@edge-gallery/http';
+import type { Context } from 'hono';
+import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
+import { createMiddleware } from 'hono/factory';
+import type { CookieOptions } from 'hono/utils/cookie';
+import type { AppEnv } from './env.ts';
+import { toBase64Url } from './signature.ts';
+import { readVersions, type Versions } from './versions.ts';
+
+/**
+ * A signed-in visitor. Stateless: the cookie value is `<id>.<authVersion>.<expiresAt>`
+ * HMAC-signed with AUTH_SECRET. It ends when it expires, when the visitor logs out, or when
+ * `auth_version` in KV moves past the version it carries.
+ */
+export type Session = { id: string; authVersion: number; expiresAt: number };
+
+const NAME = 'gallery_session';
+const VALUE = /^([A-Za-z0-9_-]{22})\.([1-9]\d{0,14})\.(\d{1,12})$/;
+
+// Plain-http local development: a Secure cookie would not be stored or sent back by every
+// browser, and `__Host-` requires Secure. Everywhere else: Secure and the `__Host-` prefix
+// (no Domain attribute, Path=/, cannot be set by a sibling subdomain).
+function isLocalhost(c: Context<AppEnv>): boolean {
+  const { hostname } = new URL(c.req.url);
+  return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
+}
+
+function cookieOptions(c: Context<AppEnv>): CookieOptions {
+  const { COOKIE_SAMESITE } = c.var.config;
+  if (isLocalhost(c)) {
+    // SameSite=None needs Secure; local ports are one site, where Lax is enough.
+    const sameSite = COOKIE_SAMESITE === 'None' ? 'Lax' : COOKIE_SAMESITE;
+    return { path: '/', httpOnly: true, sameSite };
+  }
+  return { path: '/', httpOnly: true, secure: true, sameSite: COOKIE_SAMESITE, prefix: 'host' };
+}
+
+export async function startSession(c: Context<AppEnv>): Promise<Session> {
+  const { authVersion } = await readVersions(c.env.CACHE_VERSION);
+  const ttl = c.var.config.SESSION_TTL_SECONDS;
+  const session: Session = {
+    id: toBase64Url(crypto.getRandomValues(new Uint8Array(16))),
+    authVersion,
+    expiresAt: Math.floor(Date.now() / 1000) + ttl,
+  };
+  const value = `${session.id}.${session.authVersion}.${session.expiresAt}`;
+  await setSignedCookie(c, NAME, value, c.var.config.AUTH_SECRET, {
+    ...cookieOptions(c),
+    maxAge: ttl,
+  });
+  return session;
+}
+
+export function endSession(c: Context<AppEnv>): void {
+  deleteCookie(c, NAME, cookieOptions(c));
+}
+
+/** The visitor's valid session and the current versions, or undefined. */
+export async function readSession(
+  c: Context<AppEnv>,
+): Promise<{ session: Session; versions: Versions } | undefined> {
+  const { prefix } = cookieOptions(c);
+  const value = prefix
+    ? await getSignedCookie(c, c.var.config.AUTH_SECRET, NAME, prefix)
+    : await getSignedCookie(c, c.var.config.AUTH_SECRET, NAME);
+  const match = typeof value === 'string' ? VALUE.exec(value) : null;
+  if (!match) return undefined;
+  const session: Session = {
+    id: match[1]!,
+    authVersion: Number(match[2]),
+    expiresAt: Number(match[3]),
+  };
+  if (session.expiresAt <= Date.now() / 1000) return undefined;
+  const versions = await readVersions(c.env.CACHE_VERSION);
+  if (session.authVersion !== versions.authVersion) return undefined;
+  return { session, versions };
+}
+
+export const requireSession = createMiddleware<AppEnv>(async (c, next) => {
+  const signedIn = await readSession(c);
+  if (!signedIn) return jsonError(401, 'unauthenticated');
+  c.set('session', signedIn.session);
+  c.set('versions', signedIn.versions);
+  await next();
+});
