@@ -1,0 +1,130 @@
+import { isNotModified, rangeStillApplies } from './conditional.ts';
+import { contentTypeFor } from './content-type.ts';
+import { jsonError } from './json-error.ts';
+import { type ByteRange, parseRange } from './range.ts';
+
+export type ServeObjectOptions = {
+  /** Wins over the object's stored Cache-Control. */
+  cacheControl?: string;
+  /** Extra headers for 200/206/304 answers (never for errors); cannot override the validators or lengths. */
+  headers?: HeadersInit;
+};
+
+// RFC 9110 §7.6.1: connection-specific fields never leave a worker (workerd owns the connection).
+const HOP_BY_HOP = [
+  'Connection',
+  'Keep-Alive',
+  'Proxy-Connection',
+  'Proxy-Authenticate',
+  'Proxy-Authorization',
+  'TE',
+  'Trailer',
+  'Transfer-Encoding',
+  'Upgrade',
+];
+
+/**
+ * GET or HEAD of one R2 object, with validators, conditional requests and single
+ * byte ranges. The body is R2's own stream, handed to the Response unread.
+ *
+ * R2 operations: a plain GET is one `get`; a request with Range or a validator
+ * first asks `head` (a 304 or 416 ends there), then `get`s exactly the bytes it
+ * promised, conditional on the same ETag so that headers and body always agree.
+ */
+export async function serveObject(
+  request: Request,
+  bucket: R2Bucket,
+  key: string,
+  options: ServeObjectOptions = {},
+): Promise<Response> {
+  const method = request.method;
+  if (method !== 'GET' && method !== 'HEAD') {
+    return jsonError(405, 'method-not-allowed', { Allow: 'GET, HEAD' });
+  }
+  const headers = request.headers;
+  // Range is defined for GET only (RFC 9110 §14.2): HEAD ignores it.
+  const rangeHeader = method === 'GET' ? headers.get('Range') : null;
+  const conditional = headers.has('If-None-Match') || headers.has('If-Modified-Since');
+
+  if (method === 'GET' && rangeHeader === null && !conditional) {
+    const object = await bucket.get(key);
+    if (object === null) return notFound();
+    return bodyResponse(object, object.body, undefined, options);
+  }
+
+  // One re-read if the object is replaced between `head` and `get`.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const current = await bucket.head(key);
+    if (current === null) return notFound();
+    if (isNotModified(headers, current)) {
+      return new Response(null, { status: 304, headers: validatorHeaders(current, options) });
+    }
+    if (method === 'HEAD') return bodyResponse(current, null, undefined, options);
+
+    const range =
+      rangeHeader !== null && rangeStillApplies(headers, current)
+        ? parseRange(rangeHeader, current.size)
+        : undefined;
+    if (range === 'unsatisfiable') {
+      return jsonError(416, 'range-not-satisfiable', {
+        'Accept-Ranges': 'bytes',
+        'Content-Range': `bytes */${current.size}`,
+      });
+    }
+    const object = await bucket.get(key, {
+      onlyIf: { etagMatches: current.etag },
+      ...(range !== undefined && { range }),
+    });
+    if (object === null) return notFound();
+    if ('body' in object) return bodyResponse(object, object.body, range, options);
+  }
+  return jsonError(503, 'object-changing', { 'Retry-After': '1' });
+}
+
+function notFound(): Response {
+  return jsonError(404, 'not-found');
+}
+
+function bodyResponse(
+  object: R2Object,
+  body: ReadableStream | null,
+  range: ByteRange | undefined,
+  options: ServeObjectOptions,
+): Response {
+  const headers = new Headers();
+  object.writeHttpMetadata(headers);
+  if (!headers.has('Content-Type')) headers.set('Content-Type', contentTypeFor(object.key));
+  headers.set('X-Content-Type-Options', 'nosniff');
+  applyCallerHeaders(headers, object, options);
+  headers.set('Accept-Ranges', 'bytes');
+  headers.set('Content-Length', String(range?.length ?? object.size));
+  if (range !== undefined) {
+    const end = range.offset + range.length - 1;
+    headers.set('Content-Range', `bytes ${range.offset}-${end}/${object.size}`);
+  }
+  return new Response(body, {
+    status: range === undefined ? 200 : 206,
+    headers,
+    // A stored Content-Encoding means the bytes are already encoded: send them as they are.
+    ...(object.httpMetadata?.contentEncoding !== undefined && { encodeBody: 'manual' as const }),
+  });
+}
+
+/** RFC 9110 §15.4.5: a 304 repeats the validators and caching fields a 200 would carry. */
+function validatorHeaders(object: R2Object, options: ServeObjectOptions): Headers {
+  const headers = new Headers();
+  const stored = object.httpMetadata;
+  if (stored?.cacheControl !== undefined) headers.set('Cache-Control', stored.cacheControl);
+  if (stored?.cacheExpiry !== undefined) headers.set('Expires', stored.cacheExpiry.toUTCString());
+  applyCallerHeaders(headers, object, options);
+  return headers;
+}
+
+/** Stored metadata < caller's headers < caller's cacheControl < validators; hop-by-hop never. */
+function applyCallerHeaders(headers: Headers, object: R2Object, options: ServeObjectOptions): void {
+  for (const [name, value] of new Headers(options.headers)) headers.set(name, value);
+  if (options.cacheControl !== undefined) headers.set('Cache-Control', options.cacheControl);
+  headers.set('ETag', object.httpEtag);
+  headers.set('Last-Modified', object.uploaded.toUTCString());
+  for (const name of HOP_BY_HOP) headers.delete(name);
+}
