@@ -1,1 +1,26 @@
-export { uriEncode } from './uri-encode.ts';
+export {
+  PLAYBACK_TOKEN_PARAMS,
+  type PlaybackClaims,
+  type PlaybackKey,
+  PlaybackTokenError,
+  type PlaybackTokenRejection,
+  type PlaybackTokenVerdict,
+  parsePlaybackKeys,
+  signPlaybackToken,
+  verifyPlaybackToken,
+} from './playback-token.ts';
+export {
+  createPresigner,
+  PresignError,
+  type PresignErrorReason,
+  type Presigner,
+  type PresignerConfig,
+  PresignerConfigError,
+  type PresignOptions,
+} from './presigner.ts';
+export {
+  type PresignedUrlRejection,
+  type PresignedUrlVerdict,
+  type VerifyPresignedUrlOptions,
+  verifyPresignedUrl,
+} from './verify.ts';

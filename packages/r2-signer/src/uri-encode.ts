@@ -1,17 +1,13 @@
-const unreserved = /[A-Za-z0-9\-._~]/;
-
 /**
- * AWS UriEncode: every byte of the UTF-8 encoding except `A-Za-z0-9-._~` as
- * `%XY` (upper-case hex). `encodeURIComponent` leaves `!'()*` alone and is
- * therefore not the same thing.
+ * AWS UriEncode: every byte of the UTF-8 encoding except `A-Za-z0-9-._~` as `%XY`
+ * (upper-case hex); space is `%20`, never `+`. `encodeURIComponent` also leaves
+ * `!'()*` alone, so those are encoded on top. Throws `URIError` on a lone surrogate,
+ * which has no UTF-8 encoding.
  */
 export function uriEncode(text: string): string {
-  let out = '';
-  for (const char of text) {
-    if (unreserved.test(char)) out += char;
-    else
-      for (const byte of new TextEncoder().encode(char))
-        out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return out;
+  return encodeURIComponent(text).replace(/[!'()*]/g, percentEncode);
+}
+
+function percentEncode(char: string): string {
+  return `%${char.charCodeAt(0).toString(16).toUpperCase()}`;
 }

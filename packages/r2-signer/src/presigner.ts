@@ -1,0 +1,374 @@
+import {
+  compress,
+  digestBytes,
+  digestHex,
+  digestHexBytes,
+  finish,
+  type HmacKey,
+  initialState,
+} from './sha256.ts';
+import {
+  ALGORITHM,
+  amzDate,
+  credentialScope,
+  MAX_EXPIRES_SECONDS,
+  signingKey,
+  UNSIGNED_PAYLOAD,
+} from './sigv4.ts';
+import { uriEncode } from './uri-encode.ts';
+
+export type PresignerConfig = {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  /** `https://<account>.r2.cloudflarestorage.com`, `http://localhost:8789`, any S3 endpoint. */
+  endpoint: string;
+  bucket: string;
+  /** `auto` for R2. */
+  region: string;
+  /** Default `path`: `<endpoint>/<bucket>/<key>`; `virtual-hosted`: `<bucket>.<endpoint host>/<key>`. */
+  style?: 'path' | 'virtual-hosted';
+};
+
+export type PresignOptions = {
+  /** Seconds the URL stays valid: 1 s to 7 days, default 3600. */
+  expiresIn?: number;
+  /** Signing time in milliseconds (`Date.now()`). */
+  now?: number;
+};
+
+export type Presigner = {
+  /** A presigned GET URL for one object key. */
+  presign(key: string, options?: PresignOptions): string;
+  /** Presigned GET URLs for many keys, all with one `X-Amz-Date`. */
+  presignBatch(keys: readonly string[], options?: PresignOptions): string[];
+};
+
+/** Bad presigner config; `field` names the culprit. The message never holds a secret. */
+export class PresignerConfigError extends Error {
+  override readonly name = 'PresignerConfigError';
+  constructor(
+    readonly field: keyof PresignerConfig,
+    problem: string,
+  ) {
+    super(`presigner config: ${field} ${problem}`);
+  }
+}
+
+export type PresignErrorReason =
+  | 'empty-key'
+  | 'dot-segment'
+  | 'invalid-key'
+  | 'key-too-long'
+  | 'invalid-expires-in'
+  | 'invalid-now';
+
+/** A key or option the presigner refuses to sign. */
+export class PresignError extends Error {
+  override readonly name = 'PresignError';
+  constructor(
+    readonly reason: PresignErrorReason,
+    detail: string,
+  ) {
+    super(`presign: ${reason}: ${detail}`);
+  }
+}
+
+export const DEFAULT_EXPIRES_SECONDS = 3600;
+/** S3's limit on object keys, in UTF-8 bytes. */
+const MAX_KEY_BYTES = 1024;
+
+export function createPresigner(config: PresignerConfig): Presigner {
+  if (typeof config !== 'object' || config === null) {
+    throw new PresignerConfigError('endpoint', 'is missing (config is not an object)');
+  }
+  const { accessKeyId, secretAccessKey, sessionToken, bucket, region } = config;
+  const style = config.style ?? 'path';
+  if (typeof accessKeyId !== 'string' || !/^[\x21-\x2e\x30-\x7e]{1,128}$/.test(accessKeyId)) {
+    throw new PresignerConfigError(
+      'accessKeyId',
+      'must be 1-128 printable ASCII characters, no "/"',
+    );
+  }
+  if (typeof secretAccessKey !== 'string' || secretAccessKey.length === 0) {
+    throw new PresignerConfigError('secretAccessKey', 'must be a non-empty string');
+  }
+  if (sessionToken !== undefined && (typeof sessionToken !== 'string' || sessionToken === '')) {
+    throw new PresignerConfigError('sessionToken', 'must be a non-empty string when given');
+  }
+  if (typeof bucket !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new PresignerConfigError(
+      'bucket',
+      'must be an S3 bucket name (3-63 of a-z 0-9 . -, starting and ending alphanumeric)',
+    );
+  }
+  if (typeof region !== 'string' || !/^[a-z0-9-]{1,64}$/.test(region)) {
+    throw new PresignerConfigError('region', "must be a region name such as 'auto' or 'us-east-1'");
+  }
+  if (style !== 'path' && style !== 'virtual-hosted') {
+    throw new PresignerConfigError('style', "must be 'path' or 'virtual-hosted'");
+  }
+  const endpoint = parseEndpoint(config.endpoint);
+  const host = style === 'path' ? endpoint.host : `${bucket}.${endpoint.host}`;
+  return createQuerySigner({
+    origin: `${endpoint.protocol}//${host}`,
+    host,
+    pathPrefix: style === 'path' ? `/${bucket}/` : '/',
+    accessKeyId,
+    secretAccessKey,
+    sessionToken,
+    region,
+    service: 's3',
+    payloadHash: UNSIGNED_PAYLOAD,
+  });
+}
+
+function parseEndpoint(endpoint: unknown): URL {
+  let url: URL;
+  try {
+    url = new URL(String(endpoint));
+  } catch {
+    throw new PresignerConfigError('endpoint', 'must be an absolute http(s) URL');
+  }
+  if (typeof endpoint !== 'string' || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new PresignerConfigError('endpoint', 'must be an absolute http(s) URL');
+  }
+  if (
+    url.pathname !== '/' ||
+    url.search !== '' ||
+    url.hash !== '' ||
+    url.username ||
+    url.password
+  ) {
+    throw new PresignerConfigError(
+      'endpoint',
+      'must be an origin only (no path, query, fragment or credentials)',
+    );
+  }
+  return url;
+}
+
+/** Everything a query signer needs; `service` and `payloadHash` are fixed for S3. */
+export type QuerySignerOptions = {
+  origin: string;
+  host: string;
+  /** The encoded path before the key: `/<bucket>/` or `/`. */
+  pathPrefix: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string | undefined;
+  region: string;
+  service: string;
+  payloadHash: string;
+};
+
+/** The parts of a signature that stay the same for one `X-Amz-Date` and expiry. */
+type Batch = {
+  amzDate: string;
+  expiresIn: number;
+  key: HmacKey;
+  /** `\n<canonical query>\nhost:<host>\n\nhost\n<payload hash>`: what follows the key. */
+  canonicalTail: Uint8Array;
+  /** The HMAC inner state after the ipad block and the whole blocks of the string-to-sign prefix. */
+  stringToSignState: Int32Array;
+  stringToSignAbsorbed: number;
+  /** The rest of the string-to-sign prefix, followed by room for the hex hash and padding. */
+  stringToSignBuffer: Uint8Array;
+  stringToSignRest: number;
+  /** `?<canonical query>&X-Amz-Signature=` */
+  urlQuery: string;
+};
+
+// A byte of an object key that S3's UriEncode keeps as is: A-Z a-z 0-9 - . _ ~ and the '/'
+// between segments.
+const KEPT = new Uint8Array(128);
+for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/') {
+  KEPT[char.charCodeAt(0)] = 1;
+}
+const UPPER_HEX = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 65, 66, 67, 68, 69, 70]);
+const encoder = new TextEncoder();
+
+/**
+ * SigV4 query presigning of GET requests over reused buffers. Per URL it hashes the
+ * canonical request (prefix + key + the batch's constant tail) and finishes two HMAC
+ * passes that start from precomputed states, so the whole signature costs a handful
+ * of block compressions and no allocation but the URL string itself.
+ */
+export function createQuerySigner(options: QuerySignerOptions): Presigner {
+  const { origin, host, pathPrefix, accessKeyId, secretAccessKey, sessionToken, region } = options;
+  const { service, payloadHash } = options;
+  const base = origin + pathPrefix;
+
+  // "GET\n" + path prefix: whole blocks are absorbed once, the rest stays at the start of
+  // the buffer that each key is written into.
+  const requestPrefix = encoder.encode(`GET\n${pathPrefix}`);
+  const requestState = initialState();
+  const requestAbsorbed = requestPrefix.length & ~63;
+  compress(requestState, requestPrefix, 0, requestAbsorbed);
+  const requestRest = requestPrefix.length - requestAbsorbed;
+  let request = new Uint8Array(0);
+
+  const state = new Int32Array(8);
+  const innerDigest = new Uint8Array(32 + 72);
+  let batch: Batch | undefined;
+
+  function batchFor(presignOptions: PresignOptions | undefined): Batch {
+    const expiresIn = presignOptions?.expiresIn ?? DEFAULT_EXPIRES_SECONDS;
+    const now = presignOptions?.now ?? Date.now();
+    if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_SECONDS) {
+      throw new PresignError(
+        'invalid-expires-in',
+        `expiresIn must be a whole number of seconds from 1 to ${MAX_EXPIRES_SECONDS} (7 days), got ${expiresIn}`,
+      );
+    }
+    if (typeof now !== 'number' || !(now >= 0 && now < 253402300800000)) {
+      throw new PresignError('invalid-now', `now must be milliseconds since 1970, got ${now}`);
+    }
+    const date = amzDate(now);
+    if (batch !== undefined && batch.amzDate === date && batch.expiresIn === expiresIn)
+      return batch;
+
+    const day = date.slice(0, 8);
+    const scope = credentialScope(day, region, service);
+    const key = signingKey(secretAccessKey, day, region, service);
+    const query =
+      `X-Amz-Algorithm=${ALGORITHM}&X-Amz-Credential=${uriEncode(`${accessKeyId}/${scope}`)}` +
+      `&X-Amz-Date=${date}&X-Amz-Expires=${expiresIn}` +
+      (sessionToken === undefined ? '' : `&X-Amz-Security-Token=${uriEncode(sessionToken)}`) +
+      '&X-Amz-SignedHeaders=host';
+    const canonicalTail = encoder.encode(`\n${query}\nhost:${host}\n\nhost\n${payloadHash}`);
+    const needed = requestRest + 3 * MAX_KEY_BYTES + canonicalTail.length + 72;
+    if (request.length < needed) {
+      request = new Uint8Array(needed);
+      request.set(requestPrefix.subarray(requestAbsorbed));
+    }
+
+    const prefix = encoder.encode(`${ALGORITHM}\n${date}\n${scope}\n`);
+    const whole = prefix.length & ~63;
+    const stringToSignState = key.inner.slice();
+    compress(stringToSignState, prefix, 0, whole);
+    const stringToSignBuffer = new Uint8Array(prefix.length - whole + 64 + 72);
+    stringToSignBuffer.set(prefix.subarray(whole));
+    batch = {
+      amzDate: date,
+      expiresIn,
+      key,
+      canonicalTail,
+      stringToSignState,
+      stringToSignAbsorbed: 64 + whole,
+      stringToSignBuffer,
+      stringToSignRest: prefix.length - whole,
+      urlQuery: `?${query}&X-Amz-Signature=`,
+    };
+    return batch;
+  }
+
+  function sign(objectKey: string, b: Batch): string {
+    if (typeof objectKey !== 'string' || objectKey.length === 0) {
+      throw new PresignError('empty-key', 'the object key is empty');
+    }
+    const buffer = request;
+    const start = requestRest;
+    const end = writeCanonicalKey(objectKey, buffer, start);
+    const encodedKey =
+      end - start === objectKey.length
+        ? objectKey
+        : String.fromCharCode(...buffer.subarray(start, end));
+    buffer.set(b.canonicalTail, end);
+
+    // Hash(CanonicalRequest), written as hex straight into the string to sign.
+    state.set(requestState);
+    finish(state, requestAbsorbed, buffer, 0, end + b.canonicalTail.length);
+    digestHexBytes(state, b.stringToSignBuffer, b.stringToSignRest);
+    // HMAC(kSigning, StringToSign): inner pass from the precomputed prefix state, outer pass.
+    state.set(b.stringToSignState);
+    finish(state, b.stringToSignAbsorbed, b.stringToSignBuffer, 0, b.stringToSignRest + 64);
+    digestBytes(state, innerDigest, 0);
+    state.set(b.key.outer);
+    finish(state, 64, innerDigest, 0, 32);
+
+    return base + encodedKey + b.urlQuery + digestHex(state);
+  }
+
+  return {
+    presign(objectKey, presignOptions) {
+      return sign(objectKey, batchFor(presignOptions));
+    },
+    presignBatch(objectKeys, presignOptions) {
+      const b = batchFor(presignOptions);
+      const urls = new Array<string>(objectKeys.length);
+      for (let i = 0; i < objectKeys.length; i++) urls[i] = sign(objectKeys[i]!, b);
+      return urls;
+    },
+  };
+}
+
+/**
+ * Writes the object key UriEncoded (UTF-8, `/` kept) at `offset`; returns the end.
+ * Refuses what would not reach S3 as written: `.` and `..` segments (every URL parser
+ * removes them before the request is sent), lone surrogates, keys over 1024 bytes.
+ */
+function writeCanonicalKey(key: string, out: Uint8Array, offset: number): number {
+  let pos = offset;
+  let bytes = 0;
+  let segmentStart = 0;
+  const length = key.length;
+  for (let i = 0; i <= length; i++) {
+    const c = i < length ? key.charCodeAt(i) : 47;
+    if (c === 47) {
+      const segment = i - segmentStart;
+      if (
+        (segment === 1 && key.charCodeAt(i - 1) === 46) ||
+        (segment === 2 && key.charCodeAt(i - 1) === 46 && key.charCodeAt(i - 2) === 46)
+      ) {
+        throw new PresignError(
+          'dot-segment',
+          `key ${describe(key)} has a "." or ".." segment, which URL parsers remove`,
+        );
+      }
+      segmentStart = i + 1;
+      if (i === length) break;
+    }
+    if (c < 128) {
+      bytes += 1;
+      if (KEPT[c] === 1) out[pos++] = c;
+      else pos = percent(out, pos, c);
+    } else if (c < 0x800) {
+      bytes += 2;
+      pos = percent(out, pos, 0xc0 | (c >> 6));
+      pos = percent(out, pos, 0x80 | (c & 63));
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      const low = key.charCodeAt(i + 1);
+      if (c > 0xdbff || !(low >= 0xdc00 && low <= 0xdfff)) {
+        throw new PresignError('invalid-key', `key ${describe(key)} has a lone UTF-16 surrogate`);
+      }
+      i++;
+      const codePoint = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+      bytes += 4;
+      pos = percent(out, pos, 0xf0 | (codePoint >> 18));
+      pos = percent(out, pos, 0x80 | ((codePoint >> 12) & 63));
+      pos = percent(out, pos, 0x80 | ((codePoint >> 6) & 63));
+      pos = percent(out, pos, 0x80 | (codePoint & 63));
+    } else {
+      bytes += 3;
+      pos = percent(out, pos, 0xe0 | (c >> 12));
+      pos = percent(out, pos, 0x80 | ((c >> 6) & 63));
+      pos = percent(out, pos, 0x80 | (c & 63));
+    }
+    if (bytes > MAX_KEY_BYTES) {
+      throw new PresignError('key-too-long', `key ${describe(key)} is over ${MAX_KEY_BYTES} bytes`);
+    }
+  }
+  return pos;
+}
+
+function percent(out: Uint8Array, pos: number, byte: number): number {
+  out[pos] = 37;
+  out[pos + 1] = UPPER_HEX[byte >> 4]!;
+  out[pos + 2] = UPPER_HEX[byte & 15]!;
+  return pos + 3;
+}
+
+function describe(key: string): string {
+  return JSON.stringify(key.length > 80 ? `${key.slice(0, 80)}…` : key);
+}
