@@ -94,10 +94,6 @@ function ffmpeg(args) {
   if (result.status !== 0) throw new Error(`ffmpeg failed: ${args.join(' ')}`);
 }
 
-function isoSeconds(ms) {
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
-}
-
 function quoteForShell(arg) {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
 }
@@ -136,7 +132,8 @@ photos.forEach((photo, index) => {
     id,
     kind: 'image',
     title: photo.title,
-    taken_at: isoSeconds(start + index * 47 * 60_000),
+    // Date#toISOString's one fixed format: the viewer's keyset pagination orders by text.
+    taken_at: new Date(start + index * 47 * 60_000).toISOString(),
     width: w,
     height: h,
     bytes: statSync(join(demo, original)).size,
@@ -205,7 +202,7 @@ rows.push({
   id: video.id,
   kind: 'video',
   title: video.title,
-  taken_at: isoSeconds(start + photos.length * 47 * 60_000),
+  taken_at: new Date(start + photos.length * 47 * 60_000).toISOString(),
   width: video.size[0],
   height: video.size[1],
   bytes: statSync(join(demo, videoOriginal)).size,
