@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import {
+  describeItem,
+  downloadName,
+  formatDuration,
+  formatTakenAt,
+  spokenDuration,
+} from './format.ts';
+
+describe('durations', () => {
+  it.each([
+    [0, '0:00'],
+    [9.4, '0:09'],
+    [83, '1:23'],
+    [600, '10:00'],
+    [3723, '1:02:03'],
+  ])('shows %s s as %s', (seconds, shown) => {
+    expect(formatDuration(seconds)).toBe(shown);
+  });
+
+  it.each([
+    [1, '1 second'],
+    [83, '1 minute 23 seconds'],
+    [3600, '1 hour'],
+    [7261, '2 hours 1 minute 1 second'],
+    [0, '0 seconds'],
+  ])('reads %s s as "%s"', (seconds, spoken) => {
+    expect(spokenDuration(seconds)).toBe(spoken);
+  });
+});
+
+describe('dates', () => {
+  it('shows the day in the given language', () => {
+    expect(formatTakenAt('2026-06-01T12:00:00Z', 'en-GB')).toBe('1 June 2026');
+  });
+
+  it('shows nothing for a missing or broken date', () => {
+    expect(formatTakenAt('', 'en-GB')).toBe('');
+    expect(formatTakenAt('yesterday', 'en-GB')).toBe('');
+  });
+});
+
+describe('item descriptions (alt text)', () => {
+  it('uses the title', () => {
+    expect(describeItem({ kind: 'image', title: ' Cake ', takenAt: '' })).toBe('Cake');
+  });
+
+  it('says what and when without a title', () => {
+    expect(
+      describeItem({ kind: 'video', title: '', takenAt: '2026-06-01T12:00:00Z' }, 'en-GB'),
+    ).toBe('Video from 1 June 2026');
+    expect(describeItem({ kind: 'image', title: '', takenAt: '' })).toBe('Photo');
+  });
+});
+
+describe('download names', () => {
+  const fileUrl = 'http://viewer.test/api/file/originals/p1.JPG';
+
+  it('is the title with the original extension', () => {
+    expect(downloadName({ id: 'p1', title: 'First dance', fileUrl })).toBe('First dance.jpg');
+  });
+
+  it('does not repeat an extension the title already has', () => {
+    expect(downloadName({ id: 'p1', title: 'IMG_0001.jpg', fileUrl })).toBe('IMG_0001.jpg');
+  });
+
+  it('falls back to the id and keeps path characters out', () => {
+    expect(downloadName({ id: 'p1', title: '', fileUrl })).toBe('p1.jpg');
+    expect(downloadName({ id: 'p1', title: 'a/b:c', fileUrl })).toBe('a_b_c.jpg');
+  });
+});

@@ -1,0 +1,54 @@
+// How times and dates read on tiles and in the lightbox.
+
+/** 83 → "1:23", 3723 → "1:02:03" (the clock style video players use). */
+export function formatDuration(seconds: number): string {
+  const total = Math.max(0, Math.round(seconds));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const mm = h > 0 ? String(m).padStart(2, '0') : String(m);
+  return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`;
+}
+
+/** 83 → "1 minute 23 seconds", for screen readers (they read "1:23" as a time of day). */
+export function spokenDuration(seconds: number): string {
+  const total = Math.max(0, Math.round(seconds));
+  const parts: [number, string][] = [
+    [Math.floor(total / 3600), 'hour'],
+    [Math.floor((total % 3600) / 60), 'minute'],
+    [total % 60, 'second'],
+  ];
+  const spoken = parts
+    .filter(([n]) => n > 0)
+    .map(([n, unit]) => `${n} ${unit}${n === 1 ? '' : 's'}`);
+  return spoken.length > 0 ? spoken.join(' ') : '0 seconds';
+}
+
+/** The day a photo was taken, in the guest's language; '' when unknown. */
+export function formatTakenAt(iso: string, locale?: string): string {
+  const date = new Date(iso);
+  if (iso === '' || Number.isNaN(date.getTime())) return '';
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'long' }).format(date);
+}
+
+/** Alt text and accessible name: the title, or what and when when there is none. */
+export function describeItem(
+  item: { kind: 'image' | 'video'; title: string; takenAt: string },
+  locale?: string,
+): string {
+  const title = item.title.trim();
+  if (title !== '') return title;
+  const what = item.kind === 'video' ? 'Video' : 'Photo';
+  const when = formatTakenAt(item.takenAt, locale);
+  return when ? `${what} from ${when}` : what;
+}
+
+/** The file name a download is saved as: the title with the original's extension. */
+export function downloadName(item: { id: string; title: string; fileUrl: string }): string {
+  const path = new URL(item.fileUrl).pathname;
+  const extension = /\.([a-z0-9]{1,5})$/i.exec(path)?.[1]?.toLowerCase();
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are not allowed in file names
+  const base = (item.title.trim() || item.id).replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_');
+  if (!extension || base.toLowerCase().endsWith(`.${extension}`)) return base;
+  return `${base}.${extension}`;
+}

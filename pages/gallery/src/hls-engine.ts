@@ -1,0 +1,175 @@
+import type HlsType from 'hls.js';
+import type { EngineErrorKind, EngineEvents, PlaybackEngine } from './player.ts';
+
+// hls.js on Media Source Extensions. The library (~160 KiB gzip) is imported
+// dynamically: only a guest who opens a video downloads it.
+
+export type Quality = { index: number; height: number; bitrate: number };
+
+export type QualityControl = {
+  /** The video's renditions, best first; empty until the master playlist is parsed. */
+  onQualities(qualities: Quality[]): void;
+  /** The rendition now on screen. */
+  onQualityShown(quality: Quality | undefined): void;
+};
+
+export type HlsEngine = PlaybackEngine & {
+  /** A rendition index, or -1 for automatic (adaptive) quality. */
+  setQuality(index: number): void;
+};
+
+/** What the player needs to know about an hls.js error event. */
+export type HlsErrorLike = {
+  type: string;
+  details: string;
+  fatal: boolean;
+  response?: { code?: number } | undefined;
+};
+
+/**
+ * Which errors the player acts on. hls.js retries 5xx and timeouts by itself and
+ * never retries a 4xx: a 401/403 means the token (video worker) or a presigned
+ * URL (storage) expired, and only a fresh token helps — act on the first one,
+ * before hls.js wanders off to other renditions with the same dead URLs.
+ */
+export function classifyHlsError(data: HlsErrorLike): EngineErrorKind | undefined {
+  const status = data.response?.code;
+  if (data.type === 'networkError') {
+    if (status === 401 || status === 403) return 'expired';
+    if (!data.fatal) return undefined;
+    if (status === 404 || status === 410) return 'not-found';
+    return 'network';
+  }
+  if (!data.fatal) return undefined;
+  return 'media';
+}
+
+/** hls.js can play here: Media Source Extensions (or Safari's ManagedMediaSource) with H.264/AAC. */
+export function mediaSourceAvailable(): boolean {
+  const scope = globalThis as {
+    MediaSource?: { isTypeSupported(type: string): boolean };
+    ManagedMediaSource?: { isTypeSupported(type: string): boolean };
+  };
+  const mediaSource = scope.ManagedMediaSource ?? scope.MediaSource;
+  return mediaSource?.isTypeSupported('video/mp4; codecs="avc1.42E01E,mp4a.40.2"') === true;
+}
+
+let hlsModule: Promise<typeof import('hls.js')> | undefined;
+
+/** Starts downloading hls.js (e.g. when the pointer rests on a video tile). */
+export function preloadHls(): Promise<typeof import('hls.js')> {
+  hlsModule ??= import('hls.js');
+  // A failed chunk load (offline) must not stick: the next attempt tries again.
+  hlsModule.catch(() => {
+    hlsModule = undefined;
+  });
+  return hlsModule;
+}
+
+export async function createHlsEngine(
+  media: HTMLVideoElement,
+  events: EngineEvents,
+  quality: QualityControl,
+): Promise<HlsEngine> {
+  const { default: Hls } = await preloadHls();
+  let hls: HlsType | undefined;
+  let chosenLevel = -1;
+  let bandwidthEstimate: number | undefined;
+  let mediaRecoveries = 0;
+  const originalPoster = media.poster;
+
+  const qualities = (instance: HlsType): Quality[] =>
+    instance.levels
+      .map((level, index) => ({ index, height: level.height, bitrate: level.bitrate }))
+      .sort((a, b) => b.height - a.height || b.bitrate - a.bitrate);
+
+  function teardown() {
+    if (!hls) return;
+    bandwidthEstimate = hls.bandwidthEstimate;
+    hls.destroy();
+    hls = undefined;
+  }
+
+  return {
+    load(src, { startAt, autoplay }) {
+      freezeFrame(media);
+      teardown();
+      const instance = new Hls({
+        startPosition: startAt > 0 ? startAt : -1,
+        // No 1080p download into a phone-sized player.
+        capLevelToPlayerSize: true,
+        // A reload starts at the quality the guest was watching, not at the lowest.
+        ...(bandwidthEstimate ? { abrEwmaDefaultEstimate: bandwidthEstimate } : {}),
+        backBufferLength: 60,
+      });
+      hls = instance;
+
+      instance.on(Hls.Events.MANIFEST_PARSED, () => {
+        if (chosenLevel >= 0 && chosenLevel < instance.levels.length) {
+          instance.currentLevel = chosenLevel;
+        }
+        quality.onQualities(qualities(instance));
+      });
+      instance.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => {
+        const level = instance.levels[data.level];
+        quality.onQualityShown(
+          level && { index: data.level, height: level.height, bitrate: level.bitrate },
+        );
+      });
+      instance.on(Hls.Events.ERROR, (_event, data) => {
+        if (instance !== hls) return;
+        const kind = classifyHlsError(data);
+        if (kind === 'media' && data.type === 'mediaError' && mediaRecoveries < 2) {
+          // hls.js's documented recovery: rebuild the SourceBuffers, then swap the audio codec.
+          if (mediaRecoveries++ === 1) instance.swapAudioCodec();
+          instance.recoverMediaError();
+          return;
+        }
+        if (kind) events.onError(kind, `${data.type}/${data.details}`);
+      });
+
+      media.addEventListener(
+        'canplay',
+        () => {
+          if (instance !== hls) return;
+          media.poster = originalPoster;
+          mediaRecoveries = 0;
+          events.onLoaded();
+          if (autoplay && media.paused) media.play().catch(() => {});
+        },
+        { once: true },
+      );
+
+      instance.attachMedia(media);
+      instance.loadSource(src);
+    },
+
+    setQuality(index) {
+      chosenLevel = index;
+      // nextLevel switches after the buffered fragments play out: no stall, no flash.
+      if (hls) hls.nextLevel = index;
+    },
+
+    destroy() {
+      teardown();
+      media.poster = originalPoster;
+    },
+  };
+}
+
+/**
+ * Shows the current frame as the poster while a new source loads, so a reload
+ * does not flash black. Needs a same-origin picture: MSE blob sources are.
+ */
+function freezeFrame(media: HTMLVideoElement) {
+  if (media.readyState < 2 || media.videoWidth === 0) return;
+  try {
+    const canvas = document.createElement('canvas');
+    canvas.width = media.videoWidth;
+    canvas.height = media.videoHeight;
+    canvas.getContext('2d')?.drawImage(media, 0, 0);
+    media.poster = canvas.toDataURL('image/jpeg', 0.85);
+  } catch {
+    // A tainted canvas: keep the usual poster.
+  }
+}
