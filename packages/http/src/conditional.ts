@@ -1,5 +1,8 @@
-/** What a stored object offers to validate against: a strong, quoted ETag and its upload time. */
-export type Validators = { httpEtag: string; uploaded: Date };
+/**
+ * What a body offers to validate against: a strong, quoted ETag and, for stored
+ * objects, the time it was written (an R2Object fits as it is).
+ */
+export type Validators = { httpEtag: string; uploaded?: Date };
 
 const ENTITY_TAG = /[\s,]*(W\/)?("[^"]*")\s*(?:,|$)/y;
 
@@ -46,13 +49,16 @@ export function parseHttpDate(value: string): number | undefined {
 }
 
 /** Last-Modified carries whole seconds, so comparisons drop the milliseconds R2 keeps. */
-function lastModifiedMs(object: Validators): number {
+function lastModifiedMs(object: Validators): number | undefined {
+  if (object.uploaded === undefined) return undefined;
   return Math.floor(object.uploaded.getTime() / 1000) * 1000;
 }
 
 /**
  * RFC 9110 §13.2.2 steps 3–4 for GET and HEAD: true when the answer is 304.
- * If-None-Match, when present, decides alone and If-Modified-Since is ignored.
+ * If-None-Match, when present, decides alone (weak comparison, `*` matches any
+ * existing body) and If-Modified-Since is ignored. Exported for bodies built in
+ * memory (rewritten playlists), so they revalidate exactly like stored objects.
  */
 export function isNotModified(headers: Headers, object: Validators): boolean {
   const ifNoneMatch = headers.get('If-None-Match');
@@ -60,7 +66,8 @@ export function isNotModified(headers: Headers, object: Validators): boolean {
   const ifModifiedSince = headers.get('If-Modified-Since');
   if (ifModifiedSince === null) return false;
   const since = parseHttpDate(ifModifiedSince);
-  return since !== undefined && lastModifiedMs(object) <= since;
+  const modified = lastModifiedMs(object);
+  return since !== undefined && modified !== undefined && modified <= since;
 }
 
 /**
@@ -73,5 +80,6 @@ export function rangeStillApplies(headers: Headers, object: Validators): boolean
   const value = ifRange.trim();
   if (value.startsWith('"')) return value === object.httpEtag;
   if (value.startsWith('W/')) return false;
-  return parseHttpDate(value) === lastModifiedMs(object);
+  const modified = lastModifiedMs(object);
+  return modified !== undefined && parseHttpDate(value) === modified;
 }

@@ -1,3 +1,4 @@
+export { isNotModified, type Validators } from './conditional.ts';
 export { contentTypeFor } from './content-type.ts';
 export { type Cors, type CorsOptions, cors } from './cors.ts';
 export { EnvError, parseEnv } from './env.ts';

@@ -1,6 +1,9 @@
 /** A byte range resolved against a representation's size. */
 export type ByteRange = { offset: number; length: number };
 
+/** One syntactically valid byte-range-spec, not yet resolved against a size. */
+export type RangeSpec = { first: number; last: number | undefined } | { suffix: number };
+
 const BYTE_RANGE_SPEC = /^(\d*)-(\d*)$/;
 
 /**
@@ -17,6 +20,12 @@ export function parseRange(
   header: string | null,
   size: number,
 ): ByteRange | 'unsatisfiable' | undefined {
+  const spec = parseRangeSpec(header);
+  return spec === undefined ? undefined : resolveRange(spec, size);
+}
+
+/** The single range a header asks for, before the size is known; `undefined` = ignore the header. */
+export function parseRangeSpec(header: string | null): RangeSpec | undefined {
   if (header === null) return undefined;
   const equals = header.indexOf('=');
   if (equals < 0 || header.slice(0, equals).trim().toLowerCase() !== 'bytes') return undefined;
@@ -30,20 +39,24 @@ export function parseRange(
   const match = BYTE_RANGE_SPEC.exec(specs[0]!);
   if (match === null) return undefined;
   const [, first = '', last = ''] = match;
+  if (first === '') return last === '' ? undefined : { suffix: Number(last) };
+  const spec = { first: Number(first), last: last === '' ? undefined : Number(last) };
+  // last < first makes the spec invalid, and an invalid Range is ignored (§14.1.1).
+  return spec.last !== undefined && spec.last < spec.first ? undefined : spec;
+}
 
-  if (first === '') {
-    if (last === '') return undefined;
-    const suffixLength = Number(last);
-    if (suffixLength === 0) return 'unsatisfiable';
+export function resolveRange(
+  spec: RangeSpec,
+  size: number,
+): ByteRange | 'unsatisfiable' | undefined {
+  if ('suffix' in spec) {
+    if (spec.suffix === 0) return 'unsatisfiable';
     // "The entire representation is used" — for an empty one that is a plain 200.
     if (size === 0) return undefined;
-    const length = Math.min(suffixLength, size);
+    const length = Math.min(spec.suffix, size);
     return { offset: size - length, length };
   }
-
-  const offset = Number(first);
-  if (last !== '' && Number(last) < offset) return undefined;
-  if (offset >= size) return 'unsatisfiable';
-  const end = last === '' ? size - 1 : Math.min(Number(last), size - 1);
-  return { offset, length: end - offset + 1 };
+  if (spec.first >= size) return 'unsatisfiable';
+  const end = spec.last === undefined ? size - 1 : Math.min(spec.last, size - 1);
+  return { offset: spec.first, length: end - spec.first + 1 };
 }

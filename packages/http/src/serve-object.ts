@@ -1,7 +1,7 @@
 import { isNotModified, rangeStillApplies } from './conditional.ts';
 import { contentTypeFor } from './content-type.ts';
 import { jsonError } from './json-error.ts';
-import { type ByteRange, parseRange } from './range.ts';
+import { type ByteRange, parseRangeSpec, type RangeSpec, resolveRange } from './range.ts';
 
 export type ServeObjectOptions = {
   /** Wins over the object's stored Cache-Control. */
@@ -27,9 +27,10 @@ const HOP_BY_HOP = [
  * GET or HEAD of one R2 object, with validators, conditional requests and single
  * byte ranges. The body is R2's own stream, handed to the Response unread.
  *
- * R2 operations: a plain GET is one `get`; a request with Range or a validator
- * first asks `head` (a 304 or 416 ends there), then `get`s exactly the bytes it
- * promised, conditional on the same ETag so that headers and body always agree.
+ * R2 operations: a GET without validators is one `get` (of just the range, if any).
+ * A request with a validator, and a HEAD, ask `head` first: a 304 or 416 ends
+ * there; otherwise one `get` of exactly the promised bytes, conditional on the same
+ * ETag so that headers and body always agree.
  */
 export async function serveObject(
   request: Request,
@@ -43,13 +44,15 @@ export async function serveObject(
   }
   const headers = request.headers;
   // Range is defined for GET only (RFC 9110 §14.2): HEAD ignores it.
-  const rangeHeader = method === 'GET' ? headers.get('Range') : null;
-  const conditional = headers.has('If-None-Match') || headers.has('If-Modified-Since');
+  const spec = method === 'GET' ? parseRangeSpec(headers.get('Range')) : undefined;
+  const conditional =
+    headers.has('If-None-Match') ||
+    headers.has('If-Modified-Since') ||
+    (spec !== undefined && headers.has('If-Range'));
 
-  if (method === 'GET' && rangeHeader === null && !conditional) {
-    const object = await bucket.get(key);
-    if (object === null) return notFound();
-    return bodyResponse(object, object.body, undefined, options);
+  if (method === 'GET' && !conditional) {
+    const direct = await getDirectly(bucket, key, spec, options);
+    if (direct !== undefined) return direct;
   }
 
   // One re-read if the object is replaced between `head` and `get`.
@@ -62,15 +65,10 @@ export async function serveObject(
     if (method === 'HEAD') return bodyResponse(current, null, undefined, options);
 
     const range =
-      rangeHeader !== null && rangeStillApplies(headers, current)
-        ? parseRange(rangeHeader, current.size)
+      spec !== undefined && rangeStillApplies(headers, current)
+        ? resolveRange(spec, current.size)
         : undefined;
-    if (range === 'unsatisfiable') {
-      return jsonError(416, 'range-not-satisfiable', {
-        'Accept-Ranges': 'bytes',
-        'Content-Range': `bytes */${current.size}`,
-      });
-    }
+    if (range === 'unsatisfiable') return unsatisfiable(current.size);
     const object = await bucket.get(key, {
       onlyIf: { etagMatches: current.etag },
       ...(range !== undefined && { range }),
@@ -79,6 +77,71 @@ export async function serveObject(
     if ('body' in object) return bodyResponse(object, object.body, range, options);
   }
   return jsonError(503, 'object-changing', { 'Retry-After': '1' });
+}
+
+/**
+ * The one-operation path: `get` the whole object, or the range as R2 can express it
+ * without knowing the size. `undefined` sends the request down the `head` path: for
+ * a range R2 refuses (it throws InvalidRange, 10039, past the end; the `head` path
+ * then answers 416 with the size) or one it resolved differently from RFC 9110.
+ */
+async function getDirectly(
+  bucket: R2Bucket,
+  key: string,
+  spec: RangeSpec | undefined,
+  options: ServeObjectOptions,
+): Promise<Response | undefined> {
+  if (spec === undefined) {
+    const object = await bucket.get(key);
+    return object === null ? notFound() : bodyResponse(object, object.body, undefined, options);
+  }
+  const asked = r2RangeFor(spec);
+  if (asked === undefined) return undefined;
+  let object: R2ObjectBody | null;
+  try {
+    object = await bucket.get(key, { range: asked });
+  } catch {
+    return undefined;
+  }
+  if (object === null) return notFound();
+  const range = resolveRange(spec, object.size);
+  const served = object.range === undefined ? undefined : normalise(object.range, object.size);
+  if (
+    typeof range === 'object' &&
+    served?.offset === range.offset &&
+    served.length === range.length
+  ) {
+    return bodyResponse(object, object.body, range, options);
+  }
+  await object.body.cancel();
+  return undefined;
+}
+
+function r2RangeFor(spec: RangeSpec): R2Range | undefined {
+  if ('suffix' in spec) return spec.suffix > 0 ? { suffix: spec.suffix } : undefined;
+  if (!Number.isSafeInteger(spec.first)) return undefined;
+  const length = spec.last === undefined ? undefined : spec.last - spec.first + 1;
+  return length !== undefined && Number.isSafeInteger(length)
+    ? { offset: spec.first, length }
+    : { offset: spec.first };
+}
+
+/** R2 may echo the range in any of its three forms. */
+function normalise(range: R2Range, size: number): ByteRange {
+  if ('suffix' in range && range.suffix !== undefined) {
+    const length = Math.min(range.suffix, size);
+    return { offset: size - length, length };
+  }
+  const offset = 'offset' in range && range.offset !== undefined ? range.offset : 0;
+  const length = 'length' in range && range.length !== undefined ? range.length : size - offset;
+  return { offset, length: Math.min(length, size - offset) };
+}
+
+function unsatisfiable(size: number): Response {
+  return jsonError(416, 'range-not-satisfiable', {
+    'Accept-Ranges': 'bytes',
+    'Content-Range': `bytes */${size}`,
+  });
 }
 
 function notFound(): Response {
