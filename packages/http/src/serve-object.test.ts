@@ -418,6 +418,43 @@ describe('serveObject: conditional requests', () => {
   });
 });
 
+describe('serveObject: an object replaced while being served', () => {
+  const RACE_KEY = 'serve-object/race.txt';
+
+  /** The real bucket, with the object rewritten right after each of the first `times` heads. */
+  function replacedAfterHead(times: number) {
+    let writes = 0;
+    return {
+      head: async (key: string) => {
+        const current = await env.MEDIA.head(key);
+        if (writes < times) await env.MEDIA.put(key, `version ${++writes + 1}`);
+        return current;
+      },
+      get: (key: string, options?: R2GetOptions) => env.MEDIA.get(key, options),
+    } as unknown as R2Bucket;
+  }
+
+  const validated = () =>
+    new Request('https://media.example/x', { headers: { 'If-None-Match': '"stale"' } });
+
+  it('serves the new object whole, never old headers with new bytes', async () => {
+    await env.MEDIA.put(RACE_KEY, 'version 1');
+    const response = await serveObject(validated(), replacedAfterHead(1), RACE_KEY);
+    const stored = await env.MEDIA.head(RACE_KEY);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('ETag')).toBe(stored!.httpEtag);
+    expect(await text(response)).toBe('version 2');
+  });
+
+  it('gives up with 503 while it keeps changing', async () => {
+    await env.MEDIA.put(RACE_KEY, 'version 1');
+    const response = await serveObject(validated(), replacedAfterHead(2), RACE_KEY);
+    expect(response.status).toBe(503);
+    expect(response.headers.get('Retry-After')).toBe('1');
+    expect(await response.json()).toEqual({ error: 'object-changing' });
+  });
+});
+
 describe('serveObject: streaming', () => {
   async function sha256(data: ArrayBuffer | Uint8Array) {
     return new Uint8Array(await crypto.subtle.digest('SHA-256', data));
