@@ -1,0 +1,126 @@
+import { checkObjectKey, cors, EnvError, parseEnv, serveObject } from '@edge-gallery/http';
+import { verifyPresignedUrl } from '@edge-gallery/r2-signer';
+import { z } from 'zod';
+import { REJECTIONS, s3Error } from './s3-error.ts';
+
+// A dev-only stand-in for R2's S3 endpoint: path-style GET/HEAD of presigned URLs
+// (`/<bucket>/<key>?X-Amz-...`), verified with the signer's own verifier, streamed from
+// the local R2 bucket the workers share. `/public/<key>` stands in for a public
+// custom domain. Never deployed.
+
+const EnvSchema = z.object({
+  R2_ACCESS_KEY_ID: z.string().min(1),
+  R2_SECRET_ACCESS_KEY: z.string().min(1),
+  BUCKET_NAME: z.string().min(1),
+  S3_REGION: z.string().min(1),
+  ALLOWED_ORIGINS: z.string().transform(list),
+  PUBLIC_PREFIXES: z.string().transform(list),
+});
+
+type Settings = z.output<typeof EnvSchema>;
+
+const PUBLIC_PATH = '/public/';
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    let settings: Settings;
+    try {
+      settings = parseEnv(EnvSchema, env);
+    } catch (error) {
+      if (!(error instanceof EnvError)) throw error;
+      console.error(`dev-s3: ${error.message}`);
+      return s3Error(request, 'InternalError', error.message);
+    }
+    const access = cors(request, settings.ALLOWED_ORIGINS, { methods: ['GET', 'HEAD'] });
+    const preflight = access.preflight();
+    if (preflight !== undefined) return preflight;
+    return access.apply(await answer(request, env.MEDIA, settings));
+  },
+} satisfies ExportedHandler<Env>;
+
+async function answer(request: Request, bucket: R2Bucket, settings: Settings): Promise<Response> {
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    return s3Error(
+      request,
+      'MethodNotAllowed',
+      'The specified method is not allowed.',
+      {},
+      {
+        Allow: 'GET, HEAD',
+      },
+    );
+  }
+  const url = new URL(request.url);
+  if (url.pathname.startsWith(PUBLIC_PATH)) return answerPublic(request, bucket, url, settings);
+
+  // Like S3, a request without any query authentication is anonymous, and this bucket is private.
+  if (![...url.searchParams.keys()].some((name) => name.startsWith('X-Amz-'))) {
+    return s3Error(request, 'AccessDenied', 'Access Denied');
+  }
+  // The verifier checks a GET signature; HEAD is answered for the same URL (see README).
+  const verdict = verifyPresignedUrl(url, {
+    credentials: {
+      accessKeyId: settings.R2_ACCESS_KEY_ID,
+      secretAccessKey: settings.R2_SECRET_ACCESS_KEY,
+    },
+    region: settings.S3_REGION,
+  });
+  if (!verdict.ok) {
+    const { code, message } = REJECTIONS[verdict.reason];
+    return s3Error(request, code, message, { Reason: verdict.reason });
+  }
+  if (verdict.bucket !== settings.BUCKET_NAME) {
+    return s3Error(request, 'NoSuchBucket', 'The specified bucket does not exist', {
+      BucketName: verdict.bucket ?? '',
+    });
+  }
+  return serve(request, bucket, verdict.key);
+}
+
+/** Unsigned reads under the public prefixes only, as a public custom domain would serve. */
+async function answerPublic(
+  request: Request,
+  bucket: R2Bucket,
+  url: URL,
+  settings: Settings,
+): Promise<Response> {
+  let key: string;
+  try {
+    key = decodeURIComponent(url.pathname.slice(PUBLIC_PATH.length));
+  } catch {
+    return s3Error(request, 'AccessDenied', 'Access Denied');
+  }
+  // A key that could walk out of a public prefix ('hls/../originals/...') is refused whole.
+  if (
+    checkObjectKey(key) !== undefined ||
+    !settings.PUBLIC_PREFIXES.some((prefix) => key.startsWith(prefix))
+  ) {
+    return s3Error(request, 'AccessDenied', 'Access Denied');
+  }
+  return serve(request, bucket, key);
+}
+
+async function serve(request: Request, bucket: R2Bucket, key: string): Promise<Response> {
+  const response = await serveObject(request, bucket, key);
+  if (response.status === 404) {
+    return s3Error(request, 'NoSuchKey', 'The specified key does not exist.', { Key: key });
+  }
+  if (response.status === 416) {
+    const contentRange = response.headers.get('Content-Range');
+    return s3Error(
+      request,
+      'InvalidRange',
+      'The requested range is not satisfiable',
+      {},
+      contentRange === null ? {} : { 'Content-Range': contentRange },
+    );
+  }
+  return response;
+}
+
+function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
