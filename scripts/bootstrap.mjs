@@ -60,4 +60,5 @@ if (!installed) {
   writeFileSync(stampFile, installInputs());
 }
 
-process.exit(pnpm(commands[command]));
+// Extra arguments go on to the script: `npm test -- --filter=...` (CI checks affected packages).
+process.exit(pnpm([...commands[command], ...process.argv.slice(3)]));
