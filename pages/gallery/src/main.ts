@@ -1,4 +1,4 @@
-import { config } from './config.ts';
+import './styles.css';
+import { startApp } from './app.ts';
 
-const app = document.querySelector('#app');
-if (app) app.textContent = `Gallery (viewer at ${config.viewerApiBase})`;
+startApp(document.querySelector<HTMLElement>('#app')!);

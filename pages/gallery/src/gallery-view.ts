@@ -1,0 +1,149 @@
+import { ApiError, type ViewerApi } from './api.ts';
+import { el } from './element.ts';
+import { createGrid } from './grid.ts';
+import { preloadHls } from './hls-engine.ts';
+import { createLightbox } from './lightbox.ts';
+import { createMediaFeed } from './media-feed.ts';
+import type { Route, Router } from './router.ts';
+import type { Session } from './session.ts';
+import type { SwipeDirection } from './swipe.ts';
+import { createToaster } from './toast.ts';
+
+// The signed-in page: header, grid and lightbox, kept in step with the URL.
+
+export type GalleryViewOptions = {
+  api: ViewerApi;
+  session: Session;
+  router: Router;
+  galleryName: string;
+  videoApiBase: string;
+};
+
+/** Thumbnails per page: a few screens on a desktop, one request. */
+const PAGE_SIZE = 60;
+
+export function mountGallery(root: HTMLElement, options: GalleryViewOptions): { destroy(): void } {
+  const { api, session, router } = options;
+  const feed = createMediaFeed((page) => api.listMedia(page), PAGE_SIZE);
+  const toaster = createToaster();
+  let destroyed = false;
+  /** The item the lightbox shows or is looking up; guards against late lookups. */
+  let wanted: string | undefined;
+
+  const signOut = el('button', { type: 'button', class: 'button button-quiet' }, 'Sign out');
+  const header = el(
+    'header',
+    { class: 'topbar' },
+    el('h1', { class: 'topbar-title' }, options.galleryName),
+    signOut,
+  );
+
+  const grid = createGrid({
+    feed,
+    onOpen: (item) => router.go({ view: 'media', id: item.id }),
+    onVideoIntent: () => void preloadHls().catch(() => {}),
+    onLoadError: (error) => {
+      if (!isSessionLoss(error)) toaster.show('Couldn’t load the gallery. Check your connection.');
+    },
+  });
+
+  const lightbox = createLightbox({
+    videoApiBase: options.videoApiBase,
+    fetchToken: (videoId) => api.playback(videoId),
+    onStep: (direction) => void step(direction),
+    onRequestClose: () => router.closeItem(),
+  });
+
+  const main = el('main', { class: 'gallery', id: 'gallery' }, grid.element);
+  root.replaceChildren(header, main, lightbox.element, toaster.element);
+
+  signOut.addEventListener('click', async () => {
+    signOut.disabled = true;
+    try {
+      await session.logout();
+      router.go({ view: 'grid' }, { replace: true });
+    } catch {
+      signOut.disabled = false;
+      toaster.show('Couldn’t sign out. Check your connection and try again.');
+    }
+  });
+
+  async function step(direction: SwipeDirection) {
+    const route = router.route;
+    if (route.view !== 'media') return;
+    const index = feed.indexOf(route.id);
+    if (index < 0) return;
+    const target = index + (direction === 'next' ? 1 : -1);
+    if (target < 0) return;
+    if (target >= feed.items.length) {
+      if (feed.done) return;
+      await feed.loadMore().catch(() => {});
+      if (destroyed || router.route !== route) return;
+    }
+    const item = feed.items[target];
+    if (item) router.go({ view: 'media', id: item.id }, { replace: true });
+  }
+
+  async function show(route: Route) {
+    if (route.view === 'grid') {
+      const closed = wanted;
+      wanted = undefined;
+      lightbox.hide();
+      if (closed) grid.focusItem(closed);
+      return;
+    }
+    wanted = route.id;
+    let index = feed.indexOf(route.id);
+    if (index < 0) {
+      // A shared link or a reload: the item may be pages further down.
+      lightbox.showLoading();
+      index = await feed.find(route.id).catch(() => -1);
+      if (destroyed || wanted !== route.id) return;
+      if (index < 0) {
+        router.closeItem();
+        toaster.show('That photo or video isn’t in this gallery.');
+        return;
+      }
+    }
+    const item = feed.items[index]!;
+    lightbox.show(item, {
+      hasPrevious: index > 0,
+      hasNext: index < feed.items.length - 1 || !feed.done,
+    });
+    preloadNeighbours(index);
+    // Keep the next page coming when the guest pages through the lightbox.
+    if (index >= feed.items.length - 3 && !feed.done) void feed.loadMore().catch(() => {});
+  }
+
+  function preloadNeighbours(index: number) {
+    for (const neighbour of [feed.items[index + 1], feed.items[index - 1]]) {
+      if (neighbour?.kind === 'image') new Image().src = neighbour.fileUrl;
+      else if (neighbour?.kind === 'video') void preloadHls().catch(() => {});
+    }
+  }
+
+  const unsubscribe = router.subscribe((route) => void show(route));
+  // Items loaded while the lightbox is open can enable "next".
+  const unsubscribeFeed = feed.subscribe(() => {
+    if (router.route.view === 'media' && feed.indexOf(router.route.id) >= 0)
+      void show(router.route);
+  });
+  void show(router.route);
+
+  return {
+    destroy() {
+      destroyed = true;
+      unsubscribe();
+      unsubscribeFeed();
+      lightbox.destroy();
+      grid.destroy();
+      header.remove();
+      main.remove();
+      toaster.element.remove();
+    },
+  };
+}
+
+function isSessionLoss(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 401;
+}

@@ -1,0 +1,301 @@
+import type { MediaItem, PlaybackToken } from './api.ts';
+import { saveFile } from './download.ts';
+import { el, ICONS, icon } from './element.ts';
+import { describeItem, downloadName, formatTakenAt } from './format.ts';
+import type { HlsEngine, Quality } from './hls-engine.ts';
+import { type Player, type PlayerState, startPlayback } from './player.ts';
+import { listenForSwipes, type SwipeDirection } from './swipe.ts';
+import { createVideoEngine } from './video-engine.ts';
+
+// One photo or video, full screen, in a modal <dialog>: the page behind is
+// inert, Esc closes, focus stays inside and returns to the tile afterwards.
+
+export type LightboxOptions = {
+  videoApiBase: string;
+  fetchToken(videoId: string): Promise<PlaybackToken>;
+  onStep(direction: SwipeDirection): void;
+  /** Esc, the close button, or the browser closed the dialog. */
+  onRequestClose(): void;
+};
+
+export type Lightbox = {
+  readonly element: HTMLDialogElement;
+  show(item: MediaItem, neighbours: { hasPrevious: boolean; hasNext: boolean }): void;
+  /** Open, waiting for an item that is still being looked up (a shared link). */
+  showLoading(): void;
+  hide(): void;
+  destroy(): void;
+};
+
+const FAILURE_TEXT: Record<Extract<PlayerState, { status: 'failed' }>['reason'], string> = {
+  token: 'This video can’t be loaded right now.',
+  network: 'The connection dropped while loading the video.',
+  expired: 'The video’s link expired and couldn’t be renewed.',
+  'not-found': 'This video isn’t available.',
+  media: 'This video can’t be played.',
+  unsupported: 'This browser can’t play the video. You can download it instead.',
+};
+
+export function createLightbox(options: LightboxOptions): Lightbox {
+  const title = el('h2', { id: 'lightbox-title', class: 'lightbox-title' });
+  const date = el('p', { class: 'lightbox-date' });
+  const qualitySelect = el('select', { id: 'lightbox-quality' });
+  const quality = el(
+    'div',
+    { class: 'lightbox-quality', hidden: true },
+    el('label', { for: 'lightbox-quality' }, 'Quality'),
+    qualitySelect,
+  );
+  const download = el(
+    'a',
+    { class: 'button button-quiet', href: '#' },
+    icon(ICONS.download),
+    el('span', {}, 'Download'),
+  );
+  const close = el(
+    'button',
+    { type: 'button', class: 'button button-quiet button-icon', 'aria-label': 'Close' },
+    icon(ICONS.close),
+  );
+  const previous = el(
+    'button',
+    { type: 'button', class: 'lightbox-step lightbox-previous', 'aria-label': 'Previous' },
+    icon(ICONS.previous),
+  );
+  const next = el(
+    'button',
+    { type: 'button', class: 'lightbox-step lightbox-next', 'aria-label': 'Next' },
+    icon(ICONS.next),
+  );
+  const stage = el('div', { class: 'lightbox-stage' });
+  const dialog = el(
+    'dialog',
+    { class: 'lightbox', 'aria-labelledby': 'lightbox-title' },
+    el(
+      'div',
+      { class: 'lightbox-bar' },
+      el('div', { class: 'lightbox-caption' }, title, date),
+      el('div', { class: 'lightbox-actions' }, quality, download, close),
+    ),
+    previous,
+    stage,
+    next,
+  );
+
+  let current: MediaItem | undefined;
+  let player: Player | undefined;
+  let engine: HlsEngine | undefined;
+  let closingOurselves = false;
+
+  close.addEventListener('click', () => options.onRequestClose());
+  previous.addEventListener('click', () => options.onStep('previous'));
+  next.addEventListener('click', () => options.onStep('next'));
+  dialog.addEventListener('cancel', (event) => {
+    event.preventDefault();
+    options.onRequestClose();
+  });
+  dialog.addEventListener('close', () => {
+    // The browser may close a modal dialog on its own (e.g. repeated Esc).
+    if (closingOurselves) closingOurselves = false;
+    else options.onRequestClose();
+  });
+  dialog.addEventListener('keydown', (event) => {
+    if (event.key === 'Tab') trapFocus(event);
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+    // Arrow keys belong to the video's controls and the quality menu while they have focus.
+    if (event.target instanceof HTMLVideoElement || event.target instanceof HTMLSelectElement) {
+      return;
+    }
+    event.preventDefault();
+    const direction = event.key === 'ArrowLeft' ? 'previous' : 'next';
+    if (direction === 'previous' ? !previous.disabled : !next.disabled) options.onStep(direction);
+  });
+  listenForSwipes(stage, (direction) => {
+    if (direction === 'previous' ? !previous.disabled : !next.disabled) options.onStep(direction);
+  });
+  download.addEventListener('click', (event) => {
+    if (!current || current.kind === 'video') return; // videos: the link opens the file
+    event.preventDefault();
+    void saveFile(current.fileUrl, downloadName(current), download);
+  });
+  qualitySelect.addEventListener('change', () => engine?.setQuality(Number(qualitySelect.value)));
+
+  function trapFocus(event: KeyboardEvent) {
+    const focusable = [...dialog.querySelectorAll<HTMLElement>('button, a[href], select, video')]
+      .filter((node) => !node.hasAttribute('disabled') && !node.closest('[hidden]'))
+      .filter((node) => node.getClientRects().length > 0);
+    const first = focusable[0];
+    const last = focusable.at(-1);
+    if (!first || !last) return;
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
+  }
+
+  function open() {
+    if (dialog.open) return;
+    dialog.showModal();
+    close.focus();
+  }
+
+  function stopVideo() {
+    player?.destroy();
+    player = undefined;
+    engine = undefined;
+    quality.hidden = true;
+  }
+
+  function showPhoto(item: MediaItem) {
+    const placeholder = el('img', {
+      class: 'stage-placeholder',
+      src: item.thumbnailUrl,
+      alt: '',
+      'aria-hidden': 'true',
+    });
+    const photo = el('img', {
+      class: 'stage-photo',
+      src: item.fileUrl,
+      alt: describeItem(item),
+      decoding: 'async',
+    });
+    const frame = el(
+      'div',
+      { class: 'stage-frame', 'data-state': 'loading' },
+      placeholder,
+      photo,
+      spinner(),
+    );
+    photo.addEventListener('load', () => frame.setAttribute('data-state', 'ready'), { once: true });
+    photo.addEventListener(
+      'error',
+      () => {
+        frame.setAttribute('data-state', 'failed');
+        frame.append(el('p', { class: 'stage-message' }, 'This photo can’t be shown right now.'));
+      },
+      { once: true },
+    );
+    stage.replaceChildren(frame);
+  }
+
+  function showVideo(item: MediaItem & { videoId: string }) {
+    const video = el('video', {
+      class: 'stage-video',
+      controls: true,
+      playsinline: true,
+      preload: 'auto',
+      poster: item.thumbnailUrl,
+      'aria-label': describeItem(item),
+    });
+    const message = el('div', { class: 'stage-message', role: 'status' });
+    const frame = el(
+      'div',
+      { class: 'stage-frame', 'data-state': 'loading' },
+      video,
+      spinner(),
+      message,
+    );
+    stage.replaceChildren(frame);
+
+    const onQualities = (list: Quality[]) => {
+      qualitySelect.replaceChildren(
+        el('option', { value: -1 }, 'Auto'),
+        ...list.map((q) => el('option', { value: q.index }, qualityLabel(q))),
+      );
+      quality.hidden = list.length < 2;
+    };
+    const onQualityShown = (shown: Quality | undefined) => {
+      const auto = qualitySelect.querySelector('option[value="-1"]');
+      if (auto) auto.textContent = shown ? `Auto (${qualityLabel(shown)})` : 'Auto';
+    };
+
+    const thisPlayer = startPlayback({
+      videoId: item.videoId,
+      videoApiBase: options.videoApiBase,
+      media: video,
+      fetchToken: options.fetchToken,
+      createEngine: async (events) => {
+        const created = await createVideoEngine(video, events, { onQualities, onQualityShown });
+        if ('setQuality' in created && player === thisPlayer) engine = created;
+        return created;
+      },
+      onState: (state) => {
+        frame.setAttribute('data-state', state.status);
+        message.replaceChildren();
+        if (state.status !== 'failed') return;
+        message.append(el('p', {}, FAILURE_TEXT[state.reason]));
+        if (state.reason !== 'not-found' && state.reason !== 'unsupported') {
+          const retry = el('button', { type: 'button', class: 'button' }, 'Try again');
+          retry.addEventListener('click', () => thisPlayer.retry(), { once: true });
+          message.append(retry);
+        }
+      },
+    });
+    player = thisPlayer;
+  }
+
+  return {
+    element: dialog,
+
+    show(item, neighbours) {
+      previous.disabled = !neighbours.hasPrevious;
+      next.disabled = !neighbours.hasNext;
+      if (current?.id === item.id && dialog.open) return;
+      stopVideo();
+      current = item;
+      title.textContent = describeItem(item);
+      date.textContent = formatTakenAt(item.takenAt);
+      download.href = item.fileUrl;
+      download.setAttribute('download', downloadName(item));
+      if (item.kind === 'video') {
+        download.target = '_blank';
+        download.rel = 'noopener';
+      } else {
+        download.removeAttribute('target');
+      }
+      dialog.setAttribute('data-kind', item.kind);
+      if (item.kind === 'video' && item.videoId) showVideo({ ...item, videoId: item.videoId });
+      else showPhoto(item);
+      open();
+    },
+
+    showLoading() {
+      stopVideo();
+      current = undefined;
+      title.textContent = 'Loading…';
+      date.textContent = '';
+      previous.disabled = true;
+      next.disabled = true;
+      stage.replaceChildren(
+        el('div', { class: 'stage-frame', 'data-state': 'loading' }, spinner()),
+      );
+      open();
+    },
+
+    hide() {
+      stopVideo();
+      current = undefined;
+      stage.replaceChildren();
+      if (!dialog.open) return;
+      // The close event fires later, as a task: the flag tells it apart.
+      closingOurselves = true;
+      dialog.close();
+    },
+
+    destroy() {
+      this.hide();
+      dialog.remove();
+    },
+  };
+}
+
+function spinner(): HTMLElement {
+  return el('span', { class: 'spinner stage-spinner', 'aria-hidden': 'true' });
+}
+
+function qualityLabel(quality: Quality): string {
+  return quality.height > 0 ? `${quality.height}p` : `${Math.round(quality.bitrate / 1000)} kbps`;
+}
