@@ -1,0 +1,260 @@
+import { mkdirSync } from 'node:fs';
+import type { BrowserContext, Page, Route } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from './browser.ts';
+import { recordNetwork } from './network-log.ts';
+
+// A guest's visit, in headless Chromium, against the running local stack:
+// log in, scroll the grid, open a photo, watch a video (its segments fetched
+// from the URLs the playlists named, straight from storage under `presign`),
+// survive expired URLs mid-video, sign out. Screenshots go to e2e/screenshots/.
+//
+//   GALLERY_PASSWORD=... npx pnpm@10.34.9 --filter @edge-gallery/gallery e2e
+
+const GALLERY_URL = process.env.GALLERY_URL ?? 'http://localhost:5173';
+const PASSWORD = process.env.GALLERY_PASSWORD;
+const VIEWER = new URL(process.env.VIEWER_API_BASE ?? 'http://localhost:8787').origin;
+const VIDEO = new URL(process.env.VIDEO_API_BASE ?? 'http://localhost:8788').origin;
+const STORAGE = new URL(process.env.STORAGE_URL ?? 'http://localhost:8789').origin;
+/** The delivery strategy the video worker's rollout gives this visitor (default config: presign). */
+const STRATEGY = process.env.E2E_STRATEGY ?? 'presign';
+const SCREENSHOTS = new URL('./screenshots/', import.meta.url).pathname;
+
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let context: BrowserContext;
+let page: Page;
+let network: ReturnType<typeof recordNetwork>;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!PASSWORD) throw new Error('set GALLERY_PASSWORD (the local stack prints it on start)');
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  browser = await launchBrowser();
+  context = browser.context;
+  network = recordNetwork(context);
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+const hash = () => new URL(page.url()).hash;
+const shot = (name: string, fullPage = false) =>
+  page.screenshot({ path: `${SCREENSHOTS}${name}.png`, animations: 'disabled', fullPage });
+const videoState = () =>
+  page.locator('video').evaluate((video: HTMLVideoElement) => ({
+    currentTime: video.currentTime,
+    paused: video.paused,
+    ended: video.ended,
+    error: video.error?.code ?? null,
+  }));
+const tokenRequests = () =>
+  network.requests.filter((r) => r.url.startsWith(`${VIEWER}/api/videos/`)).length;
+
+describe('a guest visits the gallery', () => {
+  it('is asked for the password, and told clearly when it is wrong', async () => {
+    await page.goto(GALLERY_URL);
+    const password = page.getByLabel('Password');
+    await password.waitFor();
+    await password.fill('not-the-password');
+    await page.getByRole('button', { name: 'Open the gallery' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toMatch(/password isn’t right|Too many tries/);
+    await shot('login');
+  });
+
+  it('logs in and stays signed in across a reload', async () => {
+    await page.getByLabel('Password').fill(PASSWORD!);
+    await page.getByRole('button', { name: 'Open the gallery' }).click();
+    await page.locator('.grid .tile').first().waitFor();
+    await page.reload();
+    await page.locator('.grid .tile').first().waitFor();
+    expect(await page.getByLabel('Password').count()).toBe(0);
+  });
+
+  it('scrolls the grid to the end, every thumbnail in a box of its own shape', async () => {
+    // Scroll until the feed says it has everything (keyset pages load on the way).
+    for (let i = 0; i < 50; i++) {
+      await page.mouse.wheel(0, 2000);
+      const status = await page.locator('.feed-status').textContent();
+      if (status?.startsWith('That’s everything')) break;
+      await page.waitForTimeout(150);
+    }
+    await expect
+      .poll(() => page.locator('.feed-status').textContent())
+      .toMatch(/^That’s everything/);
+    const tiles = page.locator('.grid .tile');
+    await expect
+      .poll(() => page.locator('.grid .tile.is-loaded').count(), { timeout: 15_000 })
+      .toBe(await tiles.count());
+    const shapes = await tiles.evaluateAll((nodes) =>
+      nodes.map((tile) => {
+        const img = tile.querySelector('img')!;
+        const box = tile.getBoundingClientRect();
+        return { box: box.width / box.height, item: img.width / img.height, alt: img.alt };
+      }),
+    );
+    for (const shape of shapes) {
+      expect(shape.alt).not.toBe('');
+      expect(Math.abs(shape.box - Math.min(Math.max(shape.item, 0.4), 3))).toBeLessThan(0.05);
+    }
+    const mediaPages = network.requests.filter((r) => r.url.startsWith(`${VIEWER}/api/media`));
+    expect(mediaPages.length).toBeGreaterThanOrEqual(1);
+    expect(mediaPages.every((r) => r.status === 200)).toBe(true);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot('grid', true);
+  });
+
+  it('fits a phone screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot('grid-phone');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(390);
+    await page.locator('.grid .tile a:not(:has(.badge))').nth(1).click();
+    await page.locator('.stage-frame[data-state="ready"]').waitFor();
+    await shot('lightbox-phone');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('opens a photo full size in the lightbox, with a shareable URL', async () => {
+    const photo = page.locator('.grid .tile a:not(:has(.badge))').first();
+    const id = await photo.getAttribute('data-id');
+    await photo.click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    expect(hash()).toBe(`#/media/${encodeURIComponent(id!)}`);
+    await expect
+      .poll(() =>
+        page
+          .locator('.stage-photo')
+          .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth),
+      )
+      .toBeGreaterThan(0);
+    await shot('lightbox');
+
+    // Keyboard: next, then back again.
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(hash).not.toBe(`#/media/${encodeURIComponent(id!)}`);
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(hash).toBe(`#/media/${encodeURIComponent(id!)}`);
+
+    // The link survives a reload.
+    await page.reload();
+    await page.getByRole('dialog').waitFor();
+    const alt = await page.locator(`.grid a[data-id="${id}"] img`).getAttribute('alt');
+    await expect.poll(() => page.locator('.lightbox-title').textContent()).toBe(alt);
+
+    // Esc closes and returns focus to the photo's tile.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    expect(['', '#/']).toContain(hash());
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-id'))).toBe(id);
+  });
+
+  it('plays a video: currentTime passes 2 s, segments come from the URLs the playlists named', async () => {
+    const video = page.locator('.grid .tile a:has(.badge)').first();
+    await video.click();
+    await page.locator('video').waitFor();
+    await expect
+      .poll(async () => (await videoState()).currentTime, { timeout: 30_000 })
+      .toBeGreaterThan(2);
+    await shot('player');
+    await network.settle();
+
+    const master = network.requests.find((r) => r.url.startsWith(`${VIDEO}/api/hls/playlist?key=`));
+    expect(master?.status).toBe(200);
+    expect(tokenRequests()).toBe(1);
+
+    // Media = every request for the video that is not a playlist.
+    const named = network.namedUris();
+    const playlists = new Set(network.playlists.keys());
+    const media = network.requests.filter(
+      (r) =>
+        (r.url.startsWith(STORAGE) || r.url.startsWith(`${VIDEO}/api/hls/`)) &&
+        !playlists.has(r.url) &&
+        !r.url.includes('/api/hls/playlist'),
+    );
+    expect(media.length).toBeGreaterThanOrEqual(2); // an init segment and media segments
+    for (const request of media) {
+      expect(named.has(request.url), `${request.url} was named by a playlist`).toBe(true);
+      expect([200, 206]).toContain(request.status);
+    }
+    if (STRATEGY === 'presign') {
+      for (const request of media) expect(new URL(request.url).origin).toBe(STORAGE);
+    }
+    // Nothing of the video goes through the viewer but the token.
+    expect(
+      network.requests.filter(
+        (r) => r.url.startsWith(VIEWER) && /\/hls\/|\.m4s|\.ts\b/.test(r.url),
+      ),
+    ).toEqual([]);
+  });
+
+  it('keeps playing when its URLs expire: fresh token, same position, no pause', async () => {
+    if ((await page.locator('#lightbox-quality').count()) === 0) return; // single-rendition video
+    await page.locator('video').evaluate((v: HTMLVideoElement) => {
+      v.currentTime = 1;
+    });
+    await expect.poll(async () => (await videoState()).currentTime).toBeGreaterThan(1.2);
+    const before = await videoState();
+    const tokensBefore = tokenRequests();
+
+    // From now on every playlist and segment URL the player holds is refused,
+    // until it asks the viewer for a fresh token.
+    let expired = true;
+    const refuse = async (route: Route) => {
+      if (!expired) return route.fallback();
+      await route.fulfill({
+        status: 403,
+        headers: { 'access-control-allow-origin': '*', 'content-type': 'application/xml' },
+        body: '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>',
+      });
+    };
+    const onToken = (request: { url(): string }) => {
+      if (request.url().startsWith(`${VIEWER}/api/videos/`)) expired = false;
+    };
+    context.on('request', onToken);
+    await context.route(`${STORAGE}/**`, refuse);
+    await context.route(`${VIDEO}/**`, refuse);
+
+    // Switching quality makes the player fetch a rendition it has not loaded yet.
+    const select = page.locator('#lightbox-quality');
+    const options = await select
+      .locator('option')
+      .evaluateAll((o) => o.map((option) => (option as HTMLOptionElement).value));
+    await select.selectOption(options.at(-1)!);
+
+    await expect.poll(tokenRequests, { timeout: 15_000 }).toBe(tokensBefore + 1);
+    await expect
+      .poll(() => page.locator('.stage-frame').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('playing');
+    const resumed = await videoState();
+    expect(resumed.currentTime).toBeGreaterThanOrEqual(before.currentTime - 0.5);
+    expect(resumed.error).toBeNull();
+    await expect
+      .poll(async () => {
+        const state = await videoState();
+        return state.ended || state.currentTime > resumed.currentTime + 0.5;
+      })
+      .toBe(true);
+    expect((await videoState()).paused && !(await videoState()).ended).toBe(false);
+
+    context.off('request', onToken);
+    await context.unrouteAll({ behavior: 'wait' });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+  });
+
+  it('signs out, and a reload stays signed out', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Password').waitFor();
+    expect(await page.getByRole('status').first().textContent()).toMatch(/signed out/);
+    await page.reload();
+    await page.getByLabel('Password').waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+});

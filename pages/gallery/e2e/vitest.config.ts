@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// The browser test runs against a running local stack (`npm start`), never in `test`.
+export default defineConfig({
+  test: {
+    root: new URL('.', import.meta.url).pathname,
+    include: ['**/*.e2e.ts'],
+    environment: 'node',
+    testTimeout: 180_000,
+    hookTimeout: 60_000,
+    fileParallelism: false,
+  },
+});
