@@ -26,8 +26,13 @@ const playbackKeys = z.string().transform((value, ctx): PlaybackKey[] => {
   try {
     return parsePlaybackKeys(value);
   } catch {
-    // The message of a parse error may quote the secret: report only where it is.
-    ctx.addIssue({ code: 'custom', message: 'expected "<keyId>:<secret>[,<keyId>:<secret>...]"' });
+    // Not the parser's message: given a value without ':', it quotes the whole value (the
+    // secret) as a key id, and this message goes to the logs.
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'expected "<id>:<secret>[,<id>:<secret>...]", ids of A-Z a-z 0-9 _ -, secrets of 16+ characters, the signing key first',
+    });
     return z.NEVER;
   }
 });

@@ -35,7 +35,8 @@ export type Item = {
 export const media = new Hono<AppEnv>().get('/', async (c) => {
   const limit = parseLimit(c.req.query('limit'));
   if (limit === undefined) return jsonError(400, 'bad-limit');
-  const kind = c.req.query('kind');
+  // Empty parameters (`?cursor=&limit=&kind=`) mean "not given".
+  const kind = c.req.query('kind') || undefined;
   if (kind !== undefined && kind !== 'image' && kind !== 'video') {
     return jsonError(400, 'bad-kind');
   }
@@ -46,26 +47,9 @@ export const media = new Hono<AppEnv>().get('/', async (c) => {
     if (!after) return jsonError(400, 'bad-cursor');
   }
 
-  // Keyset pagination: each page starts strictly after the last (taken_at, id) of the one
-  // before, so rows added or removed meanwhile never shift, repeat or skip others. Served by
-  // the (taken_at, id) and (kind, taken_at, id) indexes; one row more says whether a next
-  // page exists.
-  const where: string[] = [];
-  const params: (string | number)[] = [];
-  if (kind) {
-    where.push('kind = ?');
-    params.push(kind);
-  }
-  if (after) {
-    where.push('(taken_at, id) > (?, ?)');
-    params.push(after.takenAt, after.id);
-  }
-  const sql = `SELECT id, kind, title, taken_at, width, height, original_key, thumbnail_key,
-      video_id, duration_sec
-    FROM media ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY taken_at, id LIMIT ?`;
+  const { sql, params } = listingQuery({ kind, after, limit });
   const { results } = await c.env.DB.prepare(sql)
-    .bind(...params, limit + 1)
+    .bind(...params)
     .all<MediaRow>();
 
   const page = results.slice(0, limit);
@@ -77,6 +61,34 @@ export const media = new Hono<AppEnv>().get('/', async (c) => {
   const { thumbnailVersion } = c.var.versions;
   return c.json({ items: page.map((row) => toItem(row, thumbnailVersion)), nextCursor });
 });
+
+/**
+ * Keyset pagination: each page starts strictly after the last (taken_at, id) of the one
+ * before, so rows added or removed meanwhile never shift, repeat or skip others. Served by
+ * the (taken_at, id) and (kind, taken_at, id) indexes without a sort; one row more than
+ * the page says whether a next page exists.
+ */
+export function listingQuery(page: {
+  kind: 'image' | 'video' | undefined;
+  after: Position | undefined;
+  limit: number;
+}): { sql: string; params: (string | number)[] } {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (page.kind) {
+    where.push('kind = ?');
+    params.push(page.kind);
+  }
+  if (page.after) {
+    where.push('(taken_at, id) > (?, ?)');
+    params.push(page.after.takenAt, page.after.id);
+  }
+  params.push(page.limit + 1);
+  const sql = `SELECT id, kind, title, taken_at, width, height, original_key, thumbnail_key,
+      video_id, duration_sec
+    FROM media ${where.length ? `WHERE ${where.join(' AND ')} ` : ''}ORDER BY taken_at, id LIMIT ?`;
+  return { sql, params };
+}
 
 /** Missing → the default; out of range → clamped; not an integer → undefined. */
 function parseLimit(value: string | undefined): number | undefined {
