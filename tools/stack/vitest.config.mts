@@ -1,0 +1,8 @@
+import { defineConfig } from 'vitest/config';
+
+// Node-side tooling: tests run in Node against real local bindings (Miniflare through
+// wrangler's getPlatformProxy) in a temporary persist directory.
+export default defineConfig({
+  // Two shared cores under parallel turbo runs: allow slow workerd starts, never assert on time.
+  test: { environment: 'node', testTimeout: 60_000, hookTimeout: 60_000 },
+});
