@@ -1,7 +1,7 @@
 import { parseEnv } from '@edge-gallery/http';
 import { type PlaybackKey, parsePlaybackKeys } from '@edge-gallery/r2-signer';
 import { createMiddleware } from 'hono/factory';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Session } from './session.ts';
 import type { Versions } from './versions.ts';
 
