@@ -1,0 +1,319 @@
+import { z } from 'zod';
+
+// The worker's runtime config: one JSON document per version in KV VIDEO_CACHE, and a
+// pointer naming the live one. Old versions stay for rollback.
+//
+//   config:current  →  "config:v7"
+//   config:v7       →  {"rollout":{"presign":90,"token":10,"public":0}, ...}   metadata {publishedAt}
+
+export const CURRENT_KEY = 'config:current';
+const VERSION_PREFIX = 'config:v';
+
+export const versionKey = (version: number): string => `${VERSION_PREFIX}${version}`;
+
+// S3 and R2 refuse presigned URLs valid for longer than 7 days (X-Amz-Expires).
+const MAX_URL_LIFETIME_SECONDS = 604_800;
+
+const Percent = z.int().min(0).max(100);
+
+const Rollout = z
+  .strictObject({ presign: Percent, token: Percent, public: Percent })
+  .refine((r) => r.presign + r.token + r.public === 100, 'percentages must add up to 100');
+
+const Origin = z
+  .string()
+  .refine(isOrigin, 'must be an origin as browsers send it, e.g. https://gallery.example.com');
+
+const PublicBase = z
+  .string()
+  .refine(isPublicBase, 'must be an http(s) URL without query, fragment or credentials')
+  .transform((base) => base.replace(/\/+$/, ''));
+
+const shape = {
+  /** Percent of rollout buckets per strategy, counted in this order: presign, token, public. */
+  rollout: Rollout,
+  /** How long presigned URLs stay valid after the end of their playlist window. */
+  presignTtlSeconds: z.int().min(60).max(MAX_URL_LIFETIME_SECONDS),
+  /** Signed playlists are built once per window: every viewer in it gets the same URLs. */
+  playlistWindowSeconds: z.int().min(10).max(3600),
+  /** Base URL of a public (custom-domain) bucket, for the `public` strategy. */
+  publicBase: PublicBase.nullable(),
+  /** Origins allowed by CORS, in addition to the ALLOWED_ORIGINS variable. */
+  allowedOrigins: z.array(Origin).max(32),
+  /** Server-Timing on every response (also on when the DEBUG variable is "true"). */
+  debug: z.boolean(),
+  /** Keep signed playlists in KV too (a write per playlist per window: off for the free plan). */
+  kvPlaylistCache: z.boolean(),
+};
+
+type Refinable = {
+  presignTtlSeconds: number;
+  playlistWindowSeconds: number;
+  rollout: { public: number };
+  publicBase: string | null;
+};
+
+function refineConfig<T extends z.ZodType<Refinable>>(schema: T): T {
+  return schema
+    .refine((c) => c.presignTtlSeconds + c.playlistWindowSeconds <= MAX_URL_LIFETIME_SECONDS, {
+      message: `presignTtlSeconds + playlistWindowSeconds must not exceed ${MAX_URL_LIFETIME_SECONDS}`,
+      path: ['presignTtlSeconds'],
+    })
+    .refine((c) => c.rollout.public === 0 || c.publicBase !== null, {
+      message: 'a public rollout share needs publicBase (or the PUBLIC_MEDIA_BASE variable)',
+      path: ['publicBase'],
+    }) as unknown as T;
+}
+
+/** What an admin may publish: unknown fields are refused (a typo must not pass silently). */
+export const PublishedConfig = refineConfig(z.strictObject(shape));
+/** What a worker reads: unknown fields are dropped, so a newer version's document still loads. */
+const StoredConfig = refineConfig(z.object(shape));
+
+export type Config = z.output<typeof PublishedConfig>;
+export type Rollout = Config['rollout'];
+
+/** The config while none is published (and while KV fails): everything presigned. */
+export function defaultConfig(env: {
+  presignTtlSeconds: number;
+  publicBase: string | undefined;
+}): Config {
+  return {
+    rollout: { presign: 100, token: 0, public: 0 },
+    presignTtlSeconds: env.presignTtlSeconds,
+    playlistWindowSeconds: 300,
+    publicBase: env.publicBase ?? null,
+    allowedOrigins: [],
+    debug: false,
+    kvPlaylistCache: false,
+  };
+}
+
+/**
+ * A document as stored or published: fields it lacks take their defaults (so documents
+ * written by an older version of this worker stay valid), then it is validated.
+ */
+export function parseConfig(
+  document: unknown,
+  defaults: Config,
+  mode: 'publish' | 'stored',
+): z.ZodSafeParseResult<Config> {
+  const merged =
+    typeof document === 'object' && document !== null && !Array.isArray(document)
+      ? { ...defaults, ...document }
+      : document;
+  return (mode === 'publish' ? PublishedConfig : StoredConfig).safeParse(merged);
+}
+
+export type LoadedConfig = {
+  /** 0 when no version is published or when it could not be read. */
+  version: number;
+  config: Config;
+  /**
+   * `kv`: the published version. `default`: none is published. `fallback`: KV failed or
+   * holds a bad document; nothing built from a fallback is written to a shared cache.
+   */
+  source: 'kv' | 'default' | 'fallback';
+};
+
+// Isolate memo: a published config is re-checked about once a minute, an absent one more
+// often so that a first publish takes effect quickly; a failing KV is retried after 5 s.
+export const MEMO_MS = { found: 60_000, absent: 10_000, failed: 5_000 } as const;
+
+/** Reads the live config through an isolate memo. One instance per isolate and namespace. */
+export class ConfigStore {
+  #memo: { loaded: LoadedConfig; until: number } | undefined;
+  #pending: Promise<LoadedConfig> | undefined;
+  // Version documents never change once written: each is read once per isolate.
+  readonly #documents = new Map<number, Config>();
+
+  constructor(
+    readonly kv: KVNamespace,
+    readonly defaults: Config,
+  ) {}
+
+  /** The live config; `onRead` hears how long a KV read took, when one happened. */
+  current(now: number, onRead?: (ms: number) => void): Promise<LoadedConfig> {
+    const memo = this.#memo;
+    if (memo !== undefined && now < memo.until) return Promise.resolve(memo.loaded);
+    // Concurrent requests of one isolate share one read.
+    this.#pending ??= this.#load(now, onRead).finally(() => {
+      this.#pending = undefined;
+    });
+    return this.#pending;
+  }
+
+  /** The config this isolate last read, however old, without any I/O. */
+  peek(): LoadedConfig | undefined {
+    return this.#memo?.loaded;
+  }
+
+  /** Makes a just-published or rolled-back version live in this isolate at once. */
+  remember(version: number, config: Config, now: number): void {
+    this.#documents.set(version, config);
+    this.#memo = { loaded: { version, config, source: 'kv' }, until: now + MEMO_MS.found };
+  }
+
+  async #load(now: number, onRead?: (ms: number) => void): Promise<LoadedConfig> {
+    const started = performance.now();
+    let loaded: LoadedConfig;
+    let ttl: number;
+    try {
+      const read = await readLive(this.kv, this.defaults, this.#documents);
+      loaded = read ?? { version: 0, config: this.defaults, source: 'default' };
+      ttl = read === undefined ? MEMO_MS.absent : MEMO_MS.found;
+    } catch (error) {
+      console.error('video-streaming: config unreadable, serving a fallback', describe(error));
+      // A config that was live a moment ago is a better guess than the defaults.
+      const previous = this.#memo?.loaded;
+      loaded = {
+        version: previous?.version ?? 0,
+        config: previous?.config ?? this.defaults,
+        source: 'fallback',
+      };
+      ttl = MEMO_MS.failed;
+    }
+    onRead?.(performance.now() - started);
+    this.#memo = { loaded, until: now + ttl };
+    return loaded;
+  }
+}
+
+/** A bad pointer or document in KV: reported like a KV failure, never served. */
+export class ConfigDocumentError extends Error {
+  override readonly name = 'ConfigDocumentError';
+}
+
+async function readLive(
+  kv: KVNamespace,
+  defaults: Config,
+  documents: Map<number, Config>,
+): Promise<LoadedConfig | undefined> {
+  const pointer = await kv.get(CURRENT_KEY);
+  if (pointer === null) return undefined;
+  const version = parsePointer(pointer);
+  if (version === undefined) throw new ConfigDocumentError(`${CURRENT_KEY} is not a version key`);
+  let config = documents.get(version);
+  if (config === undefined) {
+    config = await readVersion(kv, version, defaults);
+    if (config === undefined) throw new ConfigDocumentError(`${versionKey(version)} is missing`);
+    documents.set(version, config);
+  }
+  return { version, config, source: 'kv' };
+}
+
+/** `config:v7` (and a bare `7`, as an owner might write by hand) → 7. */
+export function parsePointer(pointer: string): number | undefined {
+  const match = /^(?:config:v)?([1-9][0-9]{0,8})$/.exec(pointer.trim());
+  return match === null ? undefined : Number(match[1]);
+}
+
+/** One stored version; `undefined` when absent. Throws ConfigDocumentError when invalid. */
+export async function readVersion(
+  kv: KVNamespace,
+  version: number,
+  defaults: Config,
+): Promise<Config | undefined> {
+  const text = await kv.get(versionKey(version));
+  if (text === null) return undefined;
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    throw new ConfigDocumentError(`${versionKey(version)} is not JSON`);
+  }
+  const parsed = parseConfig(document, defaults, 'stored');
+  if (!parsed.success)
+    throw new ConfigDocumentError(`${versionKey(version)} is not a valid config`);
+  return parsed.data;
+}
+
+export type VersionInfo = { version: number; publishedAt: string | null };
+type VersionMetadata = { publishedAt?: string };
+
+/** Every stored version, newest first. */
+export async function listVersions(kv: KVNamespace): Promise<VersionInfo[]> {
+  const versions: VersionInfo[] = [];
+  let cursor: string | undefined;
+  do {
+    const page: KVNamespaceListResult<VersionMetadata> = await kv.list<VersionMetadata>({
+      prefix: VERSION_PREFIX,
+      ...(cursor !== undefined && { cursor }),
+    });
+    for (const key of page.keys) {
+      const version = parsePointer(key.name);
+      if (version === undefined || versionKey(version) !== key.name) continue;
+      versions.push({ version, publishedAt: key.metadata?.publishedAt ?? null });
+    }
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor !== undefined);
+  return versions.sort((a, b) => b.version - a.version);
+}
+
+/** The version the pointer names, or undefined when none is published. */
+export async function currentVersion(kv: KVNamespace): Promise<number | undefined> {
+  const pointer = await kv.get(CURRENT_KEY);
+  if (pointer === null) return undefined;
+  const version = parsePointer(pointer);
+  if (version === undefined) throw new ConfigDocumentError(`${CURRENT_KEY} is not a version key`);
+  return version;
+}
+
+/**
+ * Stores `config` as the next version and points at it. KV lists are eventually
+ * consistent, so the next number is checked against the pointer and probed before use:
+ * a version document is never overwritten. (Two admins publishing in the same second
+ * may still both succeed; the pointer then names the later one.)
+ */
+export async function publishConfig(kv: KVNamespace, config: Config, now: number): Promise<number> {
+  const [listed, pointed] = await Promise.all([listVersions(kv), currentVersion(kv)]);
+  let version = Math.max(listed[0]?.version ?? 0, pointed ?? 0) + 1;
+  while ((await kv.get(versionKey(version))) !== null) version++;
+  const metadata: VersionMetadata = { publishedAt: new Date(now).toISOString() };
+  await kv.put(versionKey(version), JSON.stringify(config), { metadata });
+  await kv.put(CURRENT_KEY, versionKey(version));
+  return version;
+}
+
+/** Points at an existing, valid version. Returns its config, or undefined if there is none. */
+export async function rollbackTo(
+  kv: KVNamespace,
+  version: number,
+  defaults: Config,
+): Promise<Config | undefined> {
+  const config = await readVersion(kv, version, defaults);
+  if (config === undefined) return undefined;
+  await kv.put(CURRENT_KEY, versionKey(version));
+  return config;
+}
+
+function isOrigin(value: string): boolean {
+  const url = parseUrl(value);
+  return url !== undefined && /^https?:$/.test(url.protocol) && url.origin === value;
+}
+
+function isPublicBase(value: string): boolean {
+  const url = parseUrl(value);
+  return (
+    url !== undefined &&
+    /^https?:$/.test(url.protocol) &&
+    url.search === '' &&
+    url.hash === '' &&
+    url.username === '' &&
+    url.password === '' &&
+    !value.includes('?') &&
+    !value.includes('#')
+  );
+}
+
+function parseUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
+}
