@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 60_000,
     fileParallelism: false,
+    // The steps are one visit: after the first failure the rest would only time out.
+    bail: 1,
   },
 });

@@ -1,5 +1,6 @@
 import { ApiError, type ViewerApi } from './api.ts';
 import { el } from './element.ts';
+import { describeItem } from './format.ts';
 import { createGrid } from './grid.ts';
 import { preloadHls } from './hls-engine.ts';
 import { createLightbox } from './lightbox.ts';
@@ -88,6 +89,7 @@ export function mountGallery(root: HTMLElement, options: GalleryViewOptions): { 
     if (route.view === 'grid') {
       const closed = wanted;
       wanted = undefined;
+      document.title = options.galleryName;
       lightbox.hide();
       if (closed) grid.focusItem(closed);
       return;
@@ -106,6 +108,7 @@ export function mountGallery(root: HTMLElement, options: GalleryViewOptions): { 
       }
     }
     const item = feed.items[index]!;
+    document.title = `${describeItem(item)} · ${options.galleryName}`;
     lightbox.show(item, {
       hasPrevious: index > 0,
       hasNext: index < feed.items.length - 1 || !feed.done,

@@ -58,12 +58,14 @@ let hlsModule: Promise<typeof import('hls.js')> | undefined;
 
 /** Starts downloading hls.js (e.g. when the pointer rests on a video tile). */
 export function preloadHls(): Promise<typeof import('hls.js')> {
-  hlsModule ??= import('hls.js');
+  if (hlsModule) return hlsModule;
+  const loading = import('hls.js');
+  hlsModule = loading;
   // A failed chunk load (offline) must not stick: the next attempt tries again.
-  hlsModule.catch(() => {
-    hlsModule = undefined;
+  loading.catch(() => {
+    if (hlsModule === loading) hlsModule = undefined;
   });
-  return hlsModule;
+  return loading;
 }
 
 export async function createHlsEngine(
