@@ -13,11 +13,12 @@ const corpusFiles = import.meta.glob<string>('../../../../../shared/conformance/
 });
 
 const SCOPE = 'hls/vid/';
-// Two places for every corpus playlist: two levels below the video's root, where '../'
-// stays inside the scope, and at its root, where '../' leaves it.
+// Three places for every corpus playlist: at the video's root, where '../' leaves the
+// scope, and two and four levels below it, where '../' and '../../../../' stay inside.
 const PLACEMENTS = [
-  { name: 'nested', dir: `${SCOPE}a/b/` },
   { name: 'at the root', dir: SCOPE },
+  { name: 'nested', dir: `${SCOPE}a/b/` },
+  { name: 'deep', dir: `${SCOPE}a/b/c/d/` },
 ];
 
 // Replacements name their ref by index, so every changed URI can be traced to its ref.
@@ -60,7 +61,7 @@ describe('playlist rewrite: conformance corpus', () => {
       })),
     ),
   );
-  for (const { name, entry, placement, crlfBom } of cases)
+  for (const { name, entry, placement, crlfBom } of cases) {
     it(name, () => {
       const published = corpusFiles[CORPUS_DIR + entry.file]!;
       const text = crlfBom ? `\uFEFF${published.replace(/\r?\n/g, '\r\n')}` : published;
@@ -84,6 +85,7 @@ describe('playlist rewrite: conformance corpus', () => {
       const after = parse(output);
       compareParsed(before, after, refs, playlistKey);
     });
+  }
 });
 
 describe('playlist rewrite', () => {
