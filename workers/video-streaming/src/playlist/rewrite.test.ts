@@ -401,6 +401,17 @@ describe('playlist rewrite', () => {
     );
   });
 
+  it('writes other replacement characters as they are (the worker marks token slots with NUL)', () => {
+    const output = rewritePlaylist('#EXT-X-MAP:URI="init.mp4"\n#EXTINF:4,\nseg.ts\n', {
+      playlistKey: 'hls/vid/720p/index.m3u8',
+      scope: 'hls/vid/',
+      rewrite: (refs) => refs.map((ref) => `/api/${ref.key}?\u0000&a=%20,b`),
+    });
+    expect(output).toBe(
+      '#EXT-X-MAP:URI="/api/hls/vid/720p/init.mp4?\u0000&a=%20,b"\n#EXTINF:4,\n/api/hls/vid/720p/seg.ts?\u0000&a=%20,b\n',
+    );
+  });
+
   it('refuses a scope that is not a directory', () => {
     for (const scope of ['hls/vid', '']) {
       expect(() =>
