@@ -350,6 +350,27 @@ describe('presigner, against aws4fetch over generated keys', () => {
   );
 });
 
+describe('presigner, keys that share leading blocks of the canonical request', () => {
+  it('matches aws4fetch when consecutive keys share 0 to 4 blocks and then differ', async () => {
+    // "GET\n/edge-gallery-media/" is 24 bytes; prefixes of 40, 104, 168 and 232 bytes
+    // put the first difference in block 1, 2, 3 and 4 of the canonical request.
+    const prefixes = [0, 40, 104, 168, 232].map((length) => 'p/'.repeat(length / 2));
+    const keys: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const prefix = prefixes[(i * 7) % prefixes.length]!;
+      keys.push(
+        `${prefix}${i % 3 === 0 ? 'same' : `k${i}`}`,
+        `${prefix}${i % 3 === 0 ? 'same' : `k${i}`}`,
+      );
+    }
+    const urls = createPresigner(r2).presignBatch(keys, { now: NOW });
+    const expected = await Promise.all(
+      urls.map((url) => oracle(r2, `${url.slice(0, url.indexOf('?'))}?X-Amz-Expires=3600`, NOW)),
+    );
+    expect(urls.map(sortedQuery)).toEqual(expected.map(sortedQuery));
+  });
+});
+
 describe('where aws4fetch is wrong, and the presigner is not', () => {
   it('a raw "+" in a path: aws4fetch requests key "a+b" but signs key "a b"', async () => {
     const presigner = createPresigner(r2);

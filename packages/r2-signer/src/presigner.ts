@@ -6,6 +6,7 @@ import {
   finish,
   type HmacKey,
   initialState,
+  pad,
 } from './sha256.ts';
 import {
   ALGORITHM,
@@ -171,9 +172,8 @@ type Batch = {
   canonicalTail: Uint8Array;
   /** The HMAC inner state after the ipad block and the whole blocks of the string-to-sign prefix. */
   stringToSignState: Int32Array;
-  stringToSignAbsorbed: number;
-  /** The rest of the string-to-sign prefix, followed by room for the hex hash and padding. */
-  stringToSignBuffer: Uint8Array;
+  /** The rest of the string-to-sign prefix, room for the hex hash, then the (fixed) padding. */
+  stringToSignBlocks: Uint8Array;
   stringToSignRest: number;
   /** `?<canonical query>&X-Amz-Signature=` */
   urlQuery: string;
@@ -187,12 +187,20 @@ for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
 }
 const UPPER_HEX = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 65, 66, 67, 68, 69, 70]);
 const encoder = new TextEncoder();
+/**
+ * Leading blocks of the last canonical request kept with the hash state after each: keys
+ * of one playlist share a long prefix (`hls/<id>/<variant>/seg_`), so the first block is
+ * usually identical and is not hashed again. Two blocks cover a bucket name plus such a
+ * prefix; more would cost more in copying than they save.
+ */
+const REUSED_BLOCKS = 2;
 
 /**
  * SigV4 query presigning of GET requests over reused buffers. Per URL it hashes the
- * canonical request (prefix + key + the batch's constant tail) and finishes two HMAC
- * passes that start from precomputed states, so the whole signature costs a handful
- * of block compressions and no allocation but the URL string itself.
+ * canonical request (prefix + key + the batch's constant tail), reusing leading blocks
+ * it has already hashed, then runs the two HMAC passes from precomputed states over
+ * pre-padded blocks: the whole signature costs a few block compressions and no
+ * allocation but the URL string itself.
  */
 export function createQuerySigner(options: QuerySignerOptions): Presigner {
   const { origin, host, pathPrefix, accessKeyId, secretAccessKey, sessionToken, region } = options;
@@ -207,9 +215,17 @@ export function createQuerySigner(options: QuerySignerOptions): Presigner {
   compress(requestState, requestPrefix, 0, requestAbsorbed);
   const requestRest = requestPrefix.length - requestAbsorbed;
   let request = new Uint8Array(0);
+  let requestWords = new Int32Array(0);
+
+  const reusedWords = new Int32Array(16 * REUSED_BLOCKS);
+  const reusedStates = Array.from({ length: REUSED_BLOCKS }, () => new Int32Array(8));
+  let reusedCount = 0;
 
   const state = new Int32Array(8);
-  const innerDigest = new Uint8Array(32 + 72);
+  // The outer HMAC pass hashes opad block + the 32-byte inner digest: one block whose
+  // padding (0x80, zeros, bit length 768) never changes.
+  const innerDigestBlock = new Uint8Array(64 + 72);
+  pad(innerDigestBlock, 0, 32, 64);
   let batch: Batch | undefined;
 
   function batchFor(presignOptions: PresignOptions | undefined): Batch {
@@ -237,9 +253,10 @@ export function createQuerySigner(options: QuerySignerOptions): Presigner {
       (sessionToken === undefined ? '' : `&X-Amz-Security-Token=${uriEncode(sessionToken)}`) +
       '&X-Amz-SignedHeaders=host';
     const canonicalTail = encoder.encode(`\n${query}\nhost:${host}\n\nhost\n${payloadHash}`);
-    const needed = requestRest + 3 * MAX_KEY_BYTES + canonicalTail.length + 72;
+    const needed = (requestRest + 3 * MAX_KEY_BYTES + canonicalTail.length + 72 + 3) & ~3;
     if (request.length < needed) {
       request = new Uint8Array(needed);
+      requestWords = new Int32Array(request.buffer);
       request.set(requestPrefix.subarray(requestAbsorbed));
     }
 
@@ -247,45 +264,62 @@ export function createQuerySigner(options: QuerySignerOptions): Presigner {
     const whole = prefix.length & ~63;
     const stringToSignState = key.inner.slice();
     compress(stringToSignState, prefix, 0, whole);
-    const stringToSignBuffer = new Uint8Array(prefix.length - whole + 64 + 72);
-    stringToSignBuffer.set(prefix.subarray(whole));
+    const rest = prefix.length - whole;
+    const stringToSignBlocks = new Uint8Array(rest + 64 + 72);
+    stringToSignBlocks.set(prefix.subarray(whole));
+    const padded = pad(stringToSignBlocks, 0, rest + 64, 64 + whole);
     batch = {
       amzDate: date,
       expiresIn,
       key,
       canonicalTail,
       stringToSignState,
-      stringToSignAbsorbed: 64 + whole,
-      stringToSignBuffer,
-      stringToSignRest: prefix.length - whole,
+      stringToSignBlocks: stringToSignBlocks.subarray(0, padded),
+      stringToSignRest: rest,
       urlQuery: `?${query}&X-Amz-Signature=`,
     };
     return batch;
+  }
+
+  /** Hash(CanonicalRequest) of `request[0, length)` into `state`. */
+  function hashCanonicalRequest(length: number): void {
+    const whole = length >> 6;
+    const words = requestWords;
+    let block = 0;
+    while (block < reusedCount && block < whole && sameBlock(words, block, reusedWords)) block++;
+    state.set(block === 0 ? requestState : reusedStates[block - 1]!);
+    for (; block < whole; block++) {
+      compress(state, request, block * 64, block * 64 + 64);
+      if (block < REUSED_BLOCKS) {
+        reusedWords.set(words.subarray(block * 16, block * 16 + 16), block * 16);
+        reusedStates[block]!.set(state);
+        reusedCount = block + 1;
+      }
+    }
+    finish(state, requestAbsorbed + whole * 64, request, whole * 64, length - whole * 64);
   }
 
   function sign(objectKey: string, b: Batch): string {
     if (typeof objectKey !== 'string' || objectKey.length === 0) {
       throw new PresignError('empty-key', 'the object key is empty');
     }
-    const buffer = request;
     const start = requestRest;
-    const end = writeCanonicalKey(objectKey, buffer, start);
+    const end = writeCanonicalKey(objectKey, request, start);
     const encodedKey =
       end - start === objectKey.length
         ? objectKey
-        : String.fromCharCode(...buffer.subarray(start, end));
-    buffer.set(b.canonicalTail, end);
+        : String.fromCharCode(...request.subarray(start, end));
+    request.set(b.canonicalTail, end);
+    hashCanonicalRequest(end + b.canonicalTail.length);
 
-    // Hash(CanonicalRequest), written as hex straight into the string to sign.
-    state.set(requestState);
-    finish(state, requestAbsorbed, buffer, 0, end + b.canonicalTail.length);
-    digestHexBytes(state, b.stringToSignBuffer, b.stringToSignRest);
-    // HMAC(kSigning, StringToSign): inner pass from the precomputed prefix state, outer pass.
+    // HMAC(kSigning, StringToSign): the hex hash goes straight into the pre-padded string
+    // to sign, the inner pass starts after its constant prefix, the outer after opad.
+    digestHexBytes(state, b.stringToSignBlocks, b.stringToSignRest);
     state.set(b.stringToSignState);
-    finish(state, b.stringToSignAbsorbed, b.stringToSignBuffer, 0, b.stringToSignRest + 64);
-    digestBytes(state, innerDigest, 0);
+    compress(state, b.stringToSignBlocks, 0, b.stringToSignBlocks.length);
+    digestBytes(state, innerDigestBlock, 0);
     state.set(b.key.outer);
-    finish(state, 64, innerDigest, 0, 32);
+    compress(state, innerDigestBlock, 0, 64);
 
     return base + encodedKey + b.urlQuery + digestHex(state);
   }
@@ -301,6 +335,11 @@ export function createQuerySigner(options: QuerySignerOptions): Presigner {
       return urls;
     },
   };
+}
+
+function sameBlock(words: Int32Array, block: number, reused: Int32Array): boolean {
+  for (let i = 0, j = block * 16; i < 16; i++, j++) if (words[j] !== reused[j]) return false;
+  return true;
 }
 
 /**
