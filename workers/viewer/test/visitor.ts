@@ -57,3 +57,10 @@ export async function signIn(base = LOCAL): Promise<string> {
 export function withCookie(cookie: string, headers: HeadersInit = {}): RequestInit {
   return { headers: { ...Object.fromEntries(new Headers(headers)), Cookie: cookie } };
 }
+
+export type AuthState = { authenticated: boolean; expiresAt?: number };
+
+/** What GET /auth says about a cookie. */
+export async function authState(cookie: string, base = LOCAL): Promise<AuthState> {
+  return (await call('/auth', { headers: { Cookie: cookie } }, base)).json<AuthState>();
+}
