@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type DemoManifest,
+  readDemoManifest,
+  readDevVars,
+  repoRoot,
+  services,
+  urls,
+} from '@edge-gallery/stack';
+
+// What the end-to-end suites know about the running stack: its URLs (the fixed ports),
+// the generated local secrets (the password, the admin token, the keys the tamper cases
+// sign with) and the demo media it was seeded with.
+
+export { urls };
+export const SPA_ORIGIN = urls.spa;
+
+const viewerVars = readDevVars(join(repoRoot, services.viewer.dir));
+const videoVars = readDevVars(join(repoRoot, services.video.dir));
+
+function required(vars: Map<string, string>, name: string): string {
+  const value = vars.get(name);
+  if (value === undefined)
+    throw new Error(`${name} missing from .dev.vars: start the stack once (npm start)`);
+  return value;
+}
+
+export const secrets = {
+  password: required(viewerVars, 'GALLERY_PASSWORD'),
+  adminToken: required(videoVars, 'ADMIN_TOKEN'),
+  playbackTokenSecret: required(videoVars, 'PLAYBACK_TOKEN_SECRET'),
+  accessKeyId: required(videoVars, 'R2_ACCESS_KEY_ID'),
+  secretAccessKey: required(videoVars, 'R2_SECRET_ACCESS_KEY'),
+};
+
+export const demo: DemoManifest = readDemoManifest();
+export const demoVideo = demo.rows.find((row) => row.kind === 'video')!;
+export const videoId = demoVideo.video_id!;
+export const demoFile = (key: string): Buffer => readFileSync(join(repoRoot, 'demo', key));
+
+/** Logs in with the demo password; returns the session cookie (`name=value`) and the Set-Cookie line. */
+export async function logIn(): Promise<{ cookie: string; setCookie: string }> {
+  const response = await fetch(`${urls.viewer}/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: SPA_ORIGIN },
+    body: JSON.stringify({ password: secrets.password }),
+  });
+  if (response.status !== 200)
+    throw new Error(`login failed: ${response.status} ${await response.text()}`);
+  const setCookie = response.headers.get('Set-Cookie') ?? '';
+  return { cookie: setCookie.split(';')[0]!, setCookie };
+}
+
+export type VideoConfig = {
+  rollout: { presign: number; token: number; public: number };
+  publicBase: string | null;
+  [field: string]: unknown;
+};
+
+export async function admin(
+  path: string,
+  init: RequestInit = {},
+  token = secrets.adminToken,
+): Promise<Response> {
+  return fetch(`${urls.video}${path}`, {
+    ...init,
+    headers: {
+      Authorization: `Bearer ${token}`,
+      'Content-Type': 'application/json',
+      ...init.headers,
+    },
+  });
+}
+
+export async function liveConfig(): Promise<{ version: number | null; config: VideoConfig }> {
+  const response = await admin('/admin/config');
+  if (response.status !== 200) throw new Error(`GET /admin/config: ${response.status}`);
+  return (await response.json()) as { version: number | null; config: VideoConfig };
+}
+
+export type Strategy = 'presign' | 'token' | 'public';
+export const STRATEGIES: readonly Strategy[] = ['presign', 'token', 'public'];
+
+/** Publishes the live config with every rollout bucket on `strategy`. */
+export async function useStrategy(strategy: Strategy): Promise<number> {
+  const { config } = await liveConfig();
+  const rollout = { presign: 0, token: 0, public: 0, [strategy]: 100 };
+  const response = await admin('/admin/config', {
+    method: 'PUT',
+    body: JSON.stringify({ ...config, rollout }),
+  });
+  if (response.status !== 201)
+    throw new Error(`PUT /admin/config: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { version: number }).version;
+}
+
+/** A playback token for the demo video, as the SPA gets it. */
+export async function playbackQuery(cookie: string, id = videoId): Promise<string> {
+  const response = await fetch(`${urls.viewer}/api/videos/${id}/playback`, {
+    headers: { Cookie: cookie },
+  });
+  if (response.status !== 200) throw new Error(`playback token: ${response.status}`);
+  return ((await response.json()) as { query: string }).query;
+}
+
+/** The URL the SPA hands its player. */
+export const masterUrl = (query: string, id = videoId) =>
+  `${urls.video}/api/hls/playlist?key=${encodeURIComponent(id)}&${query}`;
