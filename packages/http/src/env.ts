@@ -1,4 +1,5 @@
-import type { ZodType } from 'zod';
+// The core types and parser, so that classic (`zod`) and `zod/mini` schemas both work.
+import { type $ZodType, safeParse } from 'zod/v4/core';
 
 /** The environment failed validation; `variables` names each bad or missing one. */
 export class EnvError extends Error {
@@ -14,7 +15,7 @@ export class EnvError extends Error {
 type Outcome = { ok: true; value: unknown } | { ok: false; error: EnvError };
 
 // An isolate reuses its env object across requests: validate once per (env, schema).
-const memo = new WeakMap<object, Map<ZodType, Outcome>>();
+const memo = new WeakMap<object, Map<$ZodType, Outcome>>();
 
 /**
  * Validates a worker's env with `schema` at the first request and returns the
@@ -22,7 +23,7 @@ const memo = new WeakMap<object, Map<ZodType, Outcome>>();
  * Throws EnvError whose message names each variable and what is wrong with it,
  * built from the schema's issue messages only — never from the values, which may be secrets.
  */
-export function parseEnv<T>(schema: ZodType<T>, env: unknown): T {
+export function parseEnv<T>(schema: $ZodType<T>, env: unknown): T {
   if (typeof env !== 'object' || env === null) return unwrap<T>(validate(schema, env));
   let bySchema = memo.get(env);
   if (bySchema === undefined) {
@@ -42,8 +43,8 @@ function unwrap<T>(outcome: Outcome): T {
   return outcome.value as T;
 }
 
-function validate(schema: ZodType, env: unknown): Outcome {
-  const result = schema.safeParse(env);
+function validate(schema: $ZodType, env: unknown): Outcome {
+  const result = safeParse(schema, env);
   if (result.success) return { ok: true, value: result.data };
   const variables: string[] = [];
   const problems: string[] = [];
