@@ -4,8 +4,9 @@ import type { AppEnv } from '../env.ts';
 
 // A private gallery: no shared cache may keep a copy (`private`). Originals are revalidated
 // on every view (`no-cache` + ETag → a 304 costs a round trip but never leaves a signed-out
-// browser a way around the session). A thumbnail URL carrying `?v=<thumbnail_version>`
-// names fixed bytes (a bump changes every URL), so the browser may keep it for good.
+// browser a way around the session). A thumbnail URL carrying the current
+// `?v=<thumbnail_version>` names fixed bytes (a bump changes every URL), so the browser may
+// keep it for good; any other `v` (a guess at a future version) is only revalidated.
 const ORIGINAL_CACHE = 'private, no-cache';
 const VERSIONED_THUMBNAIL_CACHE = 'private, max-age=31536000, immutable';
 const UNVERSIONED_THUMBNAIL_CACHE = 'private, no-cache';
@@ -17,7 +18,7 @@ export const files = new Hono<AppEnv>()
       c,
       '/api/thumbnail/',
       'thumbnails/',
-      /^[1-9]\d*$/.test(c.req.query('v') ?? '')
+      c.req.query('v') === String(c.var.versions.thumbnailVersion)
         ? VERSIONED_THUMBNAIL_CACHE
         : UNVERSIONED_THUMBNAIL_CACHE,
     ),
