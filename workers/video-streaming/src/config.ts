@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 // The worker's runtime config: one JSON document per version in KV VIDEO_CACHE, and a
 // pointer naming the live one. Old versions stay for rollback.
@@ -14,32 +14,34 @@ export const versionKey = (version: number): string => `${VERSION_PREFIX}${versi
 // S3 and R2 refuse presigned URLs valid for longer than 7 days (X-Amz-Expires).
 const MAX_URL_LIFETIME_SECONDS = 604_800;
 
-const Percent = z.int().min(0).max(100);
+const Percent = z.int().check(z.minimum(0), z.maximum(100));
 
 const Rollout = z
   .strictObject({ presign: Percent, token: Percent, public: Percent })
-  .refine((r) => r.presign + r.token + r.public === 100, 'percentages must add up to 100');
+  .check(z.refine((r) => r.presign + r.token + r.public === 100, 'percentages must add up to 100'));
 
 const Origin = z
   .string()
-  .refine(isOrigin, 'must be an origin as browsers send it, e.g. https://gallery.example.com');
+  .check(
+    z.refine(isOrigin, 'must be an origin as browsers send it, e.g. https://gallery.example.com'),
+  );
 
-const PublicBase = z
-  .string()
-  .refine(isPublicBase, 'must be an http(s) URL without query, fragment or credentials')
-  .transform((base) => base.replace(/\/+$/, ''));
+const PublicBase = z.pipe(
+  z.string().check(z.refine(isPublicBase, 'must be an http(s) URL without query or fragment')),
+  z.transform((base: string) => base.replace(/\/+$/, '')),
+);
 
 const shape = {
   /** Percent of rollout buckets per strategy, counted in this order: presign, token, public. */
   rollout: Rollout,
   /** How long presigned URLs stay valid after the end of their playlist window. */
-  presignTtlSeconds: z.int().min(60).max(MAX_URL_LIFETIME_SECONDS),
+  presignTtlSeconds: z.int().check(z.minimum(60), z.maximum(MAX_URL_LIFETIME_SECONDS)),
   /** Signed playlists are built once per window: every viewer in it gets the same URLs. */
-  playlistWindowSeconds: z.int().min(10).max(3600),
+  playlistWindowSeconds: z.int().check(z.minimum(10), z.maximum(3600)),
   /** Base URL of a public (custom-domain) bucket, for the `public` strategy. */
-  publicBase: PublicBase.nullable(),
+  publicBase: z.nullable(PublicBase),
   /** Origins allowed by CORS, in addition to the ALLOWED_ORIGINS variable. */
-  allowedOrigins: z.array(Origin).max(32),
+  allowedOrigins: z.array(Origin).check(z.maxLength(32)),
   /** Server-Timing on every response (also on when the DEBUG variable is "true"). */
   debug: z.boolean(),
   /** Keep signed playlists in KV too (a write per playlist per window: off for the free plan). */
@@ -53,22 +55,24 @@ type Refinable = {
   publicBase: string | null;
 };
 
-function refineConfig<T extends z.ZodType<Refinable>>(schema: T): T {
-  return schema
-    .refine((c) => c.presignTtlSeconds + c.playlistWindowSeconds <= MAX_URL_LIFETIME_SECONDS, {
+const crossFieldChecks = [
+  z.refine<Refinable>(
+    (c) => c.presignTtlSeconds + c.playlistWindowSeconds <= MAX_URL_LIFETIME_SECONDS,
+    {
       message: `presignTtlSeconds + playlistWindowSeconds must not exceed ${MAX_URL_LIFETIME_SECONDS}`,
       path: ['presignTtlSeconds'],
-    })
-    .refine((c) => c.rollout.public === 0 || c.publicBase !== null, {
-      message: 'a public rollout share needs publicBase (or the PUBLIC_MEDIA_BASE variable)',
-      path: ['publicBase'],
-    }) as unknown as T;
-}
+    },
+  ),
+  z.refine<Refinable>((c) => c.rollout.public === 0 || c.publicBase !== null, {
+    message: 'a public rollout share needs publicBase (or the PUBLIC_MEDIA_BASE variable)',
+    path: ['publicBase'],
+  }),
+];
 
 /** What an admin may publish: unknown fields are refused (a typo must not pass silently). */
-export const PublishedConfig = refineConfig(z.strictObject(shape));
+export const PublishedConfig = z.strictObject(shape).check(...crossFieldChecks);
 /** What a worker reads: unknown fields are dropped, so a newer version's document still loads. */
-const StoredConfig = refineConfig(z.object(shape));
+const StoredConfig = z.object(shape).check(...crossFieldChecks);
 
 export type Config = z.output<typeof PublishedConfig>;
 export type Rollout = Config['rollout'];
@@ -97,7 +101,7 @@ export function parseConfig(
   document: unknown,
   defaults: Config,
   mode: 'publish' | 'stored',
-): z.ZodSafeParseResult<Config> {
+): ReturnType<typeof PublishedConfig.safeParse> {
   const merged =
     typeof document === 'object' && document !== null && !Array.isArray(document)
       ? { ...defaults, ...document }

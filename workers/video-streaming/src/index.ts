@@ -1,7 +1,5 @@
-import { AutoRouter } from 'itty-router';
+import { createWorker } from './worker.ts';
 
-const router = AutoRouter();
+const worker = createWorker();
 
-router.get('/healthz', () => ({ ok: true }));
-
-export default { fetch: router.fetch } satisfies ExportedHandler<Env>;
+export default { fetch: worker.fetch } satisfies ExportedHandler<Env>;

@@ -1,0 +1,258 @@
+import { env } from 'cloudflare:workers';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  ADMIN_TOKEN,
+  adminHeaders,
+  BUCKET,
+  failing,
+  masterUrl,
+  publishConfig,
+  resetKv,
+  seedVideo,
+  T0,
+  testWorker,
+  tokenFor,
+  uniqueVideoId,
+} from '../test/helpers.ts';
+import { MEMO_MS } from './config.ts';
+
+beforeEach(async () => {
+  await resetKv();
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const tokenHalf = { rollout: { presign: 50, token: 50, public: 0 } };
+
+describe('admin authentication', () => {
+  const attempts: [string, HeadersInit][] = [
+    ['no Authorization header', {}],
+    ['an empty bearer', { Authorization: 'Bearer ' }],
+    ['a wrong token', { Authorization: 'Bearer test-admin-tokex' }],
+    ['a prefix of the token', { Authorization: 'Bearer test-admin' }],
+    ['the token with more after it', { Authorization: `Bearer ${ADMIN_TOKEN}x` }],
+    ['another scheme', { Authorization: `Basic ${ADMIN_TOKEN}` }],
+    ['the token as a query parameter only', {}],
+  ];
+  const routes: [string, string][] = [
+    ['GET', '/admin/config'],
+    ['PUT', '/admin/config'],
+    ['GET', '/admin/config/versions'],
+    ['POST', '/admin/config/rollback'],
+    ['GET', '/admin/anything-else'],
+  ];
+
+  it.each(routes)('%s %s refuses every request without the admin token', async (method, path) => {
+    for (const [name, headers] of attempts) {
+      const response = await testWorker().fetch(`${path}?token=${ADMIN_TOKEN}`, {
+        method,
+        headers,
+        ...(method === 'GET' ? {} : { body: JSON.stringify(tokenHalf) }),
+      });
+      expect(response.status, name).toBe(401);
+      expect(await response.json()).toEqual({ error: 'unauthorized' });
+      expect(response.headers.get('WWW-Authenticate')).toMatch(/^Bearer/);
+    }
+    expect(await env.VIDEO_CACHE.get('config:current')).toBeNull();
+  });
+
+  it('compares the token in constant time (timingSafeEqual over digests)', async () => {
+    const compare = vi.spyOn(crypto.subtle, 'timingSafeEqual');
+    await testWorker().fetch('/admin/config', { headers: { Authorization: 'Bearer short' } });
+    expect(compare).toHaveBeenCalledTimes(1);
+    const [a, b] = compare.mock.calls[0]!;
+    expect((a as ArrayBuffer).byteLength).toBe(32);
+    expect((b as ArrayBuffer).byteLength).toBe(32);
+  });
+});
+
+describe('admin config API', () => {
+  it('reads the defaults while nothing is published', async () => {
+    const response = await testWorker().fetch('/admin/config', { headers: adminHeaders() });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('Cache-Control')).toBe('no-store');
+    expect(await response.json()).toEqual({
+      version: null,
+      source: 'default',
+      config: {
+        rollout: { presign: 100, token: 0, public: 0 },
+        presignTtlSeconds: 3600,
+        playlistWindowSeconds: 300,
+        publicBase: null,
+        allowedOrigins: [],
+        debug: false,
+        kvPlaylistCache: false,
+      },
+    });
+  });
+
+  it('publishes a document as version 1, 2, ... and reads it back', async () => {
+    const worker = testWorker();
+    const put = await worker.fetch('/admin/config', {
+      method: 'PUT',
+      headers: adminHeaders(),
+      body: JSON.stringify(tokenHalf),
+    });
+    expect(put.status).toBe(201);
+    const published = (await put.json()) as { version: number; config: { rollout: unknown } };
+    expect(published.version).toBe(1);
+    expect(published.config.rollout).toEqual(tokenHalf.rollout);
+    expect(await publishConfig(worker, { debug: true })).toBe(2);
+    const read = (await (
+      await worker.fetch('/admin/config', { headers: adminHeaders() })
+    ).json()) as {
+      version: number;
+      config: { debug: boolean };
+    };
+    expect(read.version).toBe(2);
+    expect(read.config.debug).toBe(true);
+  });
+
+  it('refuses an invalid document with 400 and the issues, publishing nothing', async () => {
+    const response = await testWorker().fetch('/admin/config', {
+      method: 'PUT',
+      headers: adminHeaders(),
+      body: JSON.stringify({ rollout: { presign: 90, token: 20, public: 0 }, debug: 'yes' }),
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: string; issues: { path: string }[] };
+    expect(body.error).toBe('invalid-config');
+    expect(body.issues.map((issue) => issue.path).sort()).toEqual(['debug', 'rollout']);
+    expect(await env.VIDEO_CACHE.get('config:current')).toBeNull();
+  });
+
+  it.each([
+    ['invalid JSON', '{"rollout":', 400, 'invalid-json'],
+    ['a body over 64 KiB', JSON.stringify({ pad: 'x'.repeat(70_000) }), 413, 'payload-too-large'],
+  ])('refuses %s', async (_name, body, status, reason) => {
+    const response = await testWorker().fetch('/admin/config', {
+      method: 'PUT',
+      headers: adminHeaders(),
+      body,
+    });
+    expect(response.status).toBe(status);
+    expect(await response.json()).toEqual({ error: reason });
+  });
+
+  it('lists versions newest first with the live one', async () => {
+    const worker = testWorker({ start: T0 });
+    await publishConfig(worker, tokenHalf);
+    worker.clock.now = T0 + 60_000;
+    await publishConfig(worker, {});
+    const response = await worker.fetch('/admin/config/versions', { headers: adminHeaders() });
+    expect(await response.json()).toEqual({
+      current: 2,
+      versions: [
+        { version: 2, publishedAt: '2030-01-01T00:01:00.000Z' },
+        { version: 1, publishedAt: '2030-01-01T00:00:00.000Z' },
+      ],
+    });
+  });
+
+  it('rolls back to an earlier version, live at once in this isolate', async () => {
+    const video = uniqueVideoId('rollback');
+    await seedVideo(video);
+    const worker = testWorker();
+    await publishConfig(worker, { rollout: { presign: 0, token: 100, public: 0 } });
+    await publishConfig(worker, {});
+    const segment = `/api/hls/${video}/540p/seg0.m4s?${tokenFor(video, { bucket: BUCKET.presign })}`;
+    expect((await worker.fetch(segment)).status).toBe(302); // version 2: presign
+
+    const response = await worker.fetch('/admin/config/rollback', {
+      method: 'POST',
+      headers: adminHeaders(),
+      body: JSON.stringify({ version: 1 }),
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { version: number }).version).toBe(1);
+    expect(await env.VIDEO_CACHE.get('config:current')).toBe('config:v1');
+    expect((await worker.fetch(segment)).status).toBe(200); // version 1: token, served here
+  });
+
+  it.each([
+    ['a version that does not exist', { version: 9 }, 404, 'unknown-version'],
+    ['version 0', { version: 0 }, 400, 'invalid-version'],
+    ['a version as a string', { version: '1' }, 400, 'invalid-version'],
+    ['extra fields', { version: 1, force: true }, 400, 'invalid-version'],
+  ])('refuses a rollback to %s', async (_name, body, status, reason) => {
+    const worker = testWorker();
+    await publishConfig(worker, {});
+    const response = await worker.fetch('/admin/config/rollback', {
+      method: 'POST',
+      headers: adminHeaders(),
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(status);
+    expect(await response.json()).toEqual({ error: reason });
+    expect(await env.VIDEO_CACHE.get('config:current')).toBe('config:v1');
+  });
+
+  it('answers 503 when KV fails', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const worker = testWorker({ env: { ...env, VIDEO_CACHE: failing(env.VIDEO_CACHE) } });
+    for (const [method, path, body] of [
+      ['GET', '/admin/config', undefined],
+      ['PUT', '/admin/config', '{}'],
+      ['GET', '/admin/config/versions', undefined],
+      ['POST', '/admin/config/rollback', '{"version":1}'],
+    ] as const) {
+      const response = await worker.fetch(path, {
+        method,
+        headers: adminHeaders(),
+        body: body ?? null,
+      });
+      expect(response.status, `${method} ${path}`).toBe(503);
+      expect(await response.json()).toEqual({ error: 'config-unavailable' });
+    }
+  });
+});
+
+describe('sticky rollout', () => {
+  const video = uniqueVideoId('sticky');
+  const segment = (bucket: number) =>
+    `/api/hls/${video}/540p/seg0.m4s?${tokenFor(video, { bucket, expiresAt: T0 / 1000 + 86_400 })}`;
+  const strategyOf = (response: Response) =>
+    response.headers.get('Server-Timing')!.match(/strategy;desc=(\w+)/)![1];
+
+  beforeEach(async () => {
+    await seedVideo(video);
+  });
+
+  it('gives a bucket the same strategy on every request, across windows and isolates', async () => {
+    const admin = testWorker();
+    await publishConfig(admin, { rollout: { presign: 90, token: 10, public: 0 } });
+    for (const bucket of [0, 45, 89, 90, 95, 99]) {
+      const expected = bucket < 90 ? 'presign' : 'token';
+      for (const offset of [0, 299_000, 300_000, 3_600_000]) {
+        const response = await testWorker({ start: T0 + offset }).fetch(segment(bucket));
+        expect(strategyOf(response), `bucket ${bucket} at +${offset} ms`).toBe(expected);
+      }
+    }
+  });
+
+  it('moves buckets when the config changes, within the memo time of every isolate', async () => {
+    const admin = testWorker();
+    const viewer = testWorker(); // another isolate, with its own memo
+    await publishConfig(admin, { rollout: { presign: 100, token: 0, public: 0 } });
+    expect(strategyOf(await viewer.fetch(segment(60)))).toBe('presign');
+
+    await publishConfig(admin, tokenHalf); // buckets 50..99 move to token
+    viewer.clock.now = T0 + MEMO_MS.found - 1;
+    expect(strategyOf(await viewer.fetch(segment(60)))).toBe('presign');
+    viewer.clock.now = T0 + MEMO_MS.found;
+    expect(strategyOf(await viewer.fetch(segment(60)))).toBe('token');
+    expect(strategyOf(await viewer.fetch(segment(49)))).toBe('presign');
+  });
+
+  it('sees a first publish within about 10 s', async () => {
+    const viewer = testWorker();
+    expect(strategyOf(await viewer.fetch(masterUrl(video, tokenFor(video, { bucket: 70 }))))).toBe(
+      'presign',
+    );
+    await publishConfig(testWorker(), tokenHalf);
+    viewer.clock.now = T0 + MEMO_MS.absent;
+    expect(strategyOf(await viewer.fetch(segment(70)))).toBe('token');
+  });
+});

@@ -1,0 +1,122 @@
+import * as z from 'zod/mini';
+import {
+  currentVersion,
+  listVersions,
+  parseConfig,
+  publishConfig,
+  readVersion,
+  rollbackTo,
+} from './config.ts';
+import { Failure } from './failure.ts';
+import type { Visit } from './visit.ts';
+
+// The admin API for the worker's config, all behind `Authorization: Bearer <ADMIN_TOKEN>`:
+//
+//   GET  /admin/config            the live version and its document
+//   PUT  /admin/config            publish a document as the next version (validated)
+//   GET  /admin/config/versions   every stored version, newest first
+//   POST /admin/config/rollback   {"version": N}: make an existing version live again
+//
+// Answers are never cached. A change is live in this isolate at once and in every other
+// within the config memo (about 60 s).
+
+const encoder = new TextEncoder();
+
+/** Throws 401 unless the request carries the admin token (compared in constant time). */
+export async function requireAdmin(visit: Visit): Promise<undefined> {
+  const header = visit.request.headers.get('Authorization') ?? '';
+  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
+  // Digests first: equal lengths, so the comparison reveals neither content nor length.
+  const [given, expected] = await Promise.all([
+    crypto.subtle.digest('SHA-256', encoder.encode(match?.[1] ?? '')),
+    crypto.subtle.digest('SHA-256', encoder.encode(visit.settings.adminToken)),
+  ]);
+  const ok = crypto.subtle.timingSafeEqual(given, expected);
+  if (match === null || !ok) {
+    throw new Failure('unauthorized', { 'WWW-Authenticate': 'Bearer realm="edge-gallery-video"' });
+  }
+  return undefined;
+}
+
+export async function readConfig(visit: Visit): Promise<Response> {
+  const { kv, defaults } = visit.configStore;
+  const version = await kvCall(currentVersion(kv));
+  if (version === undefined) return answer({ version: null, source: 'default', config: defaults });
+  const config = await kvCall(readVersion(kv, version, defaults));
+  if (config === undefined) throw new Failure('config-unavailable');
+  return answer({ version, source: 'kv', config });
+}
+
+// A config document is a few hundred bytes; this bounds what a request can make us parse.
+const MAX_BODY_BYTES = 64 * 1024;
+
+export async function publish(visit: Visit): Promise<Response> {
+  const configStore = visit.configStore;
+  const document = await readJson(visit.request);
+  const parsed = parseConfig(document, configStore.defaults, 'publish');
+  if (!parsed.success) {
+    return answer(
+      {
+        error: 'invalid-config',
+        issues: parsed.error.issues.map((issue) => ({
+          path: issue.path.join('.'),
+          message: issue.message,
+        })),
+      },
+      400,
+    );
+  }
+  const config = parsed.data;
+  const version = await kvCall(publishConfig(configStore.kv, config, visit.now));
+  configStore.remember(version, config, visit.now);
+  return answer({ version, config }, 201);
+}
+
+export async function versions(visit: Visit): Promise<Response> {
+  const { kv } = visit.configStore;
+  const [current, all] = await kvCall(Promise.all([currentVersion(kv), listVersions(kv)]));
+  return answer({ current: current ?? null, versions: all });
+}
+
+const RollbackBody = z.strictObject({ version: z.int().check(z.minimum(1)) });
+
+export async function rollback(visit: Visit): Promise<Response> {
+  const configStore = visit.configStore;
+  const body = RollbackBody.safeParse(await readJson(visit.request));
+  if (!body.success) throw new Failure('invalid-version');
+  const { version } = body.data;
+  const config = await kvCall(rollbackTo(configStore.kv, version, configStore.defaults));
+  if (config === undefined) throw new Failure('unknown-version');
+  configStore.remember(version, config, visit.now);
+  return answer({ version, config });
+}
+
+async function readJson(request: Request): Promise<unknown> {
+  const declared = Number(request.headers.get('Content-Length') ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new Failure('payload-too-large');
+  const text = await request.text();
+  if (encoder.encode(text).length > MAX_BODY_BYTES) throw new Failure('payload-too-large');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Failure('invalid-json');
+  }
+}
+
+/** KV failing is a 503 for this admin request; nothing is half-applied but the version document. */
+async function kvCall<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof Failure) throw error;
+    console.error(
+      'video-streaming: admin KV call failed',
+      error instanceof Error ? error.message : error,
+    );
+    throw new Failure('config-unavailable', { 'Retry-After': '1' });
+  }
+}
+
+function answer(body: unknown, status = 200): Response {
+  return Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } });
+}

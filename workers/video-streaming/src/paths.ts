@@ -1,0 +1,63 @@
+import { checkObjectKey } from '@edge-gallery/http';
+import { Failure } from './failure.ts';
+
+// The mapping between this worker's URLs and storage keys, both ways:
+//
+//   /api/hls/playlist?key=<videoId>   ↔  hls/<videoId>/master.m3u8
+//   /api/hls/<videoId>/<path>         ↔  hls/<videoId>/<path>
+//
+// so the URL path of any key is '/api/' + the key, each segment percent-encoded.
+
+/** A video id is one safe path segment; the same rule the playback token's scope follows. */
+const VIDEO_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
+
+export type ObjectPath = { videoId: string; key: string; scope: string };
+
+export function masterPath(videoIds: readonly string[]): ObjectPath {
+  const [videoId] = videoIds;
+  if (videoIds.length !== 1 || videoId === undefined || !VIDEO_ID.test(videoId)) {
+    throw new Failure('bad-video-id');
+  }
+  const scope = `hls/${videoId}/`;
+  return { videoId, key: `${scope}master.m3u8`, scope };
+}
+
+/** The key a `/api/hls/<videoId>/<path>` URL names; throws a 400 Failure for anything unsafe. */
+export function objectPath(pathname: string): ObjectPath {
+  const raw = pathname.slice('/api/'.length);
+  // An encoded '/' or '\' would turn one URL segment into two key segments.
+  if (/%(?:2f|5c)/i.test(raw)) throw new Failure('encoded-separator');
+  let key: string;
+  try {
+    key = decodeURIComponent(raw);
+  } catch {
+    throw new Failure('malformed');
+  }
+  const slash = key.indexOf('/', 'hls/'.length);
+  const videoId = key.slice('hls/'.length, slash);
+  if (!key.startsWith('hls/') || slash === -1 || !VIDEO_ID.test(videoId)) {
+    throw new Failure('bad-video-id');
+  }
+  const scope = `hls/${videoId}/`;
+  const problem = checkObjectKey(key, scope);
+  if (problem !== undefined) throw new Failure(problem);
+  if (key.length === scope.length) throw new Failure('bad-path');
+  return { videoId, key, scope };
+}
+
+/** The URL path this worker serves `key` at (root-relative, so it works on any host). */
+export function urlPathOf(key: string): string {
+  return `/api/${encodeKey(key)}`;
+}
+
+const PLAIN_KEY = /^[A-Za-z0-9._~/-]*$/;
+
+/** A key as a URL path: each segment percent-encoded (most keys need nothing). */
+export function encodeKey(key: string): string {
+  return PLAIN_KEY.test(key) ? key : key.split('/').map(encodeURIComponent).join('/');
+}
+
+/** Playlists are rewritten; every other object is media. */
+export function isPlaylistKey(key: string): boolean {
+  return /\.m3u8?$/i.test(key);
+}
