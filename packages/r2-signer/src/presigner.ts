@@ -1,4 +1,6 @@
 import {
+  type Blocks,
+  blocksOf,
   compress,
   digestBytes,
   digestHex,
@@ -173,7 +175,8 @@ type Batch = {
   /** The HMAC inner state after the ipad block and the whole blocks of the string-to-sign prefix. */
   stringToSignState: Int32Array;
   /** The rest of the string-to-sign prefix, room for the hex hash, then the (fixed) padding. */
-  stringToSignBlocks: Uint8Array;
+  stringToSignBlocks: Blocks;
+  stringToSignEnd: number;
   stringToSignRest: number;
   /** `?<canonical query>&X-Amz-Signature=` */
   urlQuery: string;
@@ -212,10 +215,9 @@ export function createQuerySigner(options: QuerySignerOptions): Presigner {
   const requestPrefix = encoder.encode(`GET\n${pathPrefix}`);
   const requestState = initialState();
   const requestAbsorbed = requestPrefix.length & ~63;
-  compress(requestState, requestPrefix, 0, requestAbsorbed);
+  compress(requestState, bytesAsBlocks(requestPrefix).words, 0, requestAbsorbed);
   const requestRest = requestPrefix.length - requestAbsorbed;
-  let request = new Uint8Array(0);
-  let requestWords = new Int32Array(0);
+  let request = blocksOf(0);
 
   const reusedWords = new Int32Array(16 * REUSED_BLOCKS);
   const reusedStates = Array.from({ length: REUSED_BLOCKS }, () => new Int32Array(8));
@@ -224,8 +226,8 @@ export function createQuerySigner(options: QuerySignerOptions): Presigner {
   const state = new Int32Array(8);
   // The outer HMAC pass hashes opad block + the 32-byte inner digest: one block whose
   // padding (0x80, zeros, bit length 768) never changes.
-  const innerDigestBlock = new Uint8Array(64 + 72);
-  pad(innerDigestBlock, 0, 32, 64);
+  const innerDigestBlock = blocksOf(64 + 72);
+  pad(innerDigestBlock.bytes, 0, 32, 64);
   let batch: Batch | undefined;
 
   function batchFor(presignOptions: PresignOptions | undefined): Batch {
@@ -253,28 +255,27 @@ export function createQuerySigner(options: QuerySignerOptions): Presigner {
       (sessionToken === undefined ? '' : `&X-Amz-Security-Token=${uriEncode(sessionToken)}`) +
       '&X-Amz-SignedHeaders=host';
     const canonicalTail = encoder.encode(`\n${query}\nhost:${host}\n\nhost\n${payloadHash}`);
-    const needed = (requestRest + 3 * MAX_KEY_BYTES + canonicalTail.length + 72 + 3) & ~3;
-    if (request.length < needed) {
-      request = new Uint8Array(needed);
-      requestWords = new Int32Array(request.buffer);
-      request.set(requestPrefix.subarray(requestAbsorbed));
+    const needed = requestRest + 3 * MAX_KEY_BYTES + canonicalTail.length + 72;
+    if (request.bytes.length < needed) {
+      request = blocksOf(needed);
+      request.bytes.set(requestPrefix.subarray(requestAbsorbed));
     }
 
     const prefix = encoder.encode(`${ALGORITHM}\n${date}\n${scope}\n`);
     const whole = prefix.length & ~63;
     const stringToSignState = key.inner.slice();
-    compress(stringToSignState, prefix, 0, whole);
+    compress(stringToSignState, bytesAsBlocks(prefix).words, 0, whole);
     const rest = prefix.length - whole;
-    const stringToSignBlocks = new Uint8Array(rest + 64 + 72);
-    stringToSignBlocks.set(prefix.subarray(whole));
-    const padded = pad(stringToSignBlocks, 0, rest + 64, 64 + whole);
+    const stringToSignBlocks = blocksOf(rest + 64 + 72);
+    stringToSignBlocks.bytes.set(prefix.subarray(whole));
     batch = {
       amzDate: date,
       expiresIn,
       key,
       canonicalTail,
       stringToSignState,
-      stringToSignBlocks: stringToSignBlocks.subarray(0, padded),
+      stringToSignBlocks,
+      stringToSignEnd: pad(stringToSignBlocks.bytes, 0, rest + 64, 64 + whole),
       stringToSignRest: rest,
       urlQuery: `?${query}&X-Amz-Signature=`,
     };
@@ -284,18 +285,17 @@ export function createQuerySigner(options: QuerySignerOptions): Presigner {
   /** Hash(CanonicalRequest) of `request[0, length)` into `state`. */
   function hashCanonicalRequest(length: number): void {
     const whole = length >> 6;
-    const words = requestWords;
+    const words = request.words;
     let block = 0;
     while (block < reusedCount && block < whole && sameBlock(words, block, reusedWords)) block++;
     state.set(block === 0 ? requestState : reusedStates[block - 1]!);
-    for (; block < whole; block++) {
-      compress(state, request, block * 64, block * 64 + 64);
-      if (block < REUSED_BLOCKS) {
-        reusedWords.set(words.subarray(block * 16, block * 16 + 16), block * 16);
-        reusedStates[block]!.set(state);
-        reusedCount = block + 1;
-      }
+    for (; block < whole && block < REUSED_BLOCKS; block++) {
+      compress(state, words, block * 64, block * 64 + 64);
+      for (let i = block * 16; i < block * 16 + 16; i++) reusedWords[i] = words[i]!;
+      reusedStates[block]!.set(state);
+      reusedCount = block + 1;
     }
+    compress(state, words, block * 64, whole * 64);
     finish(state, requestAbsorbed + whole * 64, request, whole * 64, length - whole * 64);
   }
 
@@ -304,22 +304,23 @@ export function createQuerySigner(options: QuerySignerOptions): Presigner {
       throw new PresignError('empty-key', 'the object key is empty');
     }
     const start = requestRest;
-    const end = writeCanonicalKey(objectKey, request, start);
+    const bytes = request.bytes;
+    const end = writeCanonicalKey(objectKey, bytes, start);
     const encodedKey =
       end - start === objectKey.length
         ? objectKey
-        : String.fromCharCode(...request.subarray(start, end));
-    request.set(b.canonicalTail, end);
+        : String.fromCharCode(...bytes.subarray(start, end));
+    bytes.set(b.canonicalTail, end);
     hashCanonicalRequest(end + b.canonicalTail.length);
 
     // HMAC(kSigning, StringToSign): the hex hash goes straight into the pre-padded string
     // to sign, the inner pass starts after its constant prefix, the outer after opad.
-    digestHexBytes(state, b.stringToSignBlocks, b.stringToSignRest);
+    digestHexBytes(state, b.stringToSignBlocks.bytes, b.stringToSignRest);
     state.set(b.stringToSignState);
-    compress(state, b.stringToSignBlocks, 0, b.stringToSignBlocks.length);
-    digestBytes(state, innerDigestBlock, 0);
+    compress(state, b.stringToSignBlocks.words, 0, b.stringToSignEnd);
+    digestBytes(state, innerDigestBlock.bytes, 0);
     state.set(b.key.outer);
-    compress(state, innerDigestBlock, 0, 64);
+    compress(state, innerDigestBlock.words, 0, 64);
 
     return base + encodedKey + b.urlQuery + digestHex(state);
   }
@@ -335,6 +336,12 @@ export function createQuerySigner(options: QuerySignerOptions): Presigner {
       return urls;
     },
   };
+}
+
+function bytesAsBlocks(bytes: Uint8Array): Blocks {
+  const blocks = blocksOf(bytes.length);
+  blocks.bytes.set(bytes);
+  return blocks;
 }
 
 function sameBlock(words: Int32Array, block: number, reused: Int32Array): boolean {

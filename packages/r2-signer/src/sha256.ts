@@ -27,13 +27,33 @@ const IV = new Int32Array([
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ]);
 
+/** A buffer seen as bytes, to write a message, and as 32-bit words, to hash it. */
+export type Blocks = {
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  readonly words: Int32Array<ArrayBuffer>;
+};
+
+/** Zeroed blocks of at least `byteLength` bytes. */
+export function blocksOf(byteLength: number): Blocks {
+  const words = new Int32Array((byteLength + 3) >> 2);
+  return { bytes: new Uint8Array(words.buffer), words };
+}
+
+if (new Uint8Array(new Int32Array([1]).buffer)[0] !== 1) {
+  // Every Workers and Node platform is; compress() byte-swaps words on that assumption.
+  throw new Error('@edge-gallery/r2-signer needs a little-endian platform');
+}
+
 /** A fresh state holding the initial hash value. */
 export function initialState(): Int32Array {
   return IV.slice();
 }
 
 /**
- * Absorbs the 64-byte blocks of `data[start, end)` into `state`.
+ * Absorbs the 64-byte blocks at byte offsets [start, end) of `words` into `state`.
+ *
+ * The message is read as 32-bit words and byte-swapped (the platform is little-endian,
+ * SHA-256 big-endian): a quarter of the loads of reading bytes.
  *
  * The 64 rounds run as 4 passes of 16 unrolled rounds: the message schedule lives in
  * 16 locals updated in place between passes (w[t] = σ1(w[t-2]) + w[t-7] + σ0(w[t-15]) +
@@ -41,7 +61,7 @@ export function initialState(): Int32Array {
  * them. No schedule array, no register moves: measured ≈ 28% faster than the plain
  * loop in V8 (Node 22 and workerd).
  */
-export function compress(state: Int32Array, data: Uint8Array, start: number, end: number): void {
+export function compress(state: Int32Array, words: Int32Array, start: number, end: number): void {
   const k = K;
   let h0 = state[0]!;
   let h1 = state[1]!;
@@ -51,23 +71,39 @@ export function compress(state: Int32Array, data: Uint8Array, start: number, end
   let h5 = state[5]!;
   let h6 = state[6]!;
   let h7 = state[7]!;
-  for (let p = start; p < end; p += 64) {
-    let w0 = (data[p + 0]! << 24) | (data[p + 1]! << 16) | (data[p + 2]! << 8) | data[p + 3]!;
-    let w1 = (data[p + 4]! << 24) | (data[p + 5]! << 16) | (data[p + 6]! << 8) | data[p + 7]!;
-    let w2 = (data[p + 8]! << 24) | (data[p + 9]! << 16) | (data[p + 10]! << 8) | data[p + 11]!;
-    let w3 = (data[p + 12]! << 24) | (data[p + 13]! << 16) | (data[p + 14]! << 8) | data[p + 15]!;
-    let w4 = (data[p + 16]! << 24) | (data[p + 17]! << 16) | (data[p + 18]! << 8) | data[p + 19]!;
-    let w5 = (data[p + 20]! << 24) | (data[p + 21]! << 16) | (data[p + 22]! << 8) | data[p + 23]!;
-    let w6 = (data[p + 24]! << 24) | (data[p + 25]! << 16) | (data[p + 26]! << 8) | data[p + 27]!;
-    let w7 = (data[p + 28]! << 24) | (data[p + 29]! << 16) | (data[p + 30]! << 8) | data[p + 31]!;
-    let w8 = (data[p + 32]! << 24) | (data[p + 33]! << 16) | (data[p + 34]! << 8) | data[p + 35]!;
-    let w9 = (data[p + 36]! << 24) | (data[p + 37]! << 16) | (data[p + 38]! << 8) | data[p + 39]!;
-    let w10 = (data[p + 40]! << 24) | (data[p + 41]! << 16) | (data[p + 42]! << 8) | data[p + 43]!;
-    let w11 = (data[p + 44]! << 24) | (data[p + 45]! << 16) | (data[p + 46]! << 8) | data[p + 47]!;
-    let w12 = (data[p + 48]! << 24) | (data[p + 49]! << 16) | (data[p + 50]! << 8) | data[p + 51]!;
-    let w13 = (data[p + 52]! << 24) | (data[p + 53]! << 16) | (data[p + 54]! << 8) | data[p + 55]!;
-    let w14 = (data[p + 56]! << 24) | (data[p + 57]! << 16) | (data[p + 58]! << 8) | data[p + 59]!;
-    let w15 = (data[p + 60]! << 24) | (data[p + 61]! << 16) | (data[p + 62]! << 8) | data[p + 63]!;
+  for (let p = start >> 2; p < end >> 2; p += 16) {
+    let w0 = words[p + 0]!;
+    w0 = (w0 >>> 24) | ((w0 >>> 8) & 0xff00) | ((w0 & 0xff00) << 8) | (w0 << 24);
+    let w1 = words[p + 1]!;
+    w1 = (w1 >>> 24) | ((w1 >>> 8) & 0xff00) | ((w1 & 0xff00) << 8) | (w1 << 24);
+    let w2 = words[p + 2]!;
+    w2 = (w2 >>> 24) | ((w2 >>> 8) & 0xff00) | ((w2 & 0xff00) << 8) | (w2 << 24);
+    let w3 = words[p + 3]!;
+    w3 = (w3 >>> 24) | ((w3 >>> 8) & 0xff00) | ((w3 & 0xff00) << 8) | (w3 << 24);
+    let w4 = words[p + 4]!;
+    w4 = (w4 >>> 24) | ((w4 >>> 8) & 0xff00) | ((w4 & 0xff00) << 8) | (w4 << 24);
+    let w5 = words[p + 5]!;
+    w5 = (w5 >>> 24) | ((w5 >>> 8) & 0xff00) | ((w5 & 0xff00) << 8) | (w5 << 24);
+    let w6 = words[p + 6]!;
+    w6 = (w6 >>> 24) | ((w6 >>> 8) & 0xff00) | ((w6 & 0xff00) << 8) | (w6 << 24);
+    let w7 = words[p + 7]!;
+    w7 = (w7 >>> 24) | ((w7 >>> 8) & 0xff00) | ((w7 & 0xff00) << 8) | (w7 << 24);
+    let w8 = words[p + 8]!;
+    w8 = (w8 >>> 24) | ((w8 >>> 8) & 0xff00) | ((w8 & 0xff00) << 8) | (w8 << 24);
+    let w9 = words[p + 9]!;
+    w9 = (w9 >>> 24) | ((w9 >>> 8) & 0xff00) | ((w9 & 0xff00) << 8) | (w9 << 24);
+    let w10 = words[p + 10]!;
+    w10 = (w10 >>> 24) | ((w10 >>> 8) & 0xff00) | ((w10 & 0xff00) << 8) | (w10 << 24);
+    let w11 = words[p + 11]!;
+    w11 = (w11 >>> 24) | ((w11 >>> 8) & 0xff00) | ((w11 & 0xff00) << 8) | (w11 << 24);
+    let w12 = words[p + 12]!;
+    w12 = (w12 >>> 24) | ((w12 >>> 8) & 0xff00) | ((w12 & 0xff00) << 8) | (w12 << 24);
+    let w13 = words[p + 13]!;
+    w13 = (w13 >>> 24) | ((w13 >>> 8) & 0xff00) | ((w13 & 0xff00) << 8) | (w13 << 24);
+    let w14 = words[p + 14]!;
+    w14 = (w14 >>> 24) | ((w14 >>> 8) & 0xff00) | ((w14 & 0xff00) << 8) | (w14 << 24);
+    let w15 = words[p + 15]!;
+    w15 = (w15 >>> 24) | ((w15 >>> 8) & 0xff00) | ((w15 & 0xff00) << 8) | (w15 << 24);
     let a = h0;
     let b = h1;
     let c = h2;
@@ -461,15 +497,18 @@ export function pad(data: Uint8Array, start: number, length: number, absorbed: n
   return padded;
 }
 
-/** Pads `data[start, start + length)` in place and absorbs it, completing the hash. */
+/**
+ * Pads the message at bytes [start, start + length) of `data` in place and absorbs it,
+ * completing the hash. `start` is a multiple of 64.
+ */
 export function finish(
   state: Int32Array,
   absorbed: number,
-  data: Uint8Array,
+  data: Blocks,
   start: number,
   length: number,
 ): void {
-  compress(state, data, start, pad(data, start, length, absorbed));
+  compress(state, data.words, start, pad(data.bytes, start, length, absorbed));
 }
 
 /** Writes the 32-byte digest held in `state` to `out` at `offset`. */
@@ -495,28 +534,27 @@ export function digestHexBytes(state: Int32Array, out: Uint8Array, offset: numbe
   }
 }
 
-const HEX_PAIRS = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+const hexCodes: number[] = new Array(64).fill(0);
 
-/** The digest held in `state` as 64 lower-case hex characters. */
+/**
+ * The digest held in `state` as 64 lower-case hex characters. One `fromCharCode` over a
+ * reused array makes a flat string: cheaper, flattening included, than 32 concatenations.
+ */
 export function digestHex(state: Int32Array): string {
-  let hex = '';
-  for (let i = 0; i < 8; i++) {
+  const codes = hexCodes;
+  for (let i = 0, j = 0; i < 8; i++) {
     const word = state[i]!;
-    hex +=
-      HEX_PAIRS[word >>> 24]! +
-      HEX_PAIRS[(word >>> 16) & 255]! +
-      HEX_PAIRS[(word >>> 8) & 255]! +
-      HEX_PAIRS[word & 255]!;
+    for (let shift = 28; shift >= 0; shift -= 4) codes[j++] = HEX_CODES[(word >>> shift) & 15]!;
   }
-  return hex;
+  return String.fromCharCode.apply(null, codes);
 }
 
 function hashState(message: Uint8Array): Int32Array {
-  const buffer = new Uint8Array(message.length + 72);
-  buffer.set(message);
+  const buffer = blocksOf(message.length + 72);
+  buffer.bytes.set(message);
   const state = initialState();
   const full = message.length & ~63;
-  compress(state, buffer, 0, full);
+  compress(state, buffer.words, 0, full);
   finish(state, full, buffer, full, message.length - full);
   return state;
 }
@@ -537,27 +575,27 @@ export function sha256Hex(message: Uint8Array): string {
 export type HmacKey = { readonly inner: Int32Array; readonly outer: Int32Array };
 
 export function hmacKey(key: Uint8Array): HmacKey {
-  const block = new Uint8Array(64);
-  block.set(key.length > 64 ? sha256(key) : key);
+  const block = blocksOf(64);
+  block.bytes.set(key.length > 64 ? sha256(key) : key);
   const inner = initialState();
   const outer = initialState();
-  for (let i = 0; i < 64; i++) block[i]! ^= 0x36;
-  compress(inner, block, 0, 64);
-  for (let i = 0; i < 64; i++) block[i]! ^= 0x36 ^ 0x5c;
-  compress(outer, block, 0, 64);
-  block.fill(0);
+  for (let i = 0; i < 64; i++) block.bytes[i]! ^= 0x36;
+  compress(inner, block.words, 0, 64);
+  for (let i = 0; i < 64; i++) block.bytes[i]! ^= 0x36 ^ 0x5c;
+  compress(outer, block.words, 0, 64);
+  block.bytes.fill(0);
   return { inner, outer };
 }
 
 /** HMAC-SHA256 of `message` under `key`; the result lands in `state` (8 words). */
 export function hmacInto(key: HmacKey, message: Uint8Array, state: Int32Array): void {
-  const buffer = new Uint8Array(Math.max(message.length, 32) + 72);
-  buffer.set(message);
+  const buffer = blocksOf(Math.max(message.length, 32) + 72);
+  buffer.bytes.set(message);
   state.set(key.inner);
   const full = message.length & ~63;
-  compress(state, buffer, 0, full);
+  compress(state, buffer.words, 0, full);
   finish(state, 64 + full, buffer, full, message.length - full);
-  digestBytes(state, buffer, 0);
+  digestBytes(state, buffer.bytes, 0);
   state.set(key.outer);
   finish(state, 64, buffer, 0, 32);
 }
