@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommandLine } from './args.ts';
+
+describe('command line', () => {
+  it('resolves the folder against the directory the owner ran pnpm in', () => {
+    expect(parseCommandLine(['import', './photos'], '/home/owner/pictures')).toMatchObject({
+      command: 'import',
+      folder: '/home/owner/pictures/photos',
+      target: 'local',
+      dryRun: false,
+      stateDir: undefined,
+    });
+    expect(parseCommandLine(['import', '/abs/photos', '--state', 's'], '/x')).toMatchObject({
+      folder: '/abs/photos',
+      stateDir: '/x/s',
+    });
+  });
+
+  it('takes --dry-run, --target and --concurrency', () => {
+    expect(
+      parseCommandLine(
+        [
+          'import',
+          'p',
+          '--dry-run',
+          '--target',
+          'remote',
+          '--env',
+          'production',
+          '--concurrency',
+          '3',
+        ],
+        '/',
+      ),
+    ).toMatchObject({ dryRun: true, target: 'remote', env: 'production', concurrency: 3 });
+  });
+
+  it('refuses what it cannot do, with the reason', () => {
+    const error = (argv: string[]) => {
+      const parsed = parseCommandLine(argv, '/');
+      return parsed.command === 'error' ? parsed.message : undefined;
+    };
+    expect(error([])).toBe('missing command');
+    expect(error(['export', 'p'])).toBe('unknown command: export');
+    expect(error(['import'])).toBe('missing <folder> to import');
+    expect(error(['import', 'p', '--target', 'cloud'])).toMatch(/local or remote/);
+    expect(error(['import', 'p', '--target', 'remote'])).toMatch(/needs --env/);
+    expect(error(['import', 'p', '--concurrency', '0'])).toMatch(/--concurrency/);
+    expect(error(['import', 'p', '--bogus'])).toMatch(/bogus/);
+  });
+
+  it('answers --help', () => {
+    expect(parseCommandLine(['--help'], '/')).toEqual({ command: 'help' });
+  });
+});

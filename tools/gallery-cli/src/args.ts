@@ -1,0 +1,101 @@
+import { availableParallelism } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export const USAGE = `Usage: pnpm gallery import <folder> [options]
+
+Imports the photos (JPEG, PNG, HEIC) and videos (MP4, MOV) under <folder> into the gallery.
+Safe to re-run: files already imported are skipped, an interrupted import continues.
+
+Options:
+  --target local|remote  local (default): the local stack's state (.state), seen by
+                         \`pnpm start\`; remote: your Cloudflare account (needs --env)
+  --env <name>           wrangler environment of the viewer for --target remote
+                         (staging, production)
+  --dry-run              read and check everything, store nothing
+  --state <dir>          local state folder (default: the repo's .state)
+  --concurrency <n>      files processed at once (default: CPU cores)
+  -h, --help             this text
+
+Remote credentials come from the environment: R2_ACCESS_KEY_ID, R2_SECRET_ACCESS_KEY,
+R2_ACCOUNT_ID (or S3_ENDPOINT); R2_BUCKET_NAME overrides the viewer config's bucket.`;
+
+export type ImportCommand = {
+  command: 'import';
+  folder: string;
+  target: 'local' | 'remote';
+  env: string | undefined;
+  dryRun: boolean;
+  stateDir: string | undefined;
+  concurrency: number;
+};
+
+export type ParsedArgs =
+  | ImportCommand
+  | { command: 'help' }
+  | { command: 'error'; message: string };
+
+/**
+ * Command-line arguments → a command. Relative paths resolve against `cwd`, which the CLI
+ * sets to pnpm's INIT_CWD: `pnpm gallery` runs in the repo root, the owner typed the path
+ * where they were.
+ */
+export function parseCommandLine(argv: readonly string[], cwd: string): ParsedArgs {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    return { command: 'error', message: error instanceof Error ? error.message : String(error) };
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { command: 'help' };
+  const [command, folder, ...rest] = positionals;
+  if (command !== 'import') {
+    return {
+      command: 'error',
+      message: command ? `unknown command: ${command}` : 'missing command',
+    };
+  }
+  if (!folder) return { command: 'error', message: 'missing <folder> to import' };
+  if (rest.length) return { command: 'error', message: `unexpected argument: ${rest[0]}` };
+  const target = values.target ?? 'local';
+  if (target !== 'local' && target !== 'remote') {
+    return { command: 'error', message: `--target must be local or remote, got ${target}` };
+  }
+  if (target === 'remote' && !values.env) {
+    return { command: 'error', message: '--target remote needs --env <staging|production>' };
+  }
+  if (target === 'remote' && values.state) {
+    return { command: 'error', message: '--state is for --target local' };
+  }
+  const concurrency =
+    values.concurrency === undefined ? availableParallelism() : Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    return { command: 'error', message: `--concurrency must be a whole number from 1 to 64` };
+  }
+  const absolute = (path: string) => (isAbsolute(path) ? path : resolve(cwd, path));
+  return {
+    command: 'import',
+    folder: absolute(folder),
+    target,
+    env: values.env,
+    dryRun: values['dry-run'] ?? false,
+    stateDir: values.state === undefined ? undefined : absolute(values.state),
+    concurrency,
+  };
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      target: { type: 'string' },
+      env: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      state: { type: 'string' },
+      concurrency: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}

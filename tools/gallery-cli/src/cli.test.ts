@@ -1,0 +1,359 @@
+// The import as an owner runs it: the CLI as a separate process, over a folder of generated
+// photos and a video, into a temporary local state (never the developer's .state), read
+// back the way the viewer reads it.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLocalState } from './local-target.ts';
+import { writeAt, writePhoto, writeVideo } from './test-media.ts';
+
+const cli = join(import.meta.dirname, 'cli.ts');
+let root: string;
+
+type Run = { code: number | null; stdout: string; stderr: string };
+
+/** `pnpm gallery …` as pnpm starts it: from the repo, with INIT_CWD where the owner is. */
+function startCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { child: ChildProcess; result: Promise<Run> } {
+  const child = spawn(
+    process.execPath,
+    ['--experimental-transform-types', '--disable-warning=ExperimentalWarning', cli, ...args],
+    {
+      cwd: join(import.meta.dirname, '..'),
+      env: { ...process.env, INIT_CWD: root, TZ: 'UTC', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so a kill reaches the workerd it started too.
+      detached: true,
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => {
+    stdout += chunk;
+    child.emit('stdout', stdout);
+  });
+  child.stderr!.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const result = new Promise<Run>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
+  return { child, result };
+}
+
+/** The R2 binding methods the checks use (Miniflare's own types are workerd's). */
+type Bucket = {
+  list(options: { include: ['httpMetadata']; cursor?: string }): Promise<{
+    objects: { key: string; size: number; etag: string; httpMetadata?: { contentType?: string } }[];
+    truncated: boolean;
+    cursor?: string;
+  }>;
+  get(
+    key: string,
+  ): Promise<{
+    arrayBuffer(): Promise<ArrayBuffer>;
+    httpMetadata?: { contentType?: string };
+  } | null>;
+};
+
+const bucketOf = async (mf: Awaited<ReturnType<typeof openLocalState>>['mf']) =>
+  (await mf.getR2Bucket('MEDIA')) as unknown as Bucket;
+
+const runCli = (args: string[], env?: NodeJS.ProcessEnv) => startCli(args, env).result;
+
+/** Everything a state holds that an import writes: objects (key, size, MD5, type) and rows. */
+async function snapshot(stateDir: string) {
+  const { mf, db } = await openLocalState(stateDir);
+  try {
+    const bucket = await bucketOf(mf);
+    const objects: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await bucket.list({ include: ['httpMetadata'], ...(cursor ? { cursor } : {}) });
+      for (const o of page.objects)
+        objects.push(`${o.key} ${o.size} ${o.etag} ${o.httpMetadata?.contentType}`);
+      cursor = page.truncated ? page.cursor : undefined;
+    } while (cursor);
+    const { results } = await db
+      .prepare('SELECT * FROM media ORDER BY id')
+      .bind()
+      .all<Record<string, unknown>>();
+    // created_at is when the row was written: the one column two imports never share.
+    const rows = results.map(({ created_at: _, ...row }) => row);
+    return { objects: objects.sort(), rows };
+  } finally {
+    await mf.dispose();
+  }
+}
+
+const library = () => join(root, 'library');
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'gallery-cli-'));
+  const dir = library();
+  const photo = (name: string, spec: Omit<Parameters<typeof writePhoto>[0], 'path'>) =>
+    writePhoto({ path: join(dir, name), noise: true, ...spec });
+  await photo('beach.jpg', {
+    width: 1600,
+    height: 1000,
+    orientation: 1,
+    taken: { date: '2024:06:01 10:00:00', offset: '+02:00' },
+  });
+  await photo('cliff.jpg', {
+    width: 1600,
+    height: 1000,
+    orientation: 6,
+    taken: { date: '2024:06:01 06:30:00' },
+  });
+  await photo('dinner.jpg', {
+    width: 1600,
+    height: 1000,
+    orientation: 3,
+    taken: { date: '2024:06:02 19:15:00', subSec: '5' },
+  });
+  await photo('dog.jpg', {
+    width: 1000,
+    height: 1600,
+    orientation: 8,
+    taken: { date: '2024:05:30 12:00:00' },
+  });
+  await photo('scan.jpg', { width: 1200, height: 900, mtime: '2001-09-09T01:46:40.000Z' });
+  await photo('screenshot.png', {
+    width: 800,
+    height: 600,
+    format: 'png',
+    mtime: '2024-06-03T00:00:00.000Z',
+  });
+  await photo('trip/tent.jpg', {
+    width: 1600,
+    height: 1200,
+    orientation: 1,
+    taken: { date: '2024:05:31 21:00:00', offset: '-04:00' },
+  });
+  await copyFile(join(dir, 'beach.jpg'), join(dir, 'trip', 'beach-copy.jpg'));
+  await writeAt(
+    join(dir, 'broken.jpg'),
+    Buffer.from('\xff\xd8\xff\xe0 not really a jpeg', 'latin1'),
+  );
+  await writeAt(join(dir, 'notes.txt'), 'packing list');
+  await writeAt(join(dir, '.DS_Store'), 'finder');
+  writeVideo(join(dir, 'sunset.mp4'), {
+    seconds: 5,
+    size: '854x480',
+    createdAt: '2024-06-01T18:45:00Z',
+  });
+});
+
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+// In the order the gallery lists them (taken_at, then id).
+const expectedTitles = ['scan', 'dog', 'tent', 'cliff', 'beach', 'sunset', 'dinner', 'screenshot'];
+
+describe('gallery import into the local state', () => {
+  // The import every test below looks at, run once: relative paths resolve against
+  // INIT_CWD, where the owner typed the command.
+  let firstRun: Run;
+  let first: Awaited<ReturnType<typeof snapshot>>;
+  beforeAll(async () => {
+    firstRun = await runCli(['import', 'library', '--state', 'state-a']);
+    first = await snapshot(join(root, 'state-a'));
+  });
+
+  it('imports every photo and video, skipping and listing what it cannot import', () => {
+    const run = firstRun;
+    expect(run.stdout).toContain(`into local state ${join(root, 'state-a')}`);
+    expect(run.stdout).toMatch(/^Imported 8 files \(.+\) in .+: [\d.]+ files\/s, [\d.]+ MB\/s$/m);
+    expect(run.stdout).toContain('Already imported 0 · duplicates 1 · failed 1 · not media 1');
+    expect(run.stdout).toMatch(/^ {2}broken\.jpg: corrupt: /m);
+    expect(run.stdout).toContain('  notes.txt: unsupported file type');
+    expect(run.stdout).toContain('duplicate  trip/beach-copy.jpg (same content as beach.jpg)');
+    expect(run.stdout).not.toContain('.DS_Store');
+    expect(run.code).toBe(1); // a file was not imported
+
+    expect(first.rows).toHaveLength(8);
+    const video = first.rows.find((row) => row.kind === 'video')!;
+    expect(video).toMatchObject({
+      title: 'sunset',
+      width: 854,
+      height: 480,
+      duration_sec: 5,
+      taken_at: '2024-06-01T18:45:00.000Z',
+    });
+    expect(video.video_id).toBe(video.id);
+    expect(first.rows.find((row) => row.title === 'cliff')).toMatchObject({
+      width: 1000,
+      height: 1600,
+    });
+    const keys = first.objects.map((line) => line.split(' ')[0]);
+    for (const row of first.rows) {
+      expect(keys).toContain(row.original_key);
+      expect(keys).toContain(row.thumbnail_key);
+    }
+    expect(keys).toContain(`hls/${video.video_id}/master.m3u8`);
+    expect(first.objects).toContainEqual(
+      expect.stringMatching(/^originals\/\w+\.jpg \d+ \w+ image\/jpeg$/),
+    );
+    expect(first.objects).toContainEqual(
+      expect.stringMatching(/^thumbnails\/\w+\.webp \d+ \w+ image\/webp$/),
+    );
+  });
+
+  it('imports nothing the second time, and changes nothing', async () => {
+    const run = await runCli(['import', join(root, 'library'), '--state', join(root, 'state-a')]);
+    expect(run.stdout).toMatch(/^Imported 0 files /m);
+    expect(run.stdout).toContain('Already imported 8 · duplicates 1 · failed 1 · not media 1');
+    expect(await snapshot(join(root, 'state-a'))).toEqual(first);
+  });
+
+  it('is listed in date order, the way the viewer queries D1', async () => {
+    const { mf, db } = await openLocalState(join(root, 'state-a'));
+    try {
+      // workers/viewer/src/routes/media.ts listingQuery, first page.
+      const { results } = await db
+        .prepare(
+          'SELECT id, kind, title, taken_at, width, height, original_key, thumbnail_key, video_id, duration_sec FROM media ORDER BY taken_at, id LIMIT ?',
+        )
+        .bind(61)
+        .all<{ title: string; taken_at: string }>();
+      expect(results.map((row) => row.title)).toEqual(expectedTitles);
+      expect(results.map((row) => row.taken_at)).toEqual([
+        '2001-09-09T01:46:40.000Z',
+        '2024-05-30T12:00:00.000Z',
+        '2024-06-01T01:00:00.000Z',
+        '2024-06-01T06:30:00.000Z',
+        '2024-06-01T08:00:00.000Z',
+        '2024-06-01T18:45:00.000Z',
+        '2024-06-02T19:15:00.500Z',
+        '2024-06-03T00:00:00.000Z',
+      ]);
+    } finally {
+      await mf.dispose();
+    }
+  });
+
+  it('plays the video: ffmpeg reads every rendition over HTTP from the imported objects', async () => {
+    const { mf } = await openLocalState(join(root, 'state-a'));
+    const bucket = await bucketOf(mf);
+    // A tiny static server over the bucket, standing in for the video worker's token strategy.
+    const server: Server = createServer(async (request, response) => {
+      const object = await bucket.get(
+        decodeURIComponent(new URL(request.url!, 'http://x').pathname.slice(1)),
+      );
+      if (!object) return response.writeHead(404).end();
+      response.writeHead(200, {
+        'content-type': object.httpMetadata?.contentType ?? 'application/octet-stream',
+      });
+      response.end(Buffer.from(await object.arrayBuffer()));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const video = first.rows.find((row) => row.kind === 'video')!;
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hls/${video.video_id}`;
+      const master = await (await fetch(`${base}/master.m3u8`)).text();
+      expect(master.match(/RESOLUTION=\d+x\d+/g)).toEqual([
+        'RESOLUTION=854x480',
+        'RESOLUTION=640x360',
+        'RESOLUTION=428x240',
+      ]);
+      // Keyframes aligned: every rendition is cut into segments of the same durations.
+      const durations = await Promise.all(
+        ['480p', '360p', '240p'].map(async (name) => {
+          const playlist = await (await fetch(`${base}/${name}/index.m3u8`)).text();
+          expect(playlist).toContain('#EXT-X-MAP:URI=');
+          return playlist.match(/#EXTINF:[\d.]+/g);
+        }),
+      );
+      expect(durations[0]).toEqual(['#EXTINF:4.000000', '#EXTINF:1.000000']);
+      expect(durations[1]).toEqual(durations[0]);
+      expect(durations[2]).toEqual(durations[0]);
+
+      const probe = await new Promise<string>((resolve, reject) => {
+        const child = spawn('ffprobe', [
+          ...['-v', 'error', '-count_frames', '-of', 'json'],
+          ...['-show_entries', 'stream=codec_type,width,height,nb_read_frames'],
+          `${base}/master.m3u8`,
+        ]);
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (c) => (out += c));
+        child.stderr.on('data', (c) => (err += c));
+        child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(err))));
+      });
+      const streams = (JSON.parse(probe) as { streams: Record<string, unknown>[] }).streams;
+      const videoStreams = streams.filter((s) => s.codec_type === 'video');
+      expect(videoStreams.map((s) => [s.width, s.height, s.nb_read_frames])).toEqual([
+        [854, 480, '125'],
+        [640, 360, '125'],
+        [428, 240, '125'],
+      ]);
+      expect(streams.some((s) => s.codec_type === 'audio')).toBe(true);
+    } finally {
+      server.close();
+      await mf.dispose();
+    }
+  });
+
+  it('ends, when killed half-way and run again, with exactly the state of an uninterrupted import', async () => {
+    const state = join(root, 'state-b');
+    const { child, result } = startCli(['import', 'library', '--state', 'state-b']);
+    // Kill the whole process group (CLI and its workerd) without warning after 3 files.
+    child.on('stdout', (out: string) => {
+      if ((out.match(/^imported /gm) ?? []).length >= 3 && child.exitCode === null)
+        process.kill(-child.pid!, 'SIGKILL');
+    });
+    const killed = await result;
+    expect(killed.stdout).not.toContain('Imported ');
+    const partial = await snapshot(state);
+    expect(partial.rows.length).toBeGreaterThanOrEqual(3);
+    expect(partial.rows.length).toBeLessThan(8);
+    // Nothing half-imported is listed: every row's objects are there.
+    const keys = new Set(partial.objects.map((line) => line.split(' ')[0]));
+    for (const row of partial.rows) {
+      expect(keys.has(row.original_key as string) && keys.has(row.thumbnail_key as string)).toBe(
+        true,
+      );
+    }
+
+    const resumed = await runCli(['import', 'library', '--state', 'state-b']);
+    expect(resumed.stdout).toContain(`Already imported ${partial.rows.length} ·`);
+    expect(await snapshot(state)).toEqual(first);
+  });
+
+  it('--dry-run checks everything and stores nothing', async () => {
+    await writePhoto({ path: join(root, 'more', 'new.jpg'), width: 300, height: 200 });
+    await copyFile(join(library(), 'beach.jpg'), join(root, 'more', 'beach.jpg'));
+    const run = await runCli(['import', 'more', '--state', 'state-a', '--dry-run']);
+    expect(run.stdout).toContain('Dry run: checking 2 files');
+    expect(run.stdout).toContain('would import new.jpg');
+    expect(run.stdout).toContain('exists     beach.jpg');
+    expect(run.stdout).toMatch(/^Would import 1 files /m);
+    expect(run.code).toBe(0);
+    expect(await snapshot(join(root, 'state-a'))).toEqual(first);
+  });
+
+  it('says how to install ffmpeg when it is missing, and still imports the photos', async () => {
+    writeVideo(join(root, 'phone', 'clip.mov'), {
+      seconds: 1,
+      size: '320x240',
+      createdAt: '2024-07-01T00:00:00Z',
+    });
+    await writePhoto({ path: join(root, 'phone', 'photo.jpg'), width: 300, height: 200 });
+    const run = await runCli(['import', 'phone', '--state', 'state-a', '--dry-run'], {
+      PATH: '/nonexistent',
+    });
+    expect(run.stderr).toContain(
+      '1 videos will not be imported: ffmpeg and ffprobe not found on PATH',
+    );
+    expect(run.stderr).toContain('sudo apt-get install ffmpeg');
+    expect(run.stderr).toContain('brew install ffmpeg');
+    expect(run.stdout).toContain('would import photo.jpg');
+    expect(run.stdout).toMatch(/^ {2}clip\.mov: ffmpeg-missing: /m);
+    expect(run.code).toBe(1);
+  });
+});

@@ -1,0 +1,99 @@
+#!/usr/bin/env -S node --experimental-transform-types --disable-warning=ExperimentalWarning
+// `pnpm gallery import <folder>`: see USAGE in args.ts and the package README.
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCommandLine, USAGE } from './args.ts';
+import { missingFfmpeg } from './ffmpeg.ts';
+import { importFiles } from './importer.ts';
+import { createProgress, formatBytes, summarize } from './progress.ts';
+import { message, scanFolder } from './scan.ts';
+import type { Target } from './target.ts';
+
+async function main(): Promise<number> {
+  const args = parseCommandLine(process.argv.slice(2), process.env.INIT_CWD ?? process.cwd());
+  if (args.command === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  if (args.command === 'error') {
+    console.error(`gallery: ${args.message}\n\n${USAGE}`);
+    return 2;
+  }
+
+  const folder = await stat(args.folder).catch(() => undefined);
+  if (!folder?.isDirectory()) {
+    console.error(`gallery: ${args.folder} is not a folder`);
+    return 2;
+  }
+  const started = Date.now();
+  const { files, skipped } = await scanFolder(args.folder);
+  const videos = files.filter((f) => f.kind === 'video').length;
+  const videoBlocker = videos ? missingFfmpeg() : undefined;
+  if (videoBlocker) {
+    console.error(`gallery: ${videos} videos will not be imported: ${videoBlocker}\n`);
+  }
+
+  const target = await openTarget(args);
+  const workDir = await mkdtemp(join(tmpdir(), 'gallery-import-'));
+  // Ctrl-C or a kill: rows are written last, so stopping anywhere leaves nothing listed
+  // half-imported; the next run redoes the files that have no row.
+  const stop = async (signal: NodeJS.Signals) => {
+    process.stderr.write(
+      `\ngallery: interrupted (${signal}); run the same command again to continue\n`,
+    );
+    await Promise.allSettled([target.close(), rm(workDir, { recursive: true, force: true })]);
+    process.exit(130);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+
+  console.log(
+    `${args.dryRun ? 'Dry run: checking' : 'Importing'} ${files.length} files (${formatBytes(
+      files.reduce((sum, f) => sum + f.size, 0),
+    )}) from ${args.folder} into ${target.description}`,
+  );
+  const tty = Boolean(process.stderr.isTTY);
+  const progress = createProgress(
+    { files: files.length, bytes: files.reduce((sum, f) => sum + f.size, 0) },
+    {
+      tty,
+      write: (text) => (tty ? process.stderr : process.stdout).write(text),
+      columns: process.stderr.columns,
+    },
+  );
+  try {
+    const outcomes = await importFiles(
+      files,
+      target,
+      { dryRun: args.dryRun, concurrency: args.concurrency, workDir, videoBlocker },
+      progress,
+    );
+    progress.finish();
+    const summary = summarize(outcomes, skipped, Date.now() - started, args.dryRun);
+    process.stdout.write(summary.text);
+    return summary.failed ? 1 : 0;
+  } finally {
+    await target.close();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+async function openTarget(
+  args: Extract<ReturnType<typeof parseCommandLine>, { command: 'import' }>,
+): Promise<Target> {
+  if (args.target === 'local') {
+    const { openLocalTarget } = await import('./local-target.ts');
+    return openLocalTarget(args.stateDir);
+  }
+  const { openRemoteTarget } = await import('./remote-target.ts');
+  return openRemoteTarget({ env: args.env!, vars: process.env });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(`gallery: ${message(error)}`);
+    process.exit(1);
+  },
+);

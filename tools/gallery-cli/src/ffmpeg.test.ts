@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { findExecutable, missingFfmpeg } from './ffmpeg.ts';
+
+describe('ffmpeg presence', () => {
+  it('says what is missing and how to install it', () => {
+    const message = missingFfmpeg({ PATH: '/nonexistent' });
+    expect(message).toMatch(/^ffmpeg and ffprobe not found on PATH/);
+    expect(message).toContain('apt-get install ffmpeg');
+    expect(message).toContain('brew install ffmpeg');
+  });
+
+  it('finds the system ffmpeg this machine has', () => {
+    expect(findExecutable('ffmpeg')).toBeDefined();
+    expect(missingFfmpeg()).toBeUndefined();
+  });
+});

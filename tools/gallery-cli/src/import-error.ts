@@ -1,0 +1,17 @@
+/** Why one file was not imported. The import goes on; the summary lists these. */
+export type ImportErrorReason =
+  | 'unreadable'
+  | 'corrupt'
+  | 'heic-unsupported'
+  | 'ffmpeg-missing'
+  | 'transcode-failed'
+  | 'upload-failed';
+
+export class ImportError extends Error {
+  override readonly name = 'ImportError';
+  readonly reason: ImportErrorReason;
+  constructor(reason: ImportErrorReason, detail: string) {
+    super(detail);
+    this.reason = reason;
+  }
+}

@@ -1,0 +1,144 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ImportError } from './import-error.ts';
+import { readPhoto, THUMBNAIL_SIDE } from './photo.ts';
+import { FORMATS, type SourceFile } from './scan.ts';
+import { writeAt, writePhoto } from './test-media.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gallery-photo-'));
+  process.env.TZ = 'UTC';
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+async function source(path: string): Promise<SourceFile> {
+  const { size, mtimeMs } = await stat(path);
+  return { path, name: path, size, mtimeMs, ...FORMATS[extname(path)]! };
+}
+
+/** Which side of the upright thumbnail is red (the stored image's top half). */
+async function redSide(thumbnail: Uint8Array): Promise<string> {
+  const { data, info } = await sharp(thumbnail).raw().toBuffer({ resolveWithObject: true });
+  const red = (x: number, y: number) => {
+    const i = (Math.floor(y) * info.width + Math.floor(x)) * info.channels;
+    return data[i]! > 150 && data[i + 2]! < 100;
+  };
+  const { width: w, height: h } = info;
+  const [x1, x2, y1, y2] = [w / 4, (w * 3) / 4, h / 4, (h * 3) / 4];
+  const sides = {
+    top: red(x1, y1) && red(x2, y1),
+    bottom: red(x1, y2) && red(x2, y2),
+    left: red(x1, y1) && red(x1, y2),
+    right: red(x2, y1) && red(x2, y2),
+  };
+  return Object.entries(sides)
+    .filter(([, isRed]) => isRed)
+    .map(([side]) => side)
+    .join('+');
+}
+
+describe('photo import', () => {
+  // Stored 960×600, red on top. EXIF Orientation says how to show it (TIFF 6.0 / EXIF 2.32).
+  it.each([
+    [1, 480, 300, 'top'],
+    [2, 480, 300, 'top'],
+    [3, 480, 300, 'bottom'],
+    [4, 480, 300, 'bottom'],
+    [5, 300, 480, 'left'],
+    [6, 300, 480, 'right'],
+    [7, 300, 480, 'right'],
+    [8, 300, 480, 'left'],
+  ])(
+    'shows EXIF orientation %i upright: %ix%i thumbnail, red %s',
+    async (orientation, w, h, side) => {
+      const path = join(dir, `o${orientation}.jpg`);
+      await writePhoto({
+        path,
+        width: 960,
+        height: 600,
+        orientation,
+        taken: { date: '2024:06:01 12:00:00' },
+      });
+      const photo = await readPhoto(await source(path));
+      const sideways = orientation >= 5;
+      expect({ width: photo.width, height: photo.height }).toEqual(
+        sideways ? { width: 600, height: 960 } : { width: 960, height: 600 },
+      );
+      const thumb = await sharp(photo.thumbnail).metadata();
+      expect({ format: thumb.format, width: thumb.width, height: thumb.height }).toEqual({
+        format: 'webp',
+        width: w,
+        height: h,
+      });
+      expect(Math.max(w, h)).toBe(THUMBNAIL_SIDE);
+      expect(await redSide(photo.thumbnail)).toBe(side);
+    },
+  );
+
+  it('dates a photo by EXIF DateTimeOriginal with its offset', async () => {
+    const path = join(dir, 'dated.jpg');
+    await writePhoto({
+      path,
+      width: 100,
+      height: 80,
+      taken: { date: '2023:12:31 23:30:00', offset: '-01:00', subSec: '5' },
+    });
+    expect((await readPhoto(await source(path))).takenAt).toBe('2024-01-01T00:30:00.500Z');
+  });
+
+  it('dates a photo without EXIF by its file time, and keeps small images small', async () => {
+    const path = join(dir, 'plain.png');
+    await writePhoto({
+      path,
+      width: 120,
+      height: 90,
+      format: 'png',
+      mtime: '2022-02-02T02:02:02.000Z',
+    });
+    const photo = await readPhoto(await source(path));
+    expect(photo).toMatchObject({ width: 120, height: 90, takenAt: '2022-02-02T02:02:02.000Z' });
+    expect(await sharp(photo.thumbnail).metadata()).toMatchObject({ width: 120, height: 90 });
+  });
+
+  it('rejects a corrupt or truncated file as corrupt', async () => {
+    const junk = join(dir, 'junk.jpg');
+    await writeAt(junk, 'this is not a photo');
+    await expect(readPhoto(await source(junk))).rejects.toMatchObject({ reason: 'corrupt' });
+
+    const whole = join(dir, 'whole.jpg');
+    await writePhoto({ path: whole, width: 800, height: 600, noise: true });
+    const bytes = await sharp(whole).toBuffer();
+    const truncated = join(dir, 'truncated.jpg');
+    await writeAt(truncated, bytes.subarray(0, bytes.length / 2));
+    await expect(readPhoto(await source(truncated))).rejects.toMatchObject({ reason: 'corrupt' });
+  });
+
+  it('explains HEIC files the bundled decoder cannot read instead of failing obscurely', async () => {
+    const path = join(dir, 'phone.heic');
+    // An ISO BMFF 'ftyp heic' header with nothing decodable after it, as sharp sees HEVC.
+    const ftyp = Buffer.concat([
+      Buffer.from([0, 0, 0, 24]),
+      Buffer.from('ftypheic\0\0\0\0mif1heic'),
+    ]);
+    await writeAt(path, Buffer.concat([ftyp, Buffer.alloc(64)]));
+    const error = await readPhoto(await source(path)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImportError);
+    expect(error).toMatchObject({ reason: 'heic-unsupported' });
+    expect((error as Error).message).toMatch(/heif-convert/);
+  });
+
+  it('imports HEIF that sharp can decode (AV1-coded) like any photo', async () => {
+    const path = join(dir, 'av1.heic');
+    const bytes = await sharp({
+      create: { width: 64, height: 48, channels: 3, background: '#c33' },
+    })
+      .heif({ compression: 'av1' })
+      .toBuffer();
+    await writeAt(path, bytes);
+    expect(await readPhoto(await source(path))).toMatchObject({ width: 64, height: 48 });
+  });
+});

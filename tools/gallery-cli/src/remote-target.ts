@@ -1,0 +1,191 @@
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import type { Presigner, PresignOptions } from '@edge-gallery/r2-signer';
+import { unstable_readConfig } from 'wrangler';
+import { runWrangler, viewerConfigPath } from './local-target.ts';
+import { insertSql, type MediaRow, type StoredObject, sqlLiteral, type Target } from './target.ts';
+
+// The remote target: objects straight to R2's S3 API with presigned PUTs (the repo's own
+// signer, no AWS SDK), rows into the viewer's D1 through `wrangler d1 execute --remote`,
+// which uses the owner's wrangler login. Rows are sent in batches (one wrangler run each,
+// a few seconds) and only after their objects are stored.
+
+/** Presigned PUT URLs live this long; one upload starts right after signing. */
+const PUT_EXPIRES_SECONDS = 3600;
+const ROW_BATCH = 100;
+const ROW_BATCH_SECONDS = 20;
+const UPLOAD_ATTEMPTS = 3;
+
+export type RemoteVars = Partial<Record<string, string>>;
+
+export async function openRemoteTarget(options: {
+  env: string;
+  vars: RemoteVars;
+}): Promise<Target> {
+  const { env, vars } = options;
+  const config = unstable_readConfig({ config: viewerConfigPath, env });
+  const bucket =
+    vars.R2_BUCKET_NAME ||
+    config.r2_buckets.find((b: { binding: string }) => b.binding === 'MEDIA')?.bucket_name;
+  const endpoint =
+    vars.S3_ENDPOINT ||
+    (vars.R2_ACCOUNT_ID ? `https://${vars.R2_ACCOUNT_ID}.r2.cloudflarestorage.com` : undefined);
+  const missing = [
+    !vars.R2_ACCESS_KEY_ID && 'R2_ACCESS_KEY_ID',
+    !vars.R2_SECRET_ACCESS_KEY && 'R2_SECRET_ACCESS_KEY',
+    !endpoint && 'R2_ACCOUNT_ID (or S3_ENDPOINT)',
+    !bucket && 'R2_BUCKET_NAME',
+  ].filter(Boolean);
+  if (missing.length) {
+    throw new Error(
+      `--target remote needs ${missing.join(', ')} in the environment (an R2 API token's S3 credentials)`,
+    );
+  }
+  const { createPresigner } = await import('@edge-gallery/r2-signer');
+  const presigner = createPresigner({
+    accessKeyId: vars.R2_ACCESS_KEY_ID!,
+    secretAccessKey: vars.R2_SECRET_ACCESS_KEY!,
+    endpoint: endpoint!,
+    bucket: bucket!,
+    region: vars.S3_REGION || 'auto',
+  });
+  return createRemoteTarget({
+    description: `remote ${env} (bucket ${bucket}, D1 ${config.d1_databases[0]?.database_name ?? 'DB'})`,
+    presigner,
+    d1: wranglerD1({ remote: true, env }),
+  });
+}
+
+export type RowStore = {
+  existingIds(ids: readonly string[]): Promise<Set<string>>;
+  /** Runs the statements of one `.sql` file. */
+  execute(sql: string): Promise<void>;
+};
+
+export function createRemoteTarget(parts: {
+  description: string;
+  presigner: Presigner;
+  d1: RowStore;
+  fetch?: typeof fetch;
+  now?: () => number;
+}): Target {
+  const { presigner, d1 } = parts;
+  const fetchImpl = parts.fetch ?? fetch;
+  const now = parts.now ?? Date.now;
+  let rows: MediaRow[] = [];
+  let oldest = 0;
+  const flush = async () => {
+    if (!rows.length) return;
+    const batch = rows;
+    rows = [];
+    await d1.execute(`${batch.map(insertSql).join('\n')}\n`);
+  };
+  return {
+    description: parts.description,
+    existingIds: (ids) => d1.existingIds(ids),
+    putObject: (object) => uploadObject(presigner, object, fetchImpl),
+    async insertRow(row) {
+      if (!rows.length) oldest = now();
+      rows.push(row);
+      if (rows.length >= ROW_BATCH || now() - oldest >= ROW_BATCH_SECONDS * 1000) await flush();
+    },
+    flush,
+    close: flush,
+  };
+}
+
+/** One object, one presigned PUT; retried on network errors, 429 and 5xx (PUT is idempotent). */
+export async function uploadObject(
+  presigner: Presigner,
+  object: StoredObject,
+  fetchImpl: typeof fetch = fetch,
+): Promise<void> {
+  // `method` is the signer's PUT option (TEAM.md contract extension); typed here so this
+  // compiles whichever version of the signer is checked out.
+  const options: PresignOptions & { method: 'PUT' } = {
+    method: 'PUT',
+    expiresIn: PUT_EXPIRES_SECONDS,
+  };
+  let lastError = '';
+  for (let attempt = 1; attempt <= UPLOAD_ATTEMPTS; attempt++) {
+    const { body } = object;
+    const length = 'path' in body ? body.size : body.bytes.byteLength;
+    try {
+      const response = await fetchImpl(presigner.presign(object.key, options), {
+        method: 'PUT',
+        headers: { 'content-type': object.contentType, 'content-length': String(length) },
+        body:
+          'path' in body
+            ? (Readable.toWeb(createReadStream(body.path)) as ReadableStream<Uint8Array>)
+            : body.bytes,
+        duplex: 'half',
+      } as RequestInit);
+      const text = await response.text();
+      if (response.ok) return;
+      lastError = `${response.status} ${s3ErrorCode(text)}`;
+      if (response.status !== 429 && response.status < 500) break;
+    } catch (error) {
+      lastError = error instanceof Error ? error.message : String(error);
+    }
+  }
+  throw new Error(`upload of ${object.key} failed: ${lastError}`);
+}
+
+function s3ErrorCode(xml: string): string {
+  return /<Code>([^<]*)<\/Code>/.exec(xml)?.[1] ?? xml.slice(0, 200);
+}
+
+/**
+ * The viewer's D1 through wrangler: `--remote --env <env>` for an account, or `--local
+ * --persist-to <dir>` (the same SQL against a local state, which is how it is tested).
+ */
+export function wranglerD1(
+  where: { remote: true; env: string } | { remote: false; persistTo: string },
+): RowStore {
+  const location = where.remote
+    ? ['--remote', '--env', where.env]
+    : ['--local', '--persist-to', where.persistTo];
+  const execute = async (args: string[]) => {
+    const result = await runWrangler(
+      ['d1', 'execute', 'DB', '--config', viewerConfigPath, ...location, '--yes', ...args],
+      dirname(viewerConfigPath),
+    );
+    if (result.status !== 0)
+      throw new Error(`wrangler d1 execute failed:\n${result.output.slice(-2000)}`);
+    return result.stdout;
+  };
+  return {
+    async existingIds(ids) {
+      const found = new Set<string>();
+      for (let start = 0; start < ids.length; start += 500) {
+        const list = ids
+          .slice(start, start + 500)
+          .map(sqlLiteral)
+          .join(', ');
+        const stdout = await execute([
+          '--json',
+          '--command',
+          `SELECT id FROM media WHERE id IN (${list})`,
+        ]);
+        const json = stdout.slice(stdout.indexOf('['));
+        for (const statement of JSON.parse(json) as { results?: { id: string }[] }[]) {
+          for (const row of statement.results ?? []) found.add(row.id);
+        }
+      }
+      return found;
+    },
+    async execute(sql) {
+      const dir = await mkdtemp(join(tmpdir(), 'gallery-rows-'));
+      try {
+        const file = join(dir, 'rows.sql');
+        await writeFile(file, sql);
+        await execute(['--file', file]);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import {
+  existingIdsQueries,
+  insertSql,
+  insertStatement,
+  type MediaRow,
+  sqlLiteral,
+} from './target.ts';
+
+const row: MediaRow = {
+  id: 'abc',
+  kind: 'image',
+  title: "Grandma's garden",
+  taken_at: '2024-06-01T12:00:00.000Z',
+  width: 4032,
+  height: 3024,
+  bytes: 3_000_000,
+  original_key: 'originals/abc.jpg',
+  thumbnail_key: 'thumbnails/abc.webp',
+  video_id: null,
+  duration_sec: null,
+};
+
+describe('media rows', () => {
+  it('insert every column of the viewer schema but created_at, and never overwrite', () => {
+    const { sql, params } = insertStatement(row);
+    expect(sql).toMatch(
+      /^INSERT INTO media \(id, kind, title, taken_at, width, height, bytes, original_key, thumbnail_key, video_id, duration_sec\)/,
+    );
+    expect(sql).toMatch(/ON CONFLICT \(id\) DO NOTHING$/);
+    expect(params).toHaveLength(11);
+  });
+
+  it('inline values as SQLite literals for wrangler --file', () => {
+    expect(insertSql(row)).toContain(
+      "'abc', 'image', 'Grandma''s garden', '2024-06-01T12:00:00.000Z', 4032, 3024, 3000000, 'originals/abc.jpg', 'thumbnails/abc.webp', NULL, NULL)",
+    );
+    expect(insertSql(row).endsWith(';')).toBe(true);
+  });
+
+  it('refuse values that cannot be written safely', () => {
+    expect(() => sqlLiteral('a\0b')).toThrow(RangeError);
+    expect(() => sqlLiteral(Number.NaN)).toThrow(RangeError);
+    expect(sqlLiteral("'; DROP TABLE media; --")).toBe("'''; DROP TABLE media; --'");
+  });
+
+  it('look up existing ids under D1s 100 bound parameters per query', () => {
+    const ids = Array.from({ length: 200 }, (_, i) => `id${i}`);
+    const queries = existingIdsQueries(ids);
+    expect(queries.map((q) => q.params.length)).toEqual([90, 90, 20]);
+    expect(queries.flatMap((q) => q.params)).toEqual(ids);
+  });
+});
