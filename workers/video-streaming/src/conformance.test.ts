@@ -1,0 +1,106 @@
+import { env } from 'cloudflare:workers';
+import {
+  parsePlaybackKeys,
+  verifyPlaybackToken,
+  verifyPresignedUrl,
+} from '@edge-gallery/r2-signer';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  ALL_STRATEGIES,
+  BUCKET,
+  publishConfig,
+  resetKv,
+  S3_CREDENTIALS,
+  T0,
+  testWorker,
+  textOf,
+  tokenFor,
+  urisOf,
+} from '../test/helpers.ts';
+
+// Every playlist of the conformance corpus (shared/conformance/m3u8), served by the whole
+// worker under each strategy: each URI comes out either exactly as it was, or rewritten
+// to something that verifies — a presigned URL with the signer's own verifier, a URI
+// back to this worker with the playback-token verifier, a public URL under the base.
+
+const corpus = import.meta.glob<string>('../../../../shared/conformance/m3u8/**/*.m3u8', {
+  eager: true,
+  query: '?raw',
+  import: 'default',
+});
+const files = Object.entries(corpus).map(([path, text], index) => ({
+  name: path.slice(path.indexOf('m3u8/') + 'm3u8/'.length),
+  text,
+  video: `conformance-${index}`,
+}));
+
+const KEYS = parsePlaybackKeys('k1:test-playback-secret-0123456789');
+// Nested two levels down, so that both '../' (inside the video) and '../../../' (outside) occur.
+const DIR = 'a/b';
+
+let worker: ReturnType<typeof testWorker>;
+
+beforeAll(async () => {
+  await resetKv();
+  worker = testWorker();
+  await publishConfig(worker, ALL_STRATEGIES);
+  for (const file of files) await env.MEDIA.put(`hls/${file.video}/${DIR}/list.m3u8`, file.text);
+});
+
+// A bare file name (with or without a query) names an object inside the video: it must change.
+const PLAIN_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*(\?[^#]*)?$/;
+
+function checkUri(
+  uri: string,
+  original: string,
+  video: string,
+  strategy: keyof typeof BUCKET,
+): void {
+  if (uri === original) {
+    expect(PLAIN_NAME.test(original), `${original} was left as it was`).toBe(false);
+    return;
+  }
+  if (uri.startsWith('/api/hls/')) {
+    const url = new URL(uri, 'https://video.test');
+    const key = decodeURIComponent(url.pathname.slice('/api/'.length));
+    const verdict = verifyPlaybackToken(url.searchParams, KEYS, { path: key, now: T0 });
+    expect(verdict.ok, `${uri} (token)`).toBe(true);
+    expect(key.startsWith(`hls/${video}/`)).toBe(true);
+    return;
+  }
+  if (strategy === 'public' && uri.startsWith(`${ALL_STRATEGIES.publicBase}/hls/${video}/`)) return;
+  const verdict = verifyPresignedUrl(uri, { credentials: S3_CREDENTIALS, region: 'auto', now: T0 });
+  expect(verdict.ok, `${uri} (presigned, from ${original})`).toBe(true);
+  expect(verdict.ok && verdict.key.startsWith(`hls/${video}/`)).toBe(true);
+}
+
+describe('conformance corpus through the worker', () => {
+  it('has playlists to serve', () => {
+    expect(files.length).toBeGreaterThan(50);
+  });
+
+  for (const strategy of Object.keys(BUCKET) as (keyof typeof BUCKET)[]) {
+    it.each(files)(
+      `serves $name under ${strategy} with every URI kept or verifiable`,
+      async ({ text, video }) => {
+        const token = tokenFor(video, { bucket: BUCKET[strategy] });
+        const response = await worker.fetch(`/api/hls/${video}/${DIR}/list.m3u8?${token}`);
+        expect(response.status).toBe(200);
+        expect(response.headers.get('Content-Type')).toBe('application/vnd.apple.mpegurl');
+        const output = await textOf(response);
+        const before = urisOf(text);
+        const after = urisOf(output);
+        expect(after).toHaveLength(before.length);
+        after.forEach((uri, i) => {
+          checkUri(uri, before[i]!, video, strategy);
+        });
+        // Only URIs change: the non-URI lines are the same lines.
+        const strip = (playlist: string) =>
+          playlist
+            .split(/\r?\n/)
+            .filter((line) => line.trim().startsWith('#') && !line.includes('URI="'));
+        expect(strip(output)).toEqual(strip(text));
+      },
+    );
+  }
+});
