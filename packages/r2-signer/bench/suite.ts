@@ -54,9 +54,14 @@ export function contenders(cache: UrlCache | undefined): {
     bulk.bytes[i] = i;
   });
   const state = initialState();
+  let batches = 0;
 
   const list: Contender[] = [
-    { name: 'r2-signer presignBatch', batch: () => presigner.presignBatch(keys, { now: NOW }) },
+    {
+      name: 'r2-signer presignBatch',
+      // A new second per batch, as in production: per-batch setup is part of the cost.
+      batch: () => presigner.presignBatch(keys, { now: NOW + 1000 * (batches++ % 3600) }),
+    },
     { name: 'aws4fetch, warm shared client', batch: aws4fetch },
   ];
   if (cache !== undefined) {

@@ -2,10 +2,10 @@ import {
   type Blocks,
   blocksOf,
   compress,
-  digestBytes,
   digestHex,
   digestHexBytes,
-  finish,
+  digestHexWords,
+  digestWords,
   type HmacKey,
   initialState,
   pad,
@@ -255,10 +255,12 @@ export function createQuerySigner(options: QuerySignerOptions): Presigner {
       (sessionToken === undefined ? '' : `&X-Amz-Security-Token=${uriEncode(sessionToken)}`) +
       '&X-Amz-SignedHeaders=host';
     const canonicalTail = encoder.encode(`\n${query}\nhost:${host}\n\nhost\n${payloadHash}`);
-    const needed = requestRest + 3 * MAX_KEY_BYTES + canonicalTail.length + 72;
+    // A key of up to 1024 UTF-16 units, each up to 3 UTF-8 bytes written as %XX.
+    const needed = requestRest + 9 * MAX_KEY_BYTES + canonicalTail.length + 72;
     if (request.bytes.length < needed) {
       request = blocksOf(needed);
       request.bytes.set(requestPrefix.subarray(requestAbsorbed));
+      tailAt = -1;
     }
 
     const prefix = encoder.encode(`${ALGORITHM}\n${date}\n${scope}\n`);
@@ -282,21 +284,36 @@ export function createQuerySigner(options: QuerySignerOptions): Presigner {
     return batch;
   }
 
-  /** Hash(CanonicalRequest) of `request[0, length)` into `state`. */
-  function hashCanonicalRequest(length: number): void {
-    const whole = length >> 6;
-    const words = request.words;
+  // Where the batch's canonical tail and padding currently sit in `request`: keys of one
+  // playlist often have the same length, and then only the key bytes change.
+  let tailBatch: Batch | undefined;
+  let tailAt = -1;
+  let paddedEnd = 0;
+
+  /** Hash(CanonicalRequest) into `state`, for the request whose key ends at `end`. */
+  function hashCanonicalRequest(end: number, b: Batch): void {
+    const { bytes, words } = request;
+    if (end !== tailAt || b !== tailBatch) {
+      bytes.set(b.canonicalTail, end);
+      const length = end + b.canonicalTail.length;
+      const last = length & ~63;
+      paddedEnd = pad(bytes, last, length - last, requestAbsorbed + last);
+      tailAt = end;
+      tailBatch = b;
+    }
+    // Whole blocks before the padded end may repeat those of the previous request.
+    const whole = (paddedEnd >> 6) - 1;
     let block = 0;
     while (block < reusedCount && block < whole && sameBlock(words, block, reusedWords)) block++;
-    state.set(block === 0 ? requestState : reusedStates[block - 1]!);
+    let from = block === 0 ? requestState : reusedStates[block - 1]!;
     for (; block < whole && block < REUSED_BLOCKS; block++) {
-      compress(state, words, block * 64, block * 64 + 64);
+      compress(state, words, block * 64, block * 64 + 64, from);
+      from = state;
       for (let i = block * 16; i < block * 16 + 16; i++) reusedWords[i] = words[i]!;
       reusedStates[block]!.set(state);
       reusedCount = block + 1;
     }
-    compress(state, words, block * 64, whole * 64);
-    finish(state, requestAbsorbed + whole * 64, request, whole * 64, length - whole * 64);
+    compress(state, words, block * 64, paddedEnd, from);
   }
 
   function sign(objectKey: string, b: Batch): string {
@@ -310,17 +327,17 @@ export function createQuerySigner(options: QuerySignerOptions): Presigner {
       end - start === objectKey.length
         ? objectKey
         : String.fromCharCode(...bytes.subarray(start, end));
-    bytes.set(b.canonicalTail, end);
-    hashCanonicalRequest(end + b.canonicalTail.length);
+    hashCanonicalRequest(end, b);
 
     // HMAC(kSigning, StringToSign): the hex hash goes straight into the pre-padded string
     // to sign, the inner pass starts after its constant prefix, the outer after opad.
-    digestHexBytes(state, b.stringToSignBlocks.bytes, b.stringToSignRest);
-    state.set(b.stringToSignState);
-    compress(state, b.stringToSignBlocks.words, 0, b.stringToSignEnd);
-    digestBytes(state, innerDigestBlock.bytes, 0);
-    state.set(b.key.outer);
-    compress(state, innerDigestBlock.words, 0, 64);
+    const toSign = b.stringToSignBlocks;
+    if ((b.stringToSignRest & 3) === 0)
+      digestHexWords(state, toSign.words, b.stringToSignRest >> 2);
+    else digestHexBytes(state, toSign.bytes, b.stringToSignRest);
+    compress(state, toSign.words, 0, b.stringToSignEnd, b.stringToSignState);
+    digestWords(state, innerDigestBlock.words, 0);
+    compress(state, innerDigestBlock.words, 0, 64, b.key.outer);
 
     return base + encodedKey + b.urlQuery + digestHex(state);
   }
@@ -355,32 +372,24 @@ function sameBlock(words: Int32Array, block: number, reused: Int32Array): boolea
  * removes them before the request is sent), lone surrogates, keys over 1024 bytes.
  */
 function writeCanonicalKey(key: string, out: Uint8Array, offset: number): number {
-  let pos = offset;
-  let bytes = 0;
-  let segmentStart = 0;
   const length = key.length;
-  for (let i = 0; i <= length; i++) {
-    const c = i < length ? key.charCodeAt(i) : 47;
-    if (c === 47) {
-      const segment = i - segmentStart;
-      if (
-        (segment === 1 && key.charCodeAt(i - 1) === 46) ||
-        (segment === 2 && key.charCodeAt(i - 1) === 46 && key.charCodeAt(i - 2) === 46)
-      ) {
-        throw new PresignError(
-          'dot-segment',
-          `key ${describe(key)} has a "." or ".." segment, which URL parsers remove`,
-        );
-      }
-      segmentStart = i + 1;
-      if (i === length) break;
-    }
+  // UTF-16 units never outnumber UTF-8 bytes: longer keys are too long without a look.
+  if (length > MAX_KEY_BYTES) throw keyTooLong(key);
+  let pos = offset;
+  let extraBytes = 0;
+  let segmentStart = 0;
+  for (let i = 0; i < length; i++) {
+    const c = key.charCodeAt(i);
     if (c < 128) {
-      bytes += 1;
-      if (KEPT[c] === 1) out[pos++] = c;
-      else pos = percent(out, pos, c);
+      if (KEPT[c] === 1) {
+        out[pos++] = c;
+        if (c === 47) {
+          if (isDotSegment(key, segmentStart, i)) throw dotSegment(key);
+          segmentStart = i + 1;
+        }
+      } else pos = percent(out, pos, c);
     } else if (c < 0x800) {
-      bytes += 2;
+      extraBytes += 1;
       pos = percent(out, pos, 0xc0 | (c >> 6));
       pos = percent(out, pos, 0x80 | (c & 63));
     } else if (c >= 0xd800 && c <= 0xdfff) {
@@ -390,22 +399,40 @@ function writeCanonicalKey(key: string, out: Uint8Array, offset: number): number
       }
       i++;
       const codePoint = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
-      bytes += 4;
+      extraBytes += 2;
       pos = percent(out, pos, 0xf0 | (codePoint >> 18));
       pos = percent(out, pos, 0x80 | ((codePoint >> 12) & 63));
       pos = percent(out, pos, 0x80 | ((codePoint >> 6) & 63));
       pos = percent(out, pos, 0x80 | (codePoint & 63));
     } else {
-      bytes += 3;
+      extraBytes += 2;
       pos = percent(out, pos, 0xe0 | (c >> 12));
       pos = percent(out, pos, 0x80 | ((c >> 6) & 63));
       pos = percent(out, pos, 0x80 | (c & 63));
     }
-    if (bytes > MAX_KEY_BYTES) {
-      throw new PresignError('key-too-long', `key ${describe(key)} is over ${MAX_KEY_BYTES} bytes`);
-    }
   }
+  if (isDotSegment(key, segmentStart, length)) throw dotSegment(key);
+  if (length + extraBytes > MAX_KEY_BYTES) throw keyTooLong(key);
   return pos;
+}
+
+function isDotSegment(key: string, start: number, end: number): boolean {
+  const length = end - start;
+  return (
+    (length === 1 && key.charCodeAt(start) === 46) ||
+    (length === 2 && key.charCodeAt(start) === 46 && key.charCodeAt(start + 1) === 46)
+  );
+}
+
+function dotSegment(key: string): PresignError {
+  return new PresignError(
+    'dot-segment',
+    `key ${describe(key)} has a "." or ".." segment, which URL parsers remove`,
+  );
+}
+
+function keyTooLong(key: string): PresignError {
+  return new PresignError('key-too-long', `key ${describe(key)} is over ${MAX_KEY_BYTES} bytes`);
 }
 
 function percent(out: Uint8Array, pos: number, byte: number): number {
