@@ -5,6 +5,11 @@
 // Vitest writes a JSON report per package (.reports/vitest.json; turbo restores
 // it on a cache hit, so cached runs still count their tests). Checks that are not
 // test files (typecheck, lint, bundle budget) count as one test each.
+//
+// Then the end-to-end run (tools/e2e: the local stack driven from outside, ffmpeg
+// playback, the SPA's browser test), counted in the same line. What it could not run
+// (no ffmpeg, no chromium) is listed plainly above the summary line. A `--filter` run
+// checks packages only and skips it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -74,7 +79,33 @@ if (turbo.status !== 0 && failures.length === 0) {
   failures.push(`turbo exited ${turbo.status}`);
 }
 
+const notRun = [];
+const turboArgs = process.argv.slice(2);
+if (turboArgs.some((arg) => arg.startsWith('--filter'))) {
+  notRun.push('end-to-end tests: a --filter run checks packages only');
+} else {
+  const e2eSummary = join(root, 'tools', 'e2e', '.reports', 'e2e-summary.json');
+  rmSync(e2eSummary, { force: true });
+  console.log('\nend-to-end tests (tools/e2e)');
+  const e2e = spawnSync(process.execPath, [join(root, 'tools', 'e2e', 'src', 'run.ts')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (existsSync(e2eSummary)) {
+    const result = JSON.parse(readFileSync(e2eSummary, 'utf8'));
+    passed += result.passed;
+    failed += result.failed;
+    skipped += result.skipped;
+    for (const suite of result.suites) if (suite.failed > 0) failures.push(`e2e ${suite.name}`);
+    notRun.push(...result.notRun);
+  } else {
+    failed += 1;
+    failures.push(`e2e (exited ${e2e.status ?? e2e.signal} without a summary)`);
+  }
+}
+
 console.log('');
+for (const what of notRun) console.log(`not run: ${what}`);
 if (failures.length > 0) console.log(`failed: ${failures.join(', ')}`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 ? 1 : 0);

@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // Tests run inside workerd with the local R2 bucket of wrangler.jsonc.
 export default defineConfig({
   // Two shared cores under parallel turbo runs: allow slow starts, never assert on time.
-  test: { testTimeout: 20_000 },
+  test: { testTimeout: 60_000, hookTimeout: 60_000 },
   plugins: [
     cloudflareTest({
       wrangler: { configPath: './wrangler.jsonc' },

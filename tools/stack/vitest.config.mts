@@ -4,5 +4,5 @@ import { defineConfig } from 'vitest/config';
 // wrangler's getPlatformProxy) in a temporary persist directory.
 export default defineConfig({
   // Two shared cores under parallel turbo runs: allow slow workerd starts, never assert on time.
-  test: { environment: 'node', testTimeout: 60_000, hookTimeout: 60_000 },
+  test: { environment: 'node', testTimeout: 120_000, hookTimeout: 240_000 },
 });
