@@ -38,12 +38,10 @@ function stop(code: number, why?: string): Promise<never> {
   return stopping;
 }
 
-for (const [signal, code] of [
-  ['SIGINT', 130],
-  ['SIGTERM', 143],
-  ['SIGHUP', 129],
-] as const) {
-  process.on(signal, () => void stop(code, `${signal} received`));
+// A requested stop is a clean exit (0): Ctrl-C is how the stack is meant to end, and
+// pnpm would report any other code as a failed command.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => void stop(0, `${signal} received`));
 }
 // When the command that started us goes away without passing a signal on (`kill` of
 // `npm start`: npm forwards SIGTERM to its `sh -c`, which dies without forwarding it,
