@@ -59,6 +59,11 @@ export class IsolateCache {
     return [...this.#entries.keys()];
   }
 
+  clear(): void {
+    this.#entries.clear();
+    this.#weight = 0;
+  }
+
   get(key: string, now: number): Template | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;

@@ -2,7 +2,7 @@ import { lookupTemplate, matchMedia, storeMedia, storeTemplate, templateKey } fr
 import type { LoadedConfig } from './config.ts';
 import { Failure } from './failure.ts';
 import { encodeKey, isPlaylistKey, type ObjectPath } from './paths.ts';
-import { serveText } from './range.ts';
+import { serveBytes } from './range.ts';
 import { type Strategy, strategyFor } from './strategy.ts';
 import { tagOf } from './tag.ts';
 import { buildTemplate, renderTemplate, type Template } from './template.ts';
@@ -90,7 +90,7 @@ async function servePlaylist(
     ? Math.max(0, expiresAt - nowSeconds)
     : windowEnd - nowSeconds;
   const etag = `"${personal ? `${template.tag}.${tagOf(grant.query)}` : template.tag}"`;
-  return serveText(visit.request, renderTemplate(template, grant.query), etag, {
+  return serveBytes(visit.request, renderTemplate(template, grant.query), etag, {
     'Content-Type': 'application/vnd.apple.mpegurl',
     'Cache-Control': `private, max-age=${maxAge}`,
     'X-Content-Type-Options': 'nosniff',

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { serveText } from './range.ts';
+import { serveBytes } from './range.ts';
 
 const text = '#EXTM3U\n#EXT-X-ENDLIST\n€\n';
 const bytes = new TextEncoder().encode(text);
 const serve = (init: RequestInit = {}) =>
-  serveText(new Request('https://x.test/p.m3u8', init), text, '"abc"', { 'Content-Type': 'x/y' });
+  serveBytes(new Request('https://x.test/p.m3u8', init), bytes, '"abc"', { 'Content-Type': 'x/y' });
 
 describe('in-memory playlist bodies', () => {
   it('answer 200 with ETag, Accept-Ranges and the byte length', async () => {

@@ -1,17 +1,16 @@
 import { isNotModified, jsonError, parseRange } from '@edge-gallery/http';
 
-const encoder = new TextEncoder();
 const EPOCH = new Date(0);
 
 /**
- * A body built in memory (a rewritten playlist) with the same HTTP behaviour as a
+ * A body held in memory (a rewritten playlist) with the same HTTP behaviour as a
  * stored object: strong ETag, If-None-Match → 304, single and suffix Range → 206/416,
  * HEAD without a body. Playlists have no Last-Modified (they are built per window), so
  * If-Modified-Since does not apply.
  */
-export function serveText(
+export function serveBytes(
   request: Request,
-  text: string,
+  bytes: Uint8Array,
   etag: string,
   headers: Record<string, string>,
 ): Response {
@@ -25,7 +24,6 @@ export function serveText(
   ) {
     return new Response(null, { status: 304, headers: out });
   }
-  const bytes = encoder.encode(text);
   const range =
     request.method === 'GET' ? parseRange(request.headers.get('Range'), bytes.length) : undefined;
   if (range === 'unsatisfiable') {

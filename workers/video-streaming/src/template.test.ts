@@ -2,7 +2,10 @@ import { createPresigner } from '@edge-gallery/r2-signer';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { S3_CREDENTIALS, variantPlaylist } from '../test/helpers.ts';
 import { Failure } from './failure.ts';
-import { type BuildOptions, buildTemplate, renderTemplate } from './template.ts';
+import { type BuildOptions, buildTemplate, renderTemplate as renderBytes } from './template.ts';
+
+const renderTemplate = (template: Parameters<typeof renderBytes>[0], query: string) =>
+  new TextDecoder().decode(renderBytes(template, query));
 
 const presigner = createPresigner({
   ...S3_CREDENTIALS,
