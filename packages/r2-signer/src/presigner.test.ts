@@ -371,6 +371,29 @@ describe('presigner, keys that share leading blocks of the canonical request', (
   });
 });
 
+describe('presigner, a playlist of equal-length keys', () => {
+  it('matches aws4fetch for every segment, and again after a change of length and second', async () => {
+    const presigner = createPresigner(r2);
+    const segments = (variant: string, count: number) =>
+      Array.from(
+        { length: count },
+        (_, i) => `hls/v1/${variant}/seg_${String(i).padStart(5, '0')}.m4s`,
+      );
+    for (const [keys, now] of [
+      [segments('720p', 120), NOW],
+      [segments('1080p', 120), NOW],
+      [segments('1080p', 120), NOW + 1000],
+      [segments('360p', 120), NOW + 1000],
+    ] as const) {
+      const urls = presigner.presignBatch(keys, { now });
+      const expected = await Promise.all(
+        urls.map((url) => oracle(r2, `${url.slice(0, url.indexOf('?'))}?X-Amz-Expires=3600`, now)),
+      );
+      expect(urls.map(sortedQuery)).toEqual(expected.map(sortedQuery));
+    }
+  });
+});
+
 describe('where aws4fetch is wrong, and the presigner is not', () => {
   it('a raw "+" in a path: aws4fetch requests key "a+b" but signs key "a b"', async () => {
     const presigner = createPresigner(r2);

@@ -2,6 +2,7 @@ import {
   type Blocks,
   blocksOf,
   compress,
+  compressScheduled,
   digestHex,
   digestHexBytes,
   digestHexWords,
@@ -9,6 +10,7 @@ import {
   type HmacKey,
   initialState,
   pad,
+  scheduleBlock,
 } from './sha256.ts';
 import {
   ALGORITHM,
@@ -178,6 +180,8 @@ type Batch = {
   stringToSignBlocks: Blocks;
   stringToSignEnd: number;
   stringToSignRest: number;
+  /** When the prefix is whole blocks: the schedule of the final, all-padding block. */
+  stringToSignSchedule: Int32Array | undefined;
   /** `?<canonical query>&X-Amz-Signature=` */
   urlQuery: string;
 };
@@ -278,6 +282,7 @@ export function createQuerySigner(options: QuerySignerOptions): Presigner {
       stringToSignState,
       stringToSignBlocks,
       stringToSignEnd: pad(stringToSignBlocks.bytes, 0, rest + 64, 64 + whole),
+      stringToSignSchedule: rest === 0 ? scheduled(stringToSignBlocks.words, 64) : undefined,
       stringToSignRest: rest,
       urlQuery: `?${query}&X-Amz-Signature=`,
     };
@@ -285,10 +290,13 @@ export function createQuerySigner(options: QuerySignerOptions): Presigner {
   }
 
   // Where the batch's canonical tail and padding currently sit in `request`: keys of one
-  // playlist often have the same length, and then only the key bytes change.
+  // playlist often have the same length, and then only the key bytes change, and the
+  // blocks after the key (tail and padding) are the same bytes: their schedules are kept.
   let tailBatch: Batch | undefined;
   let tailAt = -1;
   let paddedEnd = 0;
+  let firstTailBlock = 0;
+  let tailSchedule = new Int32Array(0);
 
   /** Hash(CanonicalRequest) into `state`, for the request whose key ends at `end`. */
   function hashCanonicalRequest(end: number, b: Batch): void {
@@ -300,20 +308,31 @@ export function createQuerySigner(options: QuerySignerOptions): Presigner {
       paddedEnd = pad(bytes, last, length - last, requestAbsorbed + last);
       tailAt = end;
       tailBatch = b;
+      firstTailBlock = (end + 63) >> 6;
+      const tailBlocks = (paddedEnd >> 6) - firstTailBlock;
+      if (tailSchedule.length < tailBlocks * 64) tailSchedule = new Int32Array(tailBlocks * 64);
+      for (let i = 0; i < tailBlocks; i++) {
+        scheduleBlock(words, (firstTailBlock + i) * 64, tailSchedule, i);
+      }
     }
-    // Whole blocks before the padded end may repeat those of the previous request.
-    const whole = (paddedEnd >> 6) - 1;
+    // Blocks with key bytes: the leading ones may repeat those of the previous request.
+    const keyBlocks = firstTailBlock;
     let block = 0;
-    while (block < reusedCount && block < whole && sameBlock(words, block, reusedWords)) block++;
+    while (block < reusedCount && block < keyBlocks && sameBlock(words, block, reusedWords))
+      block++;
     let from = block === 0 ? requestState : reusedStates[block - 1]!;
-    for (; block < whole && block < REUSED_BLOCKS; block++) {
+    for (; block < keyBlocks && block < REUSED_BLOCKS; block++) {
       compress(state, words, block * 64, block * 64 + 64, from);
       from = state;
       for (let i = block * 16; i < block * 16 + 16; i++) reusedWords[i] = words[i]!;
       reusedStates[block]!.set(state);
       reusedCount = block + 1;
     }
-    compress(state, words, block * 64, paddedEnd, from);
+    if (block < keyBlocks) {
+      compress(state, words, block * 64, keyBlocks * 64, from);
+      from = state;
+    }
+    compressScheduled(state, tailSchedule, 0, (paddedEnd >> 6) - keyBlocks, from);
   }
 
   function sign(objectKey: string, b: Batch): string {
@@ -332,10 +351,15 @@ export function createQuerySigner(options: QuerySignerOptions): Presigner {
     // HMAC(kSigning, StringToSign): the hex hash goes straight into the pre-padded string
     // to sign, the inner pass starts after its constant prefix, the outer after opad.
     const toSign = b.stringToSignBlocks;
-    if ((b.stringToSignRest & 3) === 0)
-      digestHexWords(state, toSign.words, b.stringToSignRest >> 2);
-    else digestHexBytes(state, toSign.bytes, b.stringToSignRest);
-    compress(state, toSign.words, 0, b.stringToSignEnd, b.stringToSignState);
+    if (b.stringToSignSchedule !== undefined) {
+      // R2's prefix is exactly one block: the hex hash fills the next, padding is the last.
+      digestHexWords(state, toSign.words, 0);
+      compress(state, toSign.words, 0, 64, b.stringToSignState);
+      compressScheduled(state, b.stringToSignSchedule, 0, 1);
+    } else {
+      digestHexBytes(state, toSign.bytes, b.stringToSignRest);
+      compress(state, toSign.words, 0, b.stringToSignEnd, b.stringToSignState);
+    }
     digestWords(state, innerDigestBlock.words, 0);
     compress(state, innerDigestBlock.words, 0, 64, b.key.outer);
 
@@ -353,6 +377,12 @@ export function createQuerySigner(options: QuerySignerOptions): Presigner {
       return urls;
     },
   };
+}
+
+function scheduled(words: Int32Array, start: number): Int32Array {
+  const schedule = new Int32Array(64);
+  scheduleBlock(words, start, schedule, 0);
+  return schedule;
 }
 
 function bytesAsBlocks(bytes: Uint8Array): Blocks {

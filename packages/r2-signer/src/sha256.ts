@@ -482,6 +482,274 @@ export function compress(
 }
 
 /**
+ * Absorbs blocks whose message schedule is already known: `schedule` holds, per block,
+ * the 64 words K[i] + W[i] (see `scheduleBlock`). Blocks of a message that stay the same
+ * from one signature to the next (the canonical request's constant tail, the string to
+ * sign's padding block) skip the schedule, about a quarter of a compression.
+ */
+export function compressScheduled(
+  state: Int32Array,
+  schedule: Int32Array,
+  startBlock: number,
+  endBlock: number,
+  from: Int32Array = state,
+): void {
+  let h0 = from[0]!;
+  let h1 = from[1]!;
+  let h2 = from[2]!;
+  let h3 = from[3]!;
+  let h4 = from[4]!;
+  let h5 = from[5]!;
+  let h6 = from[6]!;
+  let h7 = from[7]!;
+  for (let p = startBlock * 64; p < endBlock * 64; p += 64) {
+    let a = h0;
+    let b = h1;
+    let c = h2;
+    let d = h3;
+    let e = h4;
+    let f = h5;
+    let g = h6;
+    let h = h7;
+    let t = 0;
+    for (let i = p; i < p + 64; i += 16) {
+      t =
+        (h +
+          (((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7))) +
+          ((e & f) ^ (~e & g)) +
+          schedule[i + 0]!) |
+        0;
+      d = (d + t) | 0;
+      h =
+        (t +
+          (((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10))) +
+          ((a & b) ^ (a & c) ^ (b & c))) |
+        0;
+      t =
+        (g +
+          (((d >>> 6) | (d << 26)) ^ ((d >>> 11) | (d << 21)) ^ ((d >>> 25) | (d << 7))) +
+          ((d & e) ^ (~d & f)) +
+          schedule[i + 1]!) |
+        0;
+      c = (c + t) | 0;
+      g =
+        (t +
+          (((h >>> 2) | (h << 30)) ^ ((h >>> 13) | (h << 19)) ^ ((h >>> 22) | (h << 10))) +
+          ((h & a) ^ (h & b) ^ (a & b))) |
+        0;
+      t =
+        (f +
+          (((c >>> 6) | (c << 26)) ^ ((c >>> 11) | (c << 21)) ^ ((c >>> 25) | (c << 7))) +
+          ((c & d) ^ (~c & e)) +
+          schedule[i + 2]!) |
+        0;
+      b = (b + t) | 0;
+      f =
+        (t +
+          (((g >>> 2) | (g << 30)) ^ ((g >>> 13) | (g << 19)) ^ ((g >>> 22) | (g << 10))) +
+          ((g & h) ^ (g & a) ^ (h & a))) |
+        0;
+      t =
+        (e +
+          (((b >>> 6) | (b << 26)) ^ ((b >>> 11) | (b << 21)) ^ ((b >>> 25) | (b << 7))) +
+          ((b & c) ^ (~b & d)) +
+          schedule[i + 3]!) |
+        0;
+      a = (a + t) | 0;
+      e =
+        (t +
+          (((f >>> 2) | (f << 30)) ^ ((f >>> 13) | (f << 19)) ^ ((f >>> 22) | (f << 10))) +
+          ((f & g) ^ (f & h) ^ (g & h))) |
+        0;
+      t =
+        (d +
+          (((a >>> 6) | (a << 26)) ^ ((a >>> 11) | (a << 21)) ^ ((a >>> 25) | (a << 7))) +
+          ((a & b) ^ (~a & c)) +
+          schedule[i + 4]!) |
+        0;
+      h = (h + t) | 0;
+      d =
+        (t +
+          (((e >>> 2) | (e << 30)) ^ ((e >>> 13) | (e << 19)) ^ ((e >>> 22) | (e << 10))) +
+          ((e & f) ^ (e & g) ^ (f & g))) |
+        0;
+      t =
+        (c +
+          (((h >>> 6) | (h << 26)) ^ ((h >>> 11) | (h << 21)) ^ ((h >>> 25) | (h << 7))) +
+          ((h & a) ^ (~h & b)) +
+          schedule[i + 5]!) |
+        0;
+      g = (g + t) | 0;
+      c =
+        (t +
+          (((d >>> 2) | (d << 30)) ^ ((d >>> 13) | (d << 19)) ^ ((d >>> 22) | (d << 10))) +
+          ((d & e) ^ (d & f) ^ (e & f))) |
+        0;
+      t =
+        (b +
+          (((g >>> 6) | (g << 26)) ^ ((g >>> 11) | (g << 21)) ^ ((g >>> 25) | (g << 7))) +
+          ((g & h) ^ (~g & a)) +
+          schedule[i + 6]!) |
+        0;
+      f = (f + t) | 0;
+      b =
+        (t +
+          (((c >>> 2) | (c << 30)) ^ ((c >>> 13) | (c << 19)) ^ ((c >>> 22) | (c << 10))) +
+          ((c & d) ^ (c & e) ^ (d & e))) |
+        0;
+      t =
+        (a +
+          (((f >>> 6) | (f << 26)) ^ ((f >>> 11) | (f << 21)) ^ ((f >>> 25) | (f << 7))) +
+          ((f & g) ^ (~f & h)) +
+          schedule[i + 7]!) |
+        0;
+      e = (e + t) | 0;
+      a =
+        (t +
+          (((b >>> 2) | (b << 30)) ^ ((b >>> 13) | (b << 19)) ^ ((b >>> 22) | (b << 10))) +
+          ((b & c) ^ (b & d) ^ (c & d))) |
+        0;
+      t =
+        (h +
+          (((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7))) +
+          ((e & f) ^ (~e & g)) +
+          schedule[i + 8]!) |
+        0;
+      d = (d + t) | 0;
+      h =
+        (t +
+          (((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10))) +
+          ((a & b) ^ (a & c) ^ (b & c))) |
+        0;
+      t =
+        (g +
+          (((d >>> 6) | (d << 26)) ^ ((d >>> 11) | (d << 21)) ^ ((d >>> 25) | (d << 7))) +
+          ((d & e) ^ (~d & f)) +
+          schedule[i + 9]!) |
+        0;
+      c = (c + t) | 0;
+      g =
+        (t +
+          (((h >>> 2) | (h << 30)) ^ ((h >>> 13) | (h << 19)) ^ ((h >>> 22) | (h << 10))) +
+          ((h & a) ^ (h & b) ^ (a & b))) |
+        0;
+      t =
+        (f +
+          (((c >>> 6) | (c << 26)) ^ ((c >>> 11) | (c << 21)) ^ ((c >>> 25) | (c << 7))) +
+          ((c & d) ^ (~c & e)) +
+          schedule[i + 10]!) |
+        0;
+      b = (b + t) | 0;
+      f =
+        (t +
+          (((g >>> 2) | (g << 30)) ^ ((g >>> 13) | (g << 19)) ^ ((g >>> 22) | (g << 10))) +
+          ((g & h) ^ (g & a) ^ (h & a))) |
+        0;
+      t =
+        (e +
+          (((b >>> 6) | (b << 26)) ^ ((b >>> 11) | (b << 21)) ^ ((b >>> 25) | (b << 7))) +
+          ((b & c) ^ (~b & d)) +
+          schedule[i + 11]!) |
+        0;
+      a = (a + t) | 0;
+      e =
+        (t +
+          (((f >>> 2) | (f << 30)) ^ ((f >>> 13) | (f << 19)) ^ ((f >>> 22) | (f << 10))) +
+          ((f & g) ^ (f & h) ^ (g & h))) |
+        0;
+      t =
+        (d +
+          (((a >>> 6) | (a << 26)) ^ ((a >>> 11) | (a << 21)) ^ ((a >>> 25) | (a << 7))) +
+          ((a & b) ^ (~a & c)) +
+          schedule[i + 12]!) |
+        0;
+      h = (h + t) | 0;
+      d =
+        (t +
+          (((e >>> 2) | (e << 30)) ^ ((e >>> 13) | (e << 19)) ^ ((e >>> 22) | (e << 10))) +
+          ((e & f) ^ (e & g) ^ (f & g))) |
+        0;
+      t =
+        (c +
+          (((h >>> 6) | (h << 26)) ^ ((h >>> 11) | (h << 21)) ^ ((h >>> 25) | (h << 7))) +
+          ((h & a) ^ (~h & b)) +
+          schedule[i + 13]!) |
+        0;
+      g = (g + t) | 0;
+      c =
+        (t +
+          (((d >>> 2) | (d << 30)) ^ ((d >>> 13) | (d << 19)) ^ ((d >>> 22) | (d << 10))) +
+          ((d & e) ^ (d & f) ^ (e & f))) |
+        0;
+      t =
+        (b +
+          (((g >>> 6) | (g << 26)) ^ ((g >>> 11) | (g << 21)) ^ ((g >>> 25) | (g << 7))) +
+          ((g & h) ^ (~g & a)) +
+          schedule[i + 14]!) |
+        0;
+      f = (f + t) | 0;
+      b =
+        (t +
+          (((c >>> 2) | (c << 30)) ^ ((c >>> 13) | (c << 19)) ^ ((c >>> 22) | (c << 10))) +
+          ((c & d) ^ (c & e) ^ (d & e))) |
+        0;
+      t =
+        (a +
+          (((f >>> 6) | (f << 26)) ^ ((f >>> 11) | (f << 21)) ^ ((f >>> 25) | (f << 7))) +
+          ((f & g) ^ (~f & h)) +
+          schedule[i + 15]!) |
+        0;
+      e = (e + t) | 0;
+      a =
+        (t +
+          (((b >>> 2) | (b << 30)) ^ ((b >>> 13) | (b << 19)) ^ ((b >>> 22) | (b << 10))) +
+          ((b & c) ^ (b & d) ^ (c & d))) |
+        0;
+    }
+    h0 = (h0 + a) | 0;
+    h1 = (h1 + b) | 0;
+    h2 = (h2 + c) | 0;
+    h3 = (h3 + d) | 0;
+    h4 = (h4 + e) | 0;
+    h5 = (h5 + f) | 0;
+    h6 = (h6 + g) | 0;
+    h7 = (h7 + h) | 0;
+  }
+  state[0] = h0;
+  state[1] = h1;
+  state[2] = h2;
+  state[3] = h3;
+  state[4] = h4;
+  state[5] = h5;
+  state[6] = h6;
+  state[7] = h7;
+}
+
+const scheduleScratch = new Int32Array(64);
+
+/** Writes K[i] + W[i] for the block at byte `start` of `words` to `schedule` at block `at`. */
+export function scheduleBlock(
+  words: Int32Array,
+  start: number,
+  schedule: Int32Array,
+  at: number,
+): void {
+  const w = scheduleScratch;
+  for (let i = 0; i < 16; i++) {
+    const x = words[(start >> 2) + i]!;
+    w[i] = (x >>> 24) | ((x >>> 8) & 0xff00) | ((x & 0xff00) << 8) | (x << 24);
+  }
+  for (let i = 16; i < 64; i++) {
+    const x = w[i - 15]!;
+    const y = w[i - 2]!;
+    const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+    const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
+    w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) | 0;
+  }
+  for (let i = 0; i < 64; i++) schedule[at * 64 + i] = (K[i]! + w[i]!) | 0;
+}
+
+/**
  * Writes SHA-256 padding after the message `data[start, start + length)`, whose hash has
  * already absorbed `absorbed` bytes (a multiple of 64); returns where the padded blocks
  * end. `data` needs 72 spare bytes after the message.
