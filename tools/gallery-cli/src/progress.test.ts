@@ -50,6 +50,7 @@ describe('progress on a terminal', () => {
     // Failures are printed above the bar, which is then drawn again.
     expect(out).toContain('\r\x1b[2Kfailed     b.jpg: corrupt: bad\nImporting');
     expect(out.split('\r\x1b[2K').at(-1)).toContain('· 1 failed');
+    progress.finish();
   });
 });
 

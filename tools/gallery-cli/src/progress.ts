@@ -70,6 +70,9 @@ export function createProgress(total: { files: number; bytes: number }, output: 
   if (!output.tty) {
     output.write(`Hashing ${total.files} files (${formatBytes(total.bytes)})\n`);
   }
+  // While a long video transcodes nothing finishes: keep the rate and ETA moving.
+  const ticker = output.tty ? setInterval(() => draw(), 1000) : undefined;
+  ticker?.unref();
 
   const events: ImportEvents & { finish(): void } = {
     hashed(file) {
@@ -103,6 +106,7 @@ export function createProgress(total: { files: number; bytes: number }, output: 
       }
     },
     finish() {
+      clearInterval(ticker);
       clear();
     },
   };

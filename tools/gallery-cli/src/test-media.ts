@@ -22,6 +22,8 @@ export type PhotoSpec = {
   mtime?: string;
   /** Pixel noise so files have realistic sizes; default flat colours. */
   noise?: boolean;
+  /** Varies the noise, so that photos of one size still differ (and get their own ids). */
+  seed?: number;
 };
 
 /**
@@ -35,7 +37,7 @@ export async function writePhoto(spec: PhotoSpec): Promise<void> {
     const colour = y < height / 2 ? RED : BLUE;
     for (let x = 0; x < width; x++) {
       const i = (y * width + x) * 3;
-      const n = spec.noise ? ((x * 7919 + y * 104_729) % 41) - 20 : 0;
+      const n = spec.noise ? ((x * 7919 + y * 104_729 + (spec.seed ?? 0) * 31) % 41) - 20 : 0;
       pixels[i] = colour[0] + n;
       pixels[i + 1] = colour[1] + n;
       pixels[i + 2] = colour[2] + n;

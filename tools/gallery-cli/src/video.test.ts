@@ -2,6 +2,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { missingFfmpeg } from './ffmpeg.ts';
 import { FORMATS, type SourceFile } from './scan.ts';
 import { writeVideo } from './test-media.ts';
 import {
@@ -115,7 +116,7 @@ describe('ffprobe output', () => {
   });
 });
 
-describe('downloadable original', () => {
+describe.skipIf(missingFfmpeg())('downloadable original (needs ffmpeg)', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'gallery-video-'));
