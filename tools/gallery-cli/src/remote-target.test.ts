@@ -7,7 +7,13 @@ import { createPresigner, type Presigner } from '@edge-gallery/r2-signer';
 import { applyMigrations } from '@edge-gallery/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLocalState } from './local-target.ts';
-import { createRemoteTarget, type RowStore, uploadObject, wranglerD1 } from './remote-target.ts';
+import {
+  assertPutPresigning,
+  createRemoteTarget,
+  type RowStore,
+  uploadObject,
+  wranglerD1,
+} from './remote-target.ts';
 import type { MediaRow } from './target.ts';
 
 // The remote target cannot reach a Cloudflare account from here: its S3 side is checked
@@ -108,6 +114,22 @@ describe('uploads through the S3 API', () => {
       }),
     ).rejects.toThrow('upload of b failed: 403 AccessDenied');
     expect(received).toHaveLength(1);
+  });
+});
+
+describe('the signer', () => {
+  it('must sign PUT differently from GET, or remote uploads are refused before any work', () => {
+    const getOnly: Presigner = {
+      presign: (key) => `https://s3/${key}?sig=get`,
+      presignBatch: () => [],
+    };
+    expect(() => assertPutPresigning(getOnly)).toThrow(/cannot presign PUT/);
+    const withPut: Presigner = {
+      presign: (key, options) =>
+        `https://s3/${key}?sig=${(options as { method?: string }).method ?? 'GET'}`,
+      presignBatch: () => [],
+    };
+    expect(() => assertPutPresigning(withPut)).not.toThrow();
   });
 });
 

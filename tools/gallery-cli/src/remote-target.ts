@@ -52,6 +52,7 @@ export async function openRemoteTarget(options: {
     bucket: bucket!,
     region: vars.S3_REGION || 'auto',
   });
+  assertPutPresigning(presigner);
   return createRemoteTarget({
     description: `remote ${env} (bucket ${bucket}, D1 ${config.d1_databases[0]?.database_name ?? 'DB'})`,
     presigner,
@@ -95,6 +96,20 @@ export function createRemoteTarget(parts: {
     flush,
     close: flush,
   };
+}
+
+/**
+ * A signer without the PUT option signs GET whatever it is asked, and R2 would refuse
+ * every upload with SignatureDoesNotMatch after the folder was processed: refuse at start.
+ */
+export function assertPutPresigning(presigner: Presigner): void {
+  const now = Date.now();
+  const put: PresignOptions & { method: 'PUT' } = { method: 'PUT', expiresIn: 60, now };
+  if (presigner.presign('probe', put) === presigner.presign('probe', { expiresIn: 60, now })) {
+    throw new Error(
+      "this @edge-gallery/r2-signer cannot presign PUT (presign(key, { method: 'PUT' })); --target remote needs it",
+    );
+  }
 }
 
 /** One object, one presigned PUT; retried on network errors, 429 and 5xx (PUT is idempotent). */
