@@ -90,6 +90,8 @@ describe('config document', () => {
     ['a window over an hour', { playlistWindowSeconds: 7200 }, 'playlistWindowSeconds'],
     ['a public base with a query', { publicBase: 'https://media.example.com/?x=1' }, 'publicBase'],
     ['a public base that is not http(s)', { publicBase: 'ftp://media.example.com' }, 'publicBase'],
+    ['a public base with a quote', { publicBase: 'https://media.example.com/"x' }, 'publicBase'],
+    ['a public base with a space', { publicBase: 'https://media.example.com/a b' }, 'publicBase'],
     [
       'an origin with a path',
       { allowedOrigins: ['https://gallery.example.com/app'] },

@@ -300,6 +300,8 @@ function isPublicBase(value: string): boolean {
   const url = parseUrl(value);
   return (
     url !== undefined &&
+    // It is written into playlists as it is: nothing a URI line or a quoted-string cannot hold.
+    !/[\s"'<>\\^`{|}]/.test(value) &&
     /^https?:$/.test(url.protocol) &&
     url.search === '' &&
     url.hash === '' &&

@@ -52,14 +52,13 @@ const Flag = z.pipe(
   z.transform((value: 'true' | 'false') => value === 'true'),
 );
 
-const HttpUrl = z
-  .string()
-  .check(
-    z.refine(
-      (value) => /^https?:\/\//.test(value) && URL.canParse(value),
-      'must be an http(s) URL',
-    ),
-  );
+const HttpUrl = z.string().check(
+  z.refine(
+    // Written into playlists as it is: no quote, space or other character a URI cannot hold.
+    (value) => /^https?:\/\//.test(value) && URL.canParse(value) && !/[\s"'<>\\^`{|}]/.test(value),
+    'must be an http(s) URL',
+  ),
+);
 
 const Seconds = z.pipe(
   z.pipe(z.string(), z.transform(Number)),

@@ -85,6 +85,13 @@ describe('playlist templates', () => {
     );
   });
 
+  it('refuse a playlist naming a key S3 cannot sign (over 1,024 bytes) as a bad playlist', () => {
+    const long = `${'x/'.repeat(520)}seg.m4s`;
+    expect(() => buildTemplate(source(`#EXTM3U\n${long}\n`), options())).toThrow(
+      expect.objectContaining({ reason: 'bad-playlist' }),
+    );
+  });
+
   it('refuse a playlist with a NUL (RFC 8216 forbids control characters)', () => {
     try {
       buildTemplate(source('#EXTM3U\n\u0000\n'), options());

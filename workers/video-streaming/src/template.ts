@@ -1,4 +1,4 @@
-import type { Presigner } from '@edge-gallery/r2-signer';
+import { PresignError, type Presigner } from '@edge-gallery/r2-signer';
 import { Failure } from './failure.ts';
 import { encodeKey, urlPathOf } from './paths.ts';
 import { rewritePlaylist, type UriRef } from './playlist/rewrite.ts';
@@ -66,11 +66,18 @@ export function buildTemplate(
     }
     if (signKeys.length > 0) {
       const started = performance.now();
-      // One batch: one X-Amz-Date, one signing key, one pass per URL.
-      const urls = options.presigner.presignBatch(signKeys, {
-        expiresIn: options.urlLifetime,
-        now: options.windowStart,
-      });
+      let urls: string[];
+      try {
+        // One batch: one X-Amz-Date, one signing key, one pass per URL.
+        urls = options.presigner.presignBatch(signKeys, {
+          expiresIn: options.urlLifetime,
+          now: options.windowStart,
+        });
+      } catch (error) {
+        // A key S3 cannot name (over 1,024 bytes, say): the stored playlist is at fault.
+        if (error instanceof PresignError) throw new Failure('bad-playlist');
+        throw error;
+      }
       options.onSign?.(performance.now() - started);
       for (let j = 0; j < signAt.length; j++) uris[signAt[j]!] = urls[j]!;
       urlsExpireAt = Math.floor(options.windowStart / 1000) + options.urlLifetime;
