@@ -52,11 +52,11 @@ export type Presigner = {
 /** Bad presigner config; `field` names the culprit. The message never holds a secret. */
 export class PresignerConfigError extends Error {
   override readonly name = 'PresignerConfigError';
-  constructor(
-    readonly field: keyof PresignerConfig,
-    problem: string,
-  ) {
+  readonly field: keyof PresignerConfig;
+  // Plain fields, not parameter properties: Node's type stripping runs this file as is.
+  constructor(field: keyof PresignerConfig, problem: string) {
     super(`presigner config: ${field} ${problem}`);
+    this.field = field;
   }
 }
 
@@ -71,11 +71,10 @@ export type PresignErrorReason =
 /** A key or option the presigner refuses to sign. */
 export class PresignError extends Error {
   override readonly name = 'PresignError';
-  constructor(
-    readonly reason: PresignErrorReason,
-    detail: string,
-  ) {
+  readonly reason: PresignErrorReason;
+  constructor(reason: PresignErrorReason, detail: string) {
     super(`presign: ${reason}: ${detail}`);
+    this.reason = reason;
   }
 }
 
