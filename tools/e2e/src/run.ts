@@ -8,11 +8,10 @@
 //   3. the SPA's browser test (pages/gallery `e2e`) once per delivery strategy, switched
 //      through the video worker's admin API; the live config is restored afterwards
 //   4. .reports/e2e-summary.json: passed / failed / skipped, and what was not run and why
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   accessSync,
   constants,
-  createWriteStream,
   existsSync,
   mkdirSync,
   readFileSync,
@@ -20,13 +19,12 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { readDevVars, repoRoot, services, urls } from '@edge-gallery/stack';
+import { ensureStack, type Stack } from './stack-process.ts';
 
 const here = join(import.meta.dirname, '..');
 const reports = join(here, '.reports');
 const STRATEGIES = ['presign', 'token', 'public'] as const;
-const STACK_TIMEOUT_MS = 300_000;
 
 type Counts = { name: string; passed: number; failed: number; skipped: number };
 
@@ -58,80 +56,6 @@ function findChromium(): string | undefined {
       return false;
     }
   });
-}
-
-const all = [services.viewer, services.video, services.devS3, services.spa];
-
-async function answering(): Promise<boolean[]> {
-  return Promise.all(
-    all.map(async (service) => {
-      try {
-        const response = await fetch(`http://localhost:${service.port}/`, {
-          signal: AbortSignal.timeout(3000),
-        });
-        await response.body?.cancel();
-        return true;
-      } catch {
-        return false;
-      }
-    }),
-  );
-}
-
-type Stack = { started: boolean; stop(): Promise<void> };
-
-async function ensureStack(): Promise<Stack> {
-  const up = await answering();
-  if (up.every(Boolean)) {
-    console.log('e2e: reusing the running stack');
-    return { started: false, async stop() {} };
-  }
-  if (up.some(Boolean)) {
-    const partial = all.filter((_, i) => up[i]).map((s) => `${s.name} :${s.port}`);
-    throw new Error(
-      `part of the stack is already running (${partial.join(', ')}): stop it or start all of it`,
-    );
-  }
-  const logFile = join(reports, 'stack.log');
-  console.log(`e2e: starting the stack (output in ${logFile.slice(repoRoot.length + 1)})`);
-  const log = createWriteStream(logFile);
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [join(repoRoot, 'tools/stack/src/start.ts')],
-    {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1' },
-    },
-  );
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  let dead = false;
-  void exited.then(() => {
-    dead = true;
-  });
-  const stop = async () => {
-    if (!dead) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    log.end();
-  };
-  const deadline = Date.now() + STACK_TIMEOUT_MS;
-  while (!(await answering()).every(Boolean)) {
-    if (dead || Date.now() > deadline) {
-      await stop();
-      const tail = readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n');
-      throw new Error(`the stack did not come up${dead ? ' (it exited)' : ''}:\n${tail}`);
-    }
-    await delay(1000);
-  }
-  // The stack prints its banner once everything answers; give its output a moment.
-  console.log('e2e: the stack is up');
-  return { started: true, stop };
 }
 
 /** Runs a package's vitest with a JSON report and reads the counts from it. */
@@ -187,7 +111,7 @@ async function main(): Promise<number> {
   const counts: Counts[] = [];
   let stack: Stack | undefined;
   try {
-    stack = await ensureStack();
+    stack = await ensureStack({ logFile: join(reports, 'stack.log') });
     const initial = (await (await adminCall('/admin/config')).json()) as {
       version: number | null;
       config: Record<string, unknown>;

@@ -19,7 +19,8 @@ export type Service = {
   /**
    * Arguments appended to the dev script. Each wrangler gets its own inspector port:
    * left to itself, every `wrangler dev` probes for a free one from 9229, and three
-   * starting at once pick the same one and all but one fail.
+   * starting at once pick the same one and all but one fail. 9387–9389 (the worker's
+   * port + 600) stay clear of other `wrangler dev`s and `node --inspect` on 9229.
    */
   args?: readonly string[];
   /** Other ports it listens on (checked to be free before starting). */
@@ -31,22 +32,22 @@ export const services = {
     name: 'viewer',
     dir: 'workers/viewer',
     port: 8787,
-    args: ['--inspector-port', '9229'],
-    otherPorts: [9229],
+    args: ['--inspector-port', '9387'],
+    otherPorts: [9387],
   },
   video: {
     name: 'video',
     dir: 'workers/video-streaming',
     port: 8788,
-    args: ['--inspector-port', '9230'],
-    otherPorts: [9230],
+    args: ['--inspector-port', '9388'],
+    otherPorts: [9388],
   },
   devS3: {
     name: 'dev-s3',
     dir: 'tools/dev-s3',
     port: 8789,
-    args: ['--inspector-port', '9231'],
-    otherPorts: [9231],
+    args: ['--inspector-port', '9389'],
+    otherPorts: [9389],
   },
   spa: { name: 'spa', dir: 'pages/gallery', port: 5173 },
 } as const satisfies Record<string, Service>;

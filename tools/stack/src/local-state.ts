@@ -25,6 +25,14 @@ export type LocalBucket = {
   ): Promise<{ arrayBuffer(): Promise<ArrayBuffer>; text(): Promise<string> } | null>;
   head(key: string): Promise<{ key: string; size: number; etag: string } | null>;
   delete(keys: string | string[]): Promise<void>;
+  /** For objects too big for one `put` through the proxy (which base64-encodes bodies). */
+  createMultipartUpload(key: string): Promise<{
+    uploadPart(
+      partNumber: number,
+      value: Uint8Array,
+    ): Promise<{ partNumber: number; etag: string }>;
+    complete(parts: { partNumber: number; etag: string }[]): Promise<unknown>;
+  }>;
   list(options?: { prefix?: string; cursor?: string }): Promise<{
     objects: { key: string; size: number }[];
     truncated: boolean;
