@@ -2,7 +2,7 @@
 // photos and a video, into a temporary local state (never the developer's .state), read
 // back the way the viewer reads it.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,8 @@ function startCli(
     ['--experimental-transform-types', '--disable-warning=ExperimentalWarning', cli, ...args],
     {
       cwd: join(import.meta.dirname, '..'),
-      env: { ...process.env, INIT_CWD: root, TZ: 'UTC', ...env },
+      // TMPDIR inside root: a killed run's scratch folder goes with it.
+      env: { ...process.env, INIT_CWD: root, TZ: 'UTC', TMPDIR: join(root, 'tmp'), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, so a kill reaches the workerd it started too.
       detached: true,
@@ -100,6 +101,7 @@ const ffmpegMissing = missingFfmpeg();
 beforeAll(async () => {
   if (ffmpegMissing) return;
   root = await mkdtemp(join(tmpdir(), 'gallery-cli-'));
+  await mkdir(join(root, 'tmp'));
   const dir = library();
   const photo = (name: string, spec: Omit<Parameters<typeof writePhoto>[0], 'path'>) =>
     writePhoto({ path: join(dir, name), noise: true, ...spec });
