@@ -1,14 +1,15 @@
 /**
- * The SigV4 conformance corpora, vendored from /shared/conformance/sigv4 so that tests
- * run anywhere: the S3 documentation's presigned-URL example, and the query-signing
- * cases of the AWS CRT suite (awslabs/aws-c-auth, tests/aws-signing-test-suite/v4,
- * Apache-2.0, see aws-c-auth-v4/LICENSE and NOTICE).
+ * The SigV4 conformance corpora of the team's shared folder (`../shared/conformance/sigv4`
+ * beside the repository, as in CI; read by path, never copied into the repo): the S3
+ * documentation's presigned-URL example, and the query-signing cases of the AWS CRT suite
+ * (awslabs/aws-c-auth, tests/aws-signing-test-suite/v4, Apache-2.0).
  */
-import s3Example from './s3-presigned-doc-example.json';
+import s3Example from '../../../../shared/conformance/sigv4/s3-presigned-doc-example.json';
 
 export { s3Example };
 
-const files = import.meta.glob<string>('./aws-c-auth-v4/*/*', {
+const root = '../../../../shared/conformance/sigv4/aws-c-auth-v4/';
+const files = import.meta.glob<string>('../../../../shared/conformance/sigv4/aws-c-auth-v4/*/*', {
   query: '?raw',
   import: 'default',
   eager: true,
@@ -32,10 +33,10 @@ export type CrtCase = {
 };
 
 export const crtCases: CrtCase[] = [
-  ...new Set(Object.keys(files).map((path) => path.split('/')[2]!)),
+  ...new Set(Object.keys(files).map((path) => path.slice(root.length).split('/')[0]!)),
 ].map((name) => {
   const file = (suffix: string) => {
-    const text = files[`./aws-c-auth-v4/${name}/${suffix}`];
+    const text = files[`${root}${name}/${suffix}`];
     if (text === undefined) throw new Error(`corpus: ${name}/${suffix} missing`);
     return text;
   };
@@ -59,3 +60,7 @@ export const crtCases: CrtCase[] = [
     signedRequest: file('query-signed-request.txt'),
   };
 });
+
+// An absent corpus must fail loudly, not test nothing.
+if (crtCases.length === 0)
+  throw new Error(`SigV4 corpus not found at ${root} (is ../shared beside the repo?)`);
