@@ -415,3 +415,32 @@ describe('where aws4fetch is wrong, and the presigner is not', () => {
     expect(new URL(presigner.presign('a+b', { now: NOW })).pathname).toBe(`/${r2.bucket}/a%2Bb`);
   });
 });
+
+describe('presigner for other methods', () => {
+  it('signs PUT URLs byte-identical to aws4fetch signing a PUT', async () => {
+    const presigner = createPresigner({ ...r2, method: 'PUT' });
+    const client = new AwsClient({ ...r2, service: 's3' });
+    const datetime = new Date(NOW).toISOString().replace(/[:-]|\.\d{3}/g, '');
+    for (const key of ['originals/a.jpg', 'hls/v 1/720p/seg~1.m4s']) {
+      const url = presigner.presign(key, { now: NOW });
+      const unsigned = `${url.split('?')[0]}?X-Amz-Expires=3600`;
+      const signed = await client.sign(unsigned, {
+        method: 'PUT',
+        aws: { signQuery: true, datetime },
+      });
+      expect(sortedQuery(url)).toBe(sortedQuery(signed.url));
+    }
+  });
+
+  it('a PUT URL is not a GET URL: the signatures differ', () => {
+    const put = createPresigner({ ...r2, method: 'PUT' }).presign('a.jpg', { now: NOW });
+    const get = createPresigner(r2).presign('a.jpg', { now: NOW });
+    expect(put).not.toBe(get);
+  });
+
+  it('refuses a method it does not sign', () => {
+    const error = errorOf(() => createPresigner({ ...r2, method: 'DELETE' as 'PUT' }));
+    expect(error).toBeInstanceOf(PresignerConfigError);
+    expect((error as PresignerConfigError).field).toBe('method');
+  });
+});

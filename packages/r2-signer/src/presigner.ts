@@ -33,6 +33,11 @@ export type PresignerConfig = {
   region: string;
   /** Default `path`: `<endpoint>/<bucket>/<key>`; `virtual-hosted`: `<bucket>.<endpoint host>/<key>`. */
   style?: 'path' | 'virtual-hosted';
+  /**
+   * The method the URLs are for, default `GET`. One presigner signs one method: the
+   * method opens the canonical request, which the signer hashes once up front.
+   */
+  method?: 'GET' | 'HEAD' | 'PUT';
 };
 
 export type PresignOptions = {
@@ -112,12 +117,17 @@ export function createPresigner(config: PresignerConfig): Presigner {
   if (style !== 'path' && style !== 'virtual-hosted') {
     throw new PresignerConfigError('style', "must be 'path' or 'virtual-hosted'");
   }
+  const method = config.method ?? 'GET';
+  if (method !== 'GET' && method !== 'HEAD' && method !== 'PUT') {
+    throw new PresignerConfigError('method', "must be 'GET', 'HEAD' or 'PUT'");
+  }
   const endpoint = parseEndpoint(config.endpoint);
   const host = style === 'path' ? endpoint.host : `${bucket}.${endpoint.host}`;
   return createQuerySigner({
     origin: `${endpoint.protocol}//${host}`,
     host,
     pathPrefix: style === 'path' ? `/${bucket}/` : '/',
+    method,
     accessKeyId,
     secretAccessKey,
     sessionToken,
@@ -158,6 +168,8 @@ export type QuerySignerOptions = {
   host: string;
   /** The encoded path before the key: `/<bucket>/` or `/`. */
   pathPrefix: string;
+  /** Default `GET`. */
+  method?: string;
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken: string | undefined;
@@ -202,7 +214,7 @@ const encoder = new TextEncoder();
 const REUSED_BLOCKS = 2;
 
 /**
- * SigV4 query presigning of GET requests over reused buffers. Per URL it hashes the
+ * SigV4 query presigning (GET unless told otherwise) over reused buffers. Per URL it hashes the
  * canonical request (prefix + key + the batch's constant tail), reusing leading blocks
  * it has already hashed, then runs the two HMAC passes from precomputed states over
  * pre-padded blocks: the whole signature costs a few block compressions and no
@@ -215,7 +227,7 @@ export function createQuerySigner(options: QuerySignerOptions): Presigner {
 
   // "GET\n" + path prefix: whole blocks are absorbed once, the rest stays at the start of
   // the buffer that each key is written into.
-  const requestPrefix = encoder.encode(`GET\n${pathPrefix}`);
+  const requestPrefix = encoder.encode(`${options.method ?? 'GET'}\n${pathPrefix}`);
   const requestState = initialState();
   const requestAbsorbed = requestPrefix.length & ~63;
   compress(requestState, bytesAsBlocks(requestPrefix).words, 0, requestAbsorbed);
