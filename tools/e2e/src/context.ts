@@ -46,8 +46,12 @@ export async function logIn(): Promise<{ cookie: string; setCookie: string }> {
     headers: { 'Content-Type': 'application/json', Origin: SPA_ORIGIN },
     body: JSON.stringify({ password: secrets.password }),
   });
-  if (response.status !== 200)
-    throw new Error(`login failed: ${response.status} ${await response.text()}`);
+  if (response.status !== 200) {
+    const answer = `${response.status} ${await response.text()}`;
+    throw new Error(
+      `login with this checkout's password failed (${answer}): a stack of another checkout?`,
+    );
+  }
   const setCookie = response.headers.get('Set-Cookie') ?? '';
   return { cookie: setCookie.split(';')[0]!, setCookie };
 }
