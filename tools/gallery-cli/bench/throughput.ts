@@ -32,19 +32,10 @@ const state = mkdtempSync(join(tmpdir(), 'gallery-bench-state-'));
 const cli = join(import.meta.dirname, '..', 'src', 'cli.ts');
 try {
   for (const label of ['first import', 'second import (nothing new)']) {
-    const run = spawnSync(
-      process.execPath,
-      [
-        '--experimental-transform-types',
-        '--disable-warning=ExperimentalWarning',
-        cli,
-        'import',
-        folder,
-        '--state',
-        state,
-      ],
-      { encoding: 'utf8', env: { ...process.env, INIT_CWD: process.cwd() } },
-    );
+    const run = spawnSync(process.execPath, [cli, 'import', folder, '--state', state], {
+      encoding: 'utf8',
+      env: { ...process.env, INIT_CWD: process.cwd() },
+    });
     const summary = run.stdout.split('\n').filter((line) => /^(Imported|Already)/.test(line));
     console.log(`${label} (${availableParallelism()} cores): ${summary.join(' | ')}`);
     if (run.status !== 0) console.log(run.stdout.slice(-2000), run.stderr.slice(-2000));

@@ -22,18 +22,14 @@ function startCli(
   args: string[],
   env: NodeJS.ProcessEnv = {},
 ): { child: ChildProcess; result: Promise<Run> } {
-  const child = spawn(
-    process.execPath,
-    ['--experimental-transform-types', '--disable-warning=ExperimentalWarning', cli, ...args],
-    {
-      cwd: join(import.meta.dirname, '..'),
-      // TMPDIR inside root: a killed run's scratch folder goes with it.
-      env: { ...process.env, INIT_CWD: root, TZ: 'UTC', TMPDIR: join(root, 'tmp'), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group, so a kill reaches the workerd it started too.
-      detached: true,
-    },
-  );
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd: join(import.meta.dirname, '..'),
+    // TMPDIR inside root: a killed run's scratch folder goes with it.
+    env: { ...process.env, INIT_CWD: root, TZ: 'UTC', TMPDIR: join(root, 'tmp'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so a kill reaches the workerd it started too.
+    detached: true,
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk) => {

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
-import type { Presigner, PresignOptions } from '@edge-gallery/r2-signer';
+import type { Presigner } from '@edge-gallery/r2-signer';
 import { unstable_readConfig } from 'wrangler';
 import { runWrangler, viewerConfigPath } from './local-target.ts';
 import { insertSql, type MediaRow, type StoredObject, sqlLiteral, type Target } from './target.ts';
@@ -51,8 +51,8 @@ export async function openRemoteTarget(options: {
     endpoint: endpoint!,
     bucket: bucket!,
     region: vars.S3_REGION || 'auto',
+    method: 'PUT',
   });
-  assertPutPresigning(presigner);
   return createRemoteTarget({
     description: `remote ${env} (bucket ${bucket}, D1 ${config.d1_databases[0]?.database_name ?? 'DB'})`,
     presigner,
@@ -98,32 +98,14 @@ export function createRemoteTarget(parts: {
   };
 }
 
-/**
- * A signer without the PUT option signs GET whatever it is asked, and R2 would refuse
- * every upload with SignatureDoesNotMatch after the folder was processed: refuse at start.
- */
-export function assertPutPresigning(presigner: Presigner): void {
-  const now = Date.now();
-  const put: PresignOptions & { method: 'PUT' } = { method: 'PUT', expiresIn: 60, now };
-  if (presigner.presign('probe', put) === presigner.presign('probe', { expiresIn: 60, now })) {
-    throw new Error(
-      "this @edge-gallery/r2-signer cannot presign PUT (presign(key, { method: 'PUT' })); --target remote needs it",
-    );
-  }
-}
-
-/** One object, one presigned PUT; retried on network errors, 429 and 5xx (PUT is idempotent). */
+/** One object, one presigned PUT (`presigner` signs PUT); retried on network errors, 429 and 5xx (PUT is idempotent). */
 export async function uploadObject(
   presigner: Presigner,
   object: StoredObject,
   fetchImpl: typeof fetch = fetch,
 ): Promise<void> {
-  // `method` is the signer's PUT option (TEAM.md contract extension); typed here so this
-  // compiles whichever version of the signer is checked out.
-  const options: PresignOptions & { method: 'PUT' } = {
-    method: 'PUT',
-    expiresIn: PUT_EXPIRES_SECONDS,
-  };
+  // The presigner was created with `method: 'PUT'`.
+  const options = { expiresIn: PUT_EXPIRES_SECONDS };
   let lastError = '';
   for (let attempt = 1; attempt <= UPLOAD_ATTEMPTS; attempt++) {
     const { body } = object;
