@@ -79,7 +79,10 @@ export async function openLocalState(persistTo: string = stateDir): Promise<Loca
       persist: { path: join(persistTo, 'v3') },
       remoteBindings: false,
     });
-  const [viewer, video] = await Promise.all([open(services.viewer.dir), open(services.video.dir)]);
+  // One after the other: two workerd starting at once on one persist directory can
+  // fail with SQLITE_BUSY on its shared SQLite files.
+  const viewer = await open(services.viewer.dir);
+  const video = await open(services.video.dir);
   return {
     media: viewer.env.MEDIA as LocalBucket,
     db: viewer.env.DB as LocalDatabase,

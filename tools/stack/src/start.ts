@@ -122,35 +122,37 @@ async function main(): Promise<void> {
     );
   }
 
-  for (const service of all)
-    running.push(
-      startService(service, { write: (line) => process.stdout.write(`${line}\n`), colour }),
-    );
-  for (const r of running) {
-    void r.exited.then((status) => {
+  // The workers start one after another: workerd opens the shared SQLite files of .state
+  // when it starts, and two starting at the same moment can fail with SQLITE_BUSY
+  // ("database is locked"). Vite shares nothing and starts at once.
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  const launch = (service: Service) => {
+    const started = startService(service, {
+      write: (line) => process.stdout.write(`${line}\n`),
+      colour,
+    });
+    running.push(started);
+    void started.exited.then((status) => {
       if (stopping === undefined) {
-        void stop(
-          1,
-          `${r.service.name} exited (${status}) — last output:\n${r.tail.slice(-15).join('\n')}`,
-        );
+        const tail = started.tail.slice(-15).join('\n');
+        void stop(1, `${service.name} exited (${status}) — last output:\n${tail}`);
       }
     });
-  }
-
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  const waiting = new Set(all);
-  while (waiting.size > 0) {
-    if (Date.now() > deadline) {
-      await stop(
-        1,
-        `not answering after ${READY_TIMEOUT_MS / 1000} s: ${[...waiting].map((s) => s.name).join(', ')}`,
-      );
+  };
+  const ready = async (service: Service) => {
+    while (!(await answers(`http://localhost:${service.port}/`))) {
+      if (Date.now() > deadline) {
+        await stop(1, `${service.name} not answering after ${READY_TIMEOUT_MS / 1000} s`);
+      }
+      await delay(300);
     }
-    for (const service of [...waiting]) {
-      if (await answers(`http://localhost:${service.port}/`)) waiting.delete(service);
-    }
-    if (waiting.size > 0) await delay(500);
+  };
+  launch(services.spa);
+  for (const service of [services.viewer, services.video, services.devS3]) {
+    launch(service);
+    await ready(service);
   }
+  await ready(services.spa);
 
   const password = devVars.values.get('GALLERY_PASSWORD') ?? '(see workers/viewer/.dev.vars)';
   const rule = '─'.repeat(60);
