@@ -5,8 +5,11 @@ import { spawn, spawnSync } from 'node:child_process';
 // even when a segment fails to load (it skips it), so the verdict comes from its log:
 // no error lines, and the decoded frame count.
 
+/** `FFMPEG_PATH` names another binary (or, set to a missing one, simulates its absence). */
+export const FFMPEG = process.env.FFMPEG_PATH ?? 'ffmpeg';
+
 export function hasFfmpeg(): boolean {
-  return spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0;
+  return spawnSync(FFMPEG, ['-version'], { stdio: 'ignore' }).status === 0;
 }
 
 export type Playback = {
@@ -37,7 +40,7 @@ export function playHls(url: string, program: number): Promise<Playback> {
     ...['-f', 'null', '-'],
   ];
   return new Promise((resolve, reject) => {
-    const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(FFMPEG, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {

@@ -8,7 +8,7 @@
 //   3. the SPA's browser test (pages/gallery `e2e`) once per delivery strategy, switched
 //      through the video worker's admin API; the live config is restored afterwards
 //   4. .reports/e2e-summary.json: passed / failed / skipped, and what was not run and why
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import {
   accessSync,
   constants,
@@ -20,6 +20,7 @@ import {
 } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { readDevVars, repoRoot, services, urls } from '@edge-gallery/stack';
+import { hasFfmpeg } from './ffmpeg.ts';
 import { ensureStack, type Stack } from './stack-process.ts';
 
 const here = join(import.meta.dirname, '..');
@@ -32,7 +33,7 @@ rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
 
 const notRun: string[] = [];
-const ffmpeg = spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0;
+const ffmpeg = hasFfmpeg();
 if (!ffmpeg)
   notRun.push('ffmpeg playback checks: ffmpeg is not installed (apt-get install -y ffmpeg)');
 const chromium = findChromium();
@@ -41,14 +42,16 @@ if (chromium === undefined) {
 }
 
 function findChromium(): string | undefined {
-  const candidates = [
-    process.env.CHROMIUM_PATH,
-    ...(process.env.PATH ?? '')
-      .split(delimiter)
-      .flatMap((dir) => [join(dir, 'chromium'), join(dir, 'chromium-browser')]),
-  ];
+  // CHROMIUM_PATH, when set, is the only candidate (as in the browser test itself).
+  const explicit = process.env.CHROMIUM_PATH;
+  const candidates =
+    explicit !== undefined
+      ? [explicit]
+      : (process.env.PATH ?? '')
+          .split(delimiter)
+          .flatMap((dir) => [join(dir, 'chromium'), join(dir, 'chromium-browser')]);
   return candidates.find((path) => {
-    if (path === undefined || path === '') return false;
+    if (path === '') return false;
     try {
       accessSync(path, constants.X_OK);
       return true;
