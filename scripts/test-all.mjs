@@ -35,6 +35,9 @@ const turbo = spawnSync(
     'bundle',
     '--continue',
     '--summarize',
+    // Each workerd test run starts its own runtime; more than three at once on a 2-core
+    // machine only trades throughput for timeouts.
+    '--concurrency=3',
     ...process.argv.slice(2),
   ],
   { cwd: root, stdio: 'inherit' },

@@ -4,4 +4,7 @@ import { defineConfig } from 'vitest/config';
 // Tests and benchmarks run inside workerd, where the signer runs in production.
 export default defineConfig({
   plugins: [cloudflareTest({ miniflare: { compatibilityDate: '2026-11-01' } })],
+  // Generous limits against hangs only: CI shares 2 cores between turbo's tasks. Speed
+  // is measured by `bench`, never by a timed test.
+  test: { testTimeout: 30_000, hookTimeout: 60_000 },
 });

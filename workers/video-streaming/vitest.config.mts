@@ -17,4 +17,7 @@ export default defineConfig({
       },
     }),
   ],
+  // Generous limits against hangs only: CI shares 2 cores between turbo's tasks. Speed
+  // is measured by `bench`, never by a timed test.
+  test: { testTimeout: 30_000, hookTimeout: 60_000 },
 });

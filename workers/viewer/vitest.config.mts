@@ -25,5 +25,9 @@ export default defineConfig({
   ],
   test: {
     setupFiles: ['./test/apply-migrations.ts'],
+    // Generous limits against hangs only: CI shares 2 cores between turbo's tasks. Speed
+    // is measured by `bench`, never by a timed test.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
   },
 });

@@ -172,6 +172,7 @@ const EnvSchema = z.pipe(
   }),
 );
 
+// `method` is fixed (GET) here, not read from a variable; listed for completeness.
 const PRESIGNER_VARIABLES: Record<PresignerConfigError['field'], string> = {
   accessKeyId: 'R2_ACCESS_KEY_ID',
   secretAccessKey: 'R2_SECRET_ACCESS_KEY',
@@ -180,6 +181,7 @@ const PRESIGNER_VARIABLES: Record<PresignerConfigError['field'], string> = {
   bucket: 'R2_BUCKET_NAME',
   region: 'S3_REGION',
   style: 'S3_FORCE_PATH_STYLE',
+  method: 'S3_ENDPOINT',
 };
 
 /** The validated settings of this env (throws EnvError naming the bad variables). */
