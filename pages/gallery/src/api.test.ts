@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, createViewerApi, parseMediaPage, parseRetryAfter } from './api.ts';
+import { ApiError, createViewerApi, downloadUrl, parseMediaPage, parseRetryAfter } from './api.ts';
 
 const base = 'http://viewer.test';
 
@@ -206,6 +206,29 @@ describe('media page parsing', () => {
 
   it('rejects a body that is not a page', () => {
     expect(() => parseMediaPage({ items: 'no' }, base)).toThrow(ApiError);
+  });
+});
+
+describe('download links', () => {
+  it('asks the viewer for an attachment with download=1', () => {
+    expect(downloadUrl('http://viewer.test/api/file/originals/p1.jpg')).toBe(
+      'http://viewer.test/api/file/originals/p1.jpg?download=1',
+    );
+  });
+
+  it('appends to a query the URL already has, leaving it as it was', () => {
+    expect(downloadUrl('http://viewer.test/api/file/originals/p1.jpg?v=2&a=b%20c+d')).toBe(
+      'http://viewer.test/api/file/originals/p1.jpg?v=2&a=b%20c+d&download=1',
+    );
+    expect(downloadUrl('http://viewer.test/api/file/originals/p1.jpg?')).toBe(
+      'http://viewer.test/api/file/originals/p1.jpg?download=1',
+    );
+  });
+
+  it('keeps the encoded key and puts the query before a fragment', () => {
+    expect(downloadUrl('http://viewer.test/api/file/originals/F%C3%AAte%20%231.mp4#t=5')).toBe(
+      'http://viewer.test/api/file/originals/F%C3%AAte%20%231.mp4?download=1#t=5',
+    );
   });
 });
 

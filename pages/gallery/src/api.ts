@@ -191,6 +191,18 @@ function parseMediaItem(raw: unknown, base: string): MediaItem | undefined {
   return item;
 }
 
+/**
+ * The original as a download: with `download=1` the viewer answers `Content-Disposition:
+ * attachment` named after the title. The SPA is on another origin, where browsers ignore
+ * `<a download>`, and a plain link lets the browser stream the file to disk (no blob in memory).
+ * Any query the URL already has is kept byte for byte.
+ */
+export function downloadUrl(fileUrl: string): string {
+  const url = new URL(fileUrl);
+  url.search = url.search === '' ? '?download=1' : `${url.search}&download=1`;
+  return url.href;
+}
+
 /** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
 export function parseRetryAfter(value: string | null, now: number): number | undefined {
   if (value === null) return undefined;

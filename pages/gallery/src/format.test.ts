@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  describeItem,
-  downloadName,
-  formatDuration,
-  formatTakenAt,
-  spokenDuration,
-} from './format.ts';
+import { describeItem, formatDuration, formatTakenAt, spokenDuration } from './format.ts';
 
 describe('durations', () => {
   it.each([
@@ -50,22 +44,5 @@ describe('item descriptions (alt text)', () => {
       describeItem({ kind: 'video', title: '', takenAt: '2026-06-01T12:00:00Z' }, 'en-GB'),
     ).toBe('Video from 1 June 2026');
     expect(describeItem({ kind: 'image', title: '', takenAt: '' })).toBe('Photo');
-  });
-});
-
-describe('download names', () => {
-  const fileUrl = 'http://viewer.test/api/file/originals/p1.JPG';
-
-  it('is the title with the original extension', () => {
-    expect(downloadName({ id: 'p1', title: 'First dance', fileUrl })).toBe('First dance.jpg');
-  });
-
-  it('does not repeat an extension the title already has', () => {
-    expect(downloadName({ id: 'p1', title: 'IMG_0001.jpg', fileUrl })).toBe('IMG_0001.jpg');
-  });
-
-  it('falls back to the id and keeps path characters out', () => {
-    expect(downloadName({ id: 'p1', title: '', fileUrl })).toBe('p1.jpg');
-    expect(downloadName({ id: 'p1', title: 'a/b:c', fileUrl })).toBe('a_b_c.jpg');
   });
 });

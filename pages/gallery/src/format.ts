@@ -42,13 +42,3 @@ export function describeItem(
   const when = formatTakenAt(item.takenAt, locale);
   return when ? `${what} from ${when}` : what;
 }
-
-/** The file name a download is saved as: the title with the original's extension. */
-export function downloadName(item: { id: string; title: string; fileUrl: string }): string {
-  const path = new URL(item.fileUrl).pathname;
-  const extension = /\.([a-z0-9]{1,5})$/i.exec(path)?.[1]?.toLowerCase();
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are not allowed in file names
-  const base = (item.title.trim() || item.id).replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_');
-  if (!extension || base.toLowerCase().endsWith(`.${extension}`)) return base;
-  return `${base}.${extension}`;
-}

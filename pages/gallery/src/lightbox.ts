@@ -1,7 +1,6 @@
-import type { MediaItem, PlaybackToken } from './api.ts';
-import { saveFile } from './download.ts';
+import { downloadUrl, type MediaItem, type PlaybackToken } from './api.ts';
 import { el, ICONS, icon } from './element.ts';
-import { describeItem, downloadName, formatTakenAt } from './format.ts';
+import { describeItem, formatTakenAt } from './format.ts';
 import type { HlsEngine, Quality } from './hls-engine.ts';
 import { type Player, type PlayerState, startPlayback } from './player.ts';
 import { listenForSwipes, type SwipeDirection } from './swipe.ts';
@@ -112,11 +111,6 @@ export function createLightbox(options: LightboxOptions): Lightbox {
   });
   listenForSwipes(stage, (direction) => {
     if (direction === 'previous' ? !previous.disabled : !next.disabled) options.onStep(direction);
-  });
-  download.addEventListener('click', (event) => {
-    if (!current || current.kind === 'video') return; // videos: the link opens the file
-    event.preventDefault();
-    void saveFile(current.fileUrl, downloadName(current), download);
   });
   qualitySelect.addEventListener('change', () => engine?.setQuality(Number(qualitySelect.value)));
 
@@ -248,14 +242,8 @@ export function createLightbox(options: LightboxOptions): Lightbox {
       current = item;
       title.textContent = describeItem(item);
       date.textContent = formatTakenAt(item.takenAt);
-      download.href = item.fileUrl;
-      download.setAttribute('download', downloadName(item));
-      if (item.kind === 'video') {
-        download.target = '_blank';
-        download.rel = 'noopener';
-      } else {
-        download.removeAttribute('target');
-      }
+      // A plain link: the viewer's Content-Disposition saves the file and the page stays.
+      download.href = downloadUrl(item.fileUrl);
       dialog.setAttribute('data-kind', item.kind);
       if (item.kind === 'video' && item.videoId) showVideo({ ...item, videoId: item.videoId });
       else showPhoto(item);

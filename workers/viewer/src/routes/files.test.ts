@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { call, callWith, signIn } from '../../test/visitor.ts';
+import { TITLE_BY_ORIGINAL_KEY } from './files.ts';
 
 const SIZE = 1000;
 const bytes = Uint8Array.from({ length: SIZE }, (_, i) => i % 251);
@@ -17,6 +18,15 @@ beforeAll(async () => {
     httpMetadata: { contentType: 'image/heic' },
   });
   await env.MEDIA.put('hls/v1/master.m3u8', '#EXTM3U\n');
+  await env.MEDIA.put('originals/hostile.jpg', bytes.subarray(0, 10));
+  await env.MEDIA.put('originals/Fête 東京.MP4', bytes.subarray(0, 10));
+  await env.DB.prepare(
+    `INSERT INTO media (id, kind, title, taken_at, width, height, bytes, original_key,
+       thumbnail_key) VALUES ('dl-photo', 'image', 'First dance', '2024-06-01T12:00:00.000Z',
+       4000, 3000, ${SIZE}, 'originals/photo.jpg', 'thumbnails/photo.webp'),
+       ('dl-hostile', 'image', NULL, '2024-06-01T12:00:01.000Z', 4000, 3000, 10,
+       'originals/hostile.jpg', 'thumbnails/hostile.webp')`,
+  ).run();
   cookie = await signIn();
 });
 
@@ -165,6 +175,134 @@ describe('GET /api/file/<key>', () => {
       expect(response.status, path).toBe(400);
       expect(await response.json(), path).toEqual({ error: reason });
     }
+  });
+});
+
+describe('GET /api/file/<key>?download=1', () => {
+  const DOWNLOAD = '/api/file/originals/photo.jpg?download=1';
+
+  /** Both names of the answer's Content-Disposition, after checking its shape. */
+  function savedAs(response: Response): { fallback: string; name: string } {
+    const header = response.headers.get('Content-Disposition') ?? '';
+    const match = /^attachment; filename="([ -~]*)"; filename\*=UTF-8''([\w!#$&+\-.^`|~%]+)$/.exec(
+      header,
+    );
+    if (!match) throw new Error(`unexpected Content-Disposition: ${header}`);
+    return { fallback: match[1]!, name: decodeURIComponent(match[2]!) };
+  }
+
+  it('saves the original under its title, and only when asked to', async () => {
+    const shown = await get('/api/file/originals/photo.jpg');
+    expect(shown.headers.has('Content-Disposition')).toBe(false);
+    await shown.body?.cancel();
+
+    const saved = await get(DOWNLOAD);
+    expect(saved.status).toBe(200);
+    expect(saved.headers.get('Content-Disposition')).toBe(
+      `attachment; filename="First dance.jpg"; filename*=UTF-8''First%20dance.jpg`,
+    );
+    expect(saved.headers.get('Content-Type')).toBe('image/jpeg');
+    expect(saved.headers.get('ETag')).toBe(etag);
+    expect(saved.headers.get('Cache-Control')).toBe('private, no-cache');
+    expect(await body(saved)).toEqual([...bytes]);
+  });
+
+  it('falls back to the name in the key when no media row has it', async () => {
+    const saved = await get(
+      `/api/file/${encodeURIComponent('originals/Fête 東京.MP4')}?download=1`,
+    );
+    expect(saved.status).toBe(200);
+    expect(savedAs(saved)).toEqual({ name: 'Fête 東京.mp4', fallback: 'Fete _.mp4' });
+    await saved.body?.cancel();
+  });
+
+  it.each([
+    ['quotes', 'The "best" day', 'The best day.jpg', 'The best day.jpg'],
+    [
+      'CRLF',
+      'Toast\r\nSet-Cookie: gallery_session=x',
+      'Toast Set-Cookie gallery_session=x.jpg',
+      'Toast Set-Cookie gallery_session=x.jpg',
+    ],
+    ['slashes', '../../Users\\guest/evil', 'Users guest evil.jpg', 'Users guest evil.jpg'],
+    ['unicode', 'Brautpaar 💍 – Küche', 'Brautpaar 💍 – Küche.jpg', 'Brautpaar _ _ Kuche.jpg'],
+    ['a bidi override', 'x\u202egpj.exe', 'x gpj.exe.jpg', 'x gpj.exe.jpg'],
+  ])('makes a title with %s safe', async (_, title, name, fallback) => {
+    await env.DB.prepare("UPDATE media SET title = ? WHERE id = 'dl-hostile'").bind(title).run();
+    const saved = await get('/api/file/originals/hostile.jpg?download=1');
+    expect(saved.status).toBe(200);
+    expect(savedAs(saved)).toEqual({ name, fallback });
+    expect(saved.headers.get('Content-Disposition')).not.toMatch(/[\r\n\0]/);
+    expect(saved.headers.has('Set-Cookie')).toBe(false);
+    await saved.body?.cancel();
+  });
+
+  it('refuses any other value of download with 400', async () => {
+    for (const query of [
+      '?download=0',
+      '?download=true',
+      '?download=',
+      '?download',
+      '?download=1&download=0',
+    ]) {
+      const response = await get(`/api/file/originals/photo.jpg${query}`);
+      expect(response.status, query).toBe(400);
+      expect(await response.json(), query).toEqual({ error: 'bad-download' });
+    }
+  });
+
+  it('keeps ranges, HEAD and conditional requests as they are', async () => {
+    const part = await get(DOWNLOAD, { Range: 'bytes=10-19' });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('Content-Range')).toBe('bytes 10-19/1000');
+    expect(savedAs(part).name).toBe('First dance.jpg');
+    expect(await body(part)).toEqual([...bytes.subarray(10, 20)]);
+
+    const unchanged = await get(DOWNLOAD, { 'If-None-Match': etag });
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.headers.get('ETag')).toBe(etag);
+    expect(unchanged.headers.get('Cache-Control')).toBe('private, no-cache');
+    expect(await unchanged.text()).toBe('');
+
+    const resumed = await get(DOWNLOAD, { Range: 'bytes=990-', 'If-Range': etag });
+    expect(resumed.status).toBe(206);
+    expect(resumed.headers.get('Content-Range')).toBe('bytes 990-999/1000');
+    await resumed.body?.cancel();
+
+    const head = await get(DOWNLOAD, {}, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(savedAs(head).name).toBe('First dance.jpg');
+    expect(head.headers.get('Content-Length')).toBe(String(SIZE));
+
+    const past = await get(DOWNLOAD, { Range: 'bytes=5000-' });
+    expect(past.status).toBe(416);
+    expect(past.headers.has('Content-Disposition')).toBe(false);
+  });
+
+  it('checks the session and the key first, and answers a missing object with 404', async () => {
+    const anonymous = await call(DOWNLOAD);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.has('Content-Disposition')).toBe(false);
+    const outside = await get('/api/file/thumbnails/photo.webp?download=1');
+    expect(outside.status).toBe(400);
+    expect(await outside.json()).toEqual({ error: 'outside-prefix' });
+    const missing = await get('/api/file/originals/nothing.jpg?download=1');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.has('Content-Disposition')).toBe(false);
+  });
+
+  it('leaves thumbnails alone', async () => {
+    const response = await get('/api/thumbnail/thumbnails/photo.webp?download=1');
+    expect(response.status).toBe(200);
+    expect(response.headers.has('Content-Disposition')).toBe(false);
+    await response.body?.cancel();
+  });
+
+  it('finds the title through an index, never a scan', async () => {
+    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${TITLE_BY_ORIGINAL_KEY}`)
+      .bind('originals/photo.jpg')
+      .all<{ detail: string }>();
+    expect(results.map((step) => step.detail).join('\n')).toContain('media_original_key');
   });
 });
 
