@@ -7,9 +7,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openLocalState } from '@edge-gallery/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingFfmpeg } from './ffmpeg.ts';
-import { openLocalState } from './local-target.ts';
 import { writeAt, writePhoto, writeVideo } from './test-media.ts';
 
 const cli = join(import.meta.dirname, 'cli.ts');
@@ -45,29 +45,12 @@ function startCli(
   return { child, result };
 }
 
-/** The R2 binding methods the checks use (Miniflare's own types are workerd's). */
-type Bucket = {
-  list(options: { include: ['httpMetadata']; cursor?: string }): Promise<{
-    objects: { key: string; size: number; etag: string; httpMetadata?: { contentType?: string } }[];
-    truncated: boolean;
-    cursor?: string;
-  }>;
-  get(key: string): Promise<{
-    arrayBuffer(): Promise<ArrayBuffer>;
-    httpMetadata?: { contentType?: string };
-  } | null>;
-};
-
-const bucketOf = async (mf: Awaited<ReturnType<typeof openLocalState>>['mf']) =>
-  (await mf.getR2Bucket('MEDIA')) as unknown as Bucket;
-
 const runCli = (args: string[], env?: NodeJS.ProcessEnv) => startCli(args, env).result;
 
 /** Everything a state holds that an import writes: objects (key, size, MD5, type) and rows. */
 async function snapshot(stateDir: string) {
-  const { mf, db } = await openLocalState(stateDir);
+  const { media: bucket, db, dispose } = await openLocalState(stateDir);
   try {
-    const bucket = await bucketOf(mf);
     const objects: string[] = [];
     let cursor: string | undefined;
     do {
@@ -84,7 +67,7 @@ async function snapshot(stateDir: string) {
     const rows = results.map(({ created_at: _, ...row }) => row);
     return { objects: objects.sort(), rows };
   } finally {
-    await mf.dispose();
+    await dispose();
   }
 }
 
@@ -214,7 +197,7 @@ describe.skipIf(ffmpegMissing)('gallery import into the local state (needs ffmpe
   });
 
   it('is listed in date order, the way the viewer queries D1', async () => {
-    const { mf, db } = await openLocalState(join(root, 'state-a'));
+    const { db, dispose } = await openLocalState(join(root, 'state-a'));
     try {
       // workers/viewer/src/routes/media.ts listingQuery, first page.
       const { results } = await db
@@ -235,13 +218,12 @@ describe.skipIf(ffmpegMissing)('gallery import into the local state (needs ffmpe
         '2024-06-03T00:00:00.000Z',
       ]);
     } finally {
-      await mf.dispose();
+      await dispose();
     }
   });
 
   it('plays the video: ffmpeg reads every rendition over HTTP from the imported objects', async () => {
-    const { mf } = await openLocalState(join(root, 'state-a'));
-    const bucket = await bucketOf(mf);
+    const { media: bucket, dispose } = await openLocalState(join(root, 'state-a'));
     // A tiny static server over the bucket, standing in for the video worker's token strategy.
     const server: Server = createServer(async (request, response) => {
       const object = await bucket.get(
@@ -297,7 +279,7 @@ describe.skipIf(ffmpegMissing)('gallery import into the local state (needs ffmpe
       expect(streams.some((s) => s.codec_type === 'audio')).toBe(true);
     } finally {
       server.close();
-      await mf.dispose();
+      await dispose();
     }
   });
 

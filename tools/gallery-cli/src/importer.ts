@@ -1,10 +1,11 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
+import type { MediaRow } from '@edge-gallery/stack';
 import { ImportError, type ImportErrorReason } from './import-error.ts';
 import { mediaIdOf } from './media-id.ts';
 import { readPhoto } from './photo.ts';
 import type { SourceFile } from './scan.ts';
-import type { MediaRow, StoredObject, Target } from './target.ts';
+import type { StoredObject, Target } from './target.ts';
 import { faststartOriginal, posterOf, probeVideo, transcodeHls } from './video.ts';
 
 export type Outcome =

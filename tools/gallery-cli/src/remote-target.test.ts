@@ -4,11 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPresigner, type Presigner } from '@edge-gallery/r2-signer';
-import { applyMigrations } from '@edge-gallery/stack';
+import { applyMigrations, type MediaRow, openLocalState } from '@edge-gallery/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLocalState } from './local-target.ts';
 import { createRemoteTarget, type RowStore, uploadObject, wranglerD1 } from './remote-target.ts';
-import type { MediaRow } from './target.ts';
 
 // The remote target cannot reach a Cloudflare account from here: its S3 side is checked
 // against a local HTTP server that records what an S3 endpoint would receive, and its D1
@@ -174,7 +172,7 @@ describe('rows through wrangler d1 execute', () => {
     await target.insertRow(row('one', 'replaced?'));
     await target.flush();
     expect(await target.existingIds(['one', 'two', 'three'])).toEqual(new Set(['one', 'two']));
-    const { mf, db } = await openLocalState(state);
+    const { db, dispose } = await openLocalState(state);
     try {
       const { results } = await db.prepare('SELECT id, title FROM media ORDER BY id').bind().all();
       expect(results).toEqual([
@@ -182,7 +180,7 @@ describe('rows through wrangler d1 execute', () => {
         { id: 'two', title: 'two' },
       ]);
     } finally {
-      await mf.dispose();
+      await dispose();
     }
   });
 });

@@ -1,17 +1,21 @@
+import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Presigner } from '@edge-gallery/r2-signer';
+import { type MediaRow, repoRoot, services } from '@edge-gallery/stack';
 import { unstable_readConfig } from 'wrangler';
-import { runWrangler, viewerConfigPath } from './local-target.ts';
-import { insertSql, type MediaRow, type StoredObject, sqlLiteral, type Target } from './target.ts';
+import { insertSql, type StoredObject, sqlLiteral, type Target } from './target.ts';
 
 // The remote target: objects straight to R2's S3 API with presigned PUTs (the repo's own
 // signer, no AWS SDK), rows into the viewer's D1 through `wrangler d1 execute --remote`,
 // which uses the owner's wrangler login. Rows are sent in batches (one wrangler run each,
 // a few seconds) and only after their objects are stored.
+
+const viewerConfigPath = join(repoRoot, services.viewer.dir, 'wrangler.jsonc');
 
 /** Presigned PUT URLs live this long; one upload starts right after signing. */
 const PUT_EXPIRES_SECONDS = 3600;
@@ -185,4 +189,34 @@ export function wranglerD1(
       }
     },
   };
+}
+
+/** Runs the workspace's wrangler on this Node (22: wrangler refuses older ones). */
+function runWrangler(
+  args: readonly string[],
+  cwd: string,
+): Promise<{ status: number | null; output: string; stdout: string }> {
+  const wrangler = join(
+    dirname(createRequire(import.meta.url).resolve('wrangler/package.json')),
+    'bin',
+    'wrangler.js',
+  );
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [wrangler, ...args], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+    });
+    let stdout = '';
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk;
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, output, stdout }));
+  });
 }

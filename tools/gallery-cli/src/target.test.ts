@@ -1,11 +1,6 @@
+import type { MediaRow } from '@edge-gallery/stack';
 import { describe, expect, it } from 'vitest';
-import {
-  existingIdsQueries,
-  insertSql,
-  insertStatement,
-  type MediaRow,
-  sqlLiteral,
-} from './target.ts';
+import { existingIdsQueries, insertSql, insertStatement, sqlLiteral } from './target.ts';
 
 const row: MediaRow = {
   id: 'abc',

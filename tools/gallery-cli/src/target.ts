@@ -1,25 +1,8 @@
+import { MEDIA_COLUMNS, type MediaRow, type ObjectBody } from '@edge-gallery/stack';
+
 // Where imported media goes. The importer only needs these four operations, so the
 // local state (Miniflare over `.state`) and a Cloudflare account (S3 API + D1 through
 // wrangler) are interchangeable behind it.
-
-/** One row of the viewer's D1 `media` table (workers/viewer/migrations), `created_at` left to D1. */
-export type MediaRow = {
-  id: string;
-  kind: 'image' | 'video';
-  title: string;
-  /** ISO 8601 UTC exactly as Date#toISOString writes it: the listing orders by this text. */
-  taken_at: string;
-  width: number;
-  height: number;
-  bytes: number;
-  original_key: string;
-  thumbnail_key: string;
-  video_id: string | null;
-  duration_sec: number | null;
-};
-
-/** An object to store: a file on disk (streamed) or bytes in memory. */
-export type ObjectBody = { path: string; size: number } | { bytes: Uint8Array };
 
 export type StoredObject = { key: string; body: ObjectBody; contentType: string };
 
@@ -34,20 +17,6 @@ export type Target = {
   flush(): Promise<void>;
   close(): Promise<void>;
 };
-
-export const MEDIA_COLUMNS = [
-  'id',
-  'kind',
-  'title',
-  'taken_at',
-  'width',
-  'height',
-  'bytes',
-  'original_key',
-  'thumbnail_key',
-  'video_id',
-  'duration_sec',
-] as const satisfies readonly (keyof MediaRow)[];
 
 /**
  * One row as a parameterised statement. `ON CONFLICT DO NOTHING`: a row that exists is

@@ -7,12 +7,13 @@ export {
   type LocalKv,
   type LocalState,
   migrationNames,
+  type ObjectBody,
   openLocalState,
 } from './local-state.ts';
+export { MEDIA_COLUMNS, type MediaRow } from './media-row.ts';
 export {
   DEFAULT_VIDEO_CONFIG,
   type DemoManifest,
-  type MediaRow,
   prepareLocalState,
   readDemoManifest,
   seedDemo,

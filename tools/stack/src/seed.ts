@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoDir, stateDir, urls } from './layout.ts';
 import { applyMigrations, type LocalState, migrationNames, openLocalState } from './local-state.ts';
+import { MEDIA_COLUMNS, type MediaRow } from './media-row.ts';
 
 // Seeding the local state with the demo media, once: D1 migrations, the media rows,
 // the R2 objects, the viewer's cache versions and the video worker's first config.
@@ -10,21 +11,6 @@ import { applyMigrations, type LocalState, migrationNames, openLocalState } from
 // only when the demo manifest or its files changed, and migrates only when the
 // viewer's migrations changed. Every step is idempotent, so a half-finished seed
 // (interrupted start) is simply repeated.
-
-/** One row of the viewer's D1 `media` table (TEAM.md contract). */
-export type MediaRow = {
-  id: string;
-  kind: 'image' | 'video';
-  title: string;
-  taken_at: string;
-  width: number;
-  height: number;
-  bytes: number;
-  original_key: string;
-  thumbnail_key: string;
-  video_id: string | null;
-  duration_sec: number | null;
-};
 
 export type DemoManifest = {
   bucket: string;
@@ -61,20 +47,6 @@ export const DEFAULT_VIDEO_CONFIG = {
   debug: false,
 };
 
-const MEDIA_COLUMNS = [
-  'id',
-  'kind',
-  'title',
-  'taken_at',
-  'width',
-  'height',
-  'bytes',
-  'original_key',
-  'thumbnail_key',
-  'video_id',
-  'duration_sec',
-] as const;
-
 export type SeedReport = { rows: number; objects: number; configPublished: boolean };
 
 /** Puts the demo into open local state; safe to repeat. `reseed` bumps thumbnail_version. */
@@ -96,7 +68,8 @@ export async function seedDemo(
 
   // No stored Content-Type: serveObject derives it from the extension, as for any upload without one.
   for (const key of manifest.objects) {
-    await state.media.put(key, readFileSync(join(dir, key)));
+    const path = join(dir, key);
+    await state.putObject(key, { path, size: statSync(path).size });
   }
 
   // Missing = 1 (TEAM.md); written so the keys are visible. A bumped version is kept,
