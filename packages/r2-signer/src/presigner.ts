@@ -336,7 +336,9 @@ export function createQuerySigner(options: QuerySignerOptions): Presigner {
       compress(state, words, block * 64, block * 64 + 64, from);
       from = state;
       for (let i = block * 16; i < block * 16 + 16; i++) reusedWords[i] = words[i]!;
-      reusedStates[block]!.set(state);
+      // A loop, not TypedArray#set: a builtin call costs more than 8 word copies.
+      const reused = reusedStates[block]!;
+      for (let i = 0; i < 8; i++) reused[i] = state[i]!;
       reusedCount = block + 1;
     }
     if (block < keyBlocks) {
