@@ -2,23 +2,15 @@
 // carries the session cookie (`credentials: 'include'`): the SPA and the viewer
 // live on different origins.
 
-export type MediaItem = {
-  id: string;
-  kind: 'image' | 'video';
-  title: string;
-  /** ISO 8601 */
-  takenAt: string;
-  width: number;
-  height: number;
-  /** Absolute URL (the API's path resolved against VIEWER_API_BASE). */
-  thumbnailUrl: string;
-  /** Absolute URL of the original. */
-  fileUrl: string;
-  videoId?: string;
-  durationSec?: number;
-};
+import type { MediaPage, MediaItem as WireMediaItem } from '@edge-gallery/viewer/media-item';
 
-export type MediaPage = { items: MediaItem[]; nextCursor: string | null };
+/**
+ * A listing item in the viewer's own wire type, once `parseMediaPage` has resolved its
+ * `thumbnailUrl` and `fileUrl` to absolute URLs against VIEWER_API_BASE.
+ */
+export type MediaItem = WireMediaItem;
+
+export type { MediaPage };
 
 export type LoginResult =
   | { ok: true; expiresAt: number }

@@ -1,20 +1,8 @@
+import type { MediaItem as Item } from '@edge-gallery/viewer/media-item';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { demo, demoFile, SPA_ORIGIN, urls, videoId } from './context.ts';
 
 // The viewer through its real port, as the SPA and a browser use it.
-
-type Item = {
-  id: string;
-  kind: 'image' | 'video';
-  title: string;
-  takenAt: string;
-  width: number;
-  height: number;
-  thumbnailUrl: string;
-  fileUrl: string;
-  videoId?: string;
-  durationSec?: number;
-};
 
 const cookie = () => inject('cookie');
 const viewer = (path: string, init: RequestInit = {}) =>

@@ -2,9 +2,9 @@ import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { call, signIn } from '../../test/visitor.ts';
 import { encodeCursor } from '../cursor.ts';
-import { DEFAULT_LIMIT, type Item, listingQuery, MAX_LIMIT } from './media.ts';
+import type { MediaPage as Page } from '../media-item.ts';
+import { DEFAULT_LIMIT, listingQuery, MAX_LIMIT } from './media.ts';
 
-type Page = { items: Item[]; nextCursor: string | null };
 type Row = { id: string; kind: 'image' | 'video'; taken_at: string; video_id: string | null };
 
 const COUNT = 3000;

@@ -2,6 +2,7 @@ import { jsonError } from '@edge-gallery/http';
 import { Hono } from 'hono';
 import { decodeCursor, encodeCursor, type Position } from '../cursor.ts';
 import type { AppEnv } from '../env.ts';
+import type { MediaItem } from '../media-item.ts';
 
 export const DEFAULT_LIMIT = 60;
 export const MAX_LIMIT = 200;
@@ -17,19 +18,6 @@ type MediaRow = {
   thumbnail_key: string;
   video_id: string | null;
   duration_sec: number | null;
-};
-
-export type Item = {
-  id: string;
-  kind: 'image' | 'video';
-  title: string;
-  takenAt: string;
-  width: number;
-  height: number;
-  thumbnailUrl: string;
-  fileUrl: string;
-  videoId?: string;
-  durationSec?: number;
 };
 
 export const media = new Hono<AppEnv>().get('/', async (c) => {
@@ -97,8 +85,8 @@ function parseLimit(value: string | undefined): number | undefined {
   return Math.min(MAX_LIMIT, Math.max(1, Number(value)));
 }
 
-function toItem(row: MediaRow, thumbnailVersion: number): Item {
-  const item: Item = {
+function toItem(row: MediaRow, thumbnailVersion: number): MediaItem {
+  const item: MediaItem = {
     id: row.id,
     kind: row.kind,
     title: row.title ?? '',
