@@ -7,13 +7,15 @@ const KEY = 'hls/clip/540p/seg0.m4s';
 const BODY = new Uint8Array(1000).map((_, i) => i % 251);
 const SPA = 'http://localhost:5173';
 
-const presigner = createPresigner({
+const CONFIG = {
   accessKeyId: 'test-access-key',
   secretAccessKey: 'test-secret-key',
   endpoint: ENDPOINT,
   bucket: 'edge-gallery-media',
   region: 'auto',
-});
+};
+
+const presigner = createPresigner(CONFIG);
 
 function get(url: string, init?: RequestInit): Promise<Response> {
   return exports.default.fetch(new Request(url, init));
@@ -115,6 +117,22 @@ describe('dev S3 endpoint: rejected signatures', () => {
     [
       'another host than the one signed',
       () => presigner.presign(KEY).replace('localhost', '127.0.0.1'),
+      403,
+      'SignatureDoesNotMatch',
+      'bad-signature',
+    ],
+    // The method opens the canonical request: a URL signed for another method fails as
+    // its signature, whatever the path and query say.
+    [
+      'a URL presigned for PUT',
+      () => createPresigner({ ...CONFIG, method: 'PUT' }).presign(KEY),
+      403,
+      'SignatureDoesNotMatch',
+      'bad-signature',
+    ],
+    [
+      'a URL presigned for HEAD',
+      () => createPresigner({ ...CONFIG, method: 'HEAD' }).presign(KEY),
       403,
       'SignatureDoesNotMatch',
       'bad-signature',
