@@ -45,9 +45,10 @@ export function createLightbox(options: LightboxOptions): Lightbox {
     el('label', { for: 'lightbox-quality' }, 'Quality'),
     qualitySelect,
   );
+  // No href until an item is shown: a link offers one file, the one on the stage.
   const download = el(
     'a',
-    { class: 'button button-quiet', href: '#' },
+    { class: 'button button-quiet lightbox-download', hidden: true },
     icon(ICONS.download),
     el('span', {}, 'Download'),
   );
@@ -134,6 +135,24 @@ export function createLightbox(options: LightboxOptions): Lightbox {
     if (dialog.open) return;
     dialog.showModal();
     close.focus();
+  }
+
+  /**
+   * The item on the stage, and the bar that names it: title, date and Download change
+   * together, in the same task, so Download never offers the file of the item before.
+   */
+  function setCurrent(item: MediaItem | undefined) {
+    current = item;
+    title.textContent = item ? describeItem(item) : '';
+    date.textContent = item ? formatTakenAt(item.takenAt) : '';
+    if (item) {
+      // A plain link: the viewer's Content-Disposition saves the file and the page stays.
+      download.href = downloadUrl(item.fileUrl);
+      download.hidden = false;
+    } else {
+      download.removeAttribute('href');
+      download.hidden = true;
+    }
   }
 
   function stopVideo() {
@@ -239,11 +258,7 @@ export function createLightbox(options: LightboxOptions): Lightbox {
       next.disabled = !neighbours.hasNext;
       if (current?.id === item.id && dialog.open) return;
       stopVideo();
-      current = item;
-      title.textContent = describeItem(item);
-      date.textContent = formatTakenAt(item.takenAt);
-      // A plain link: the viewer's Content-Disposition saves the file and the page stays.
-      download.href = downloadUrl(item.fileUrl);
+      setCurrent(item);
       dialog.setAttribute('data-kind', item.kind);
       if (item.kind === 'video' && item.videoId) showVideo({ ...item, videoId: item.videoId });
       else showPhoto(item);
@@ -252,9 +267,8 @@ export function createLightbox(options: LightboxOptions): Lightbox {
 
     showLoading() {
       stopVideo();
-      current = undefined;
+      setCurrent(undefined);
       title.textContent = 'Loading…';
-      date.textContent = '';
       previous.disabled = true;
       next.disabled = true;
       stage.replaceChildren(
@@ -265,7 +279,7 @@ export function createLightbox(options: LightboxOptions): Lightbox {
 
     hide() {
       stopVideo();
-      current = undefined;
+      setCurrent(undefined);
       stage.replaceChildren();
       if (!dialog.open) return;
       // The close event fires later, as a task: the flag tells it apart.

@@ -1,0 +1,188 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { downloadUrl, type MediaItem } from './api.ts';
+import { createLightbox } from './lightbox.ts';
+
+// The package's tests run in node without a DOM library (README: Tests), so the
+// lightbox builds itself here on the few element features it uses. Attributes are
+// the truth, as in a browser: `href`, `hidden` and `disabled` reflect them.
+class FakeElement extends EventTarget {
+  readonly attributes = new Map<string, string>();
+  children: (FakeElement | string)[] = [];
+  open = false;
+
+  constructor(readonly tagName: string) {
+    super();
+  }
+  setAttribute(name: string, value: string) {
+    this.attributes.set(name, value);
+  }
+  getAttribute(name: string): string | null {
+    return this.attributes.get(name) ?? null;
+  }
+  hasAttribute(name: string) {
+    return this.attributes.has(name);
+  }
+  removeAttribute(name: string) {
+    this.attributes.delete(name);
+  }
+  get href() {
+    return this.getAttribute('href') ?? '';
+  }
+  set href(value: string) {
+    this.setAttribute('href', value);
+  }
+  get hidden() {
+    return this.hasAttribute('hidden');
+  }
+  set hidden(value: boolean) {
+    if (value) this.setAttribute('hidden', '');
+    else this.removeAttribute('hidden');
+  }
+  get disabled() {
+    return this.hasAttribute('disabled');
+  }
+  set disabled(value: boolean) {
+    if (value) this.setAttribute('disabled', '');
+    else this.removeAttribute('disabled');
+  }
+  get textContent(): string {
+    return this.children.map((c) => (typeof c === 'string' ? c : c.textContent)).join('');
+  }
+  set textContent(value: string) {
+    this.children = value === '' ? [] : [value];
+  }
+  append(...nodes: (FakeElement | string)[]) {
+    this.children.push(...nodes);
+  }
+  replaceChildren(...nodes: (FakeElement | string)[]) {
+    this.children = nodes;
+  }
+  remove() {}
+  focus() {}
+  showModal() {
+    this.open = true;
+  }
+  close() {
+    this.open = false;
+  }
+  /** Depth-first, like querySelector. */
+  find(match: (element: FakeElement) => boolean): FakeElement | undefined {
+    for (const child of this.children) {
+      if (typeof child === 'string') continue;
+      if (match(child)) return child;
+      const found = child.find(match);
+      if (found) return found;
+    }
+    return undefined;
+  }
+}
+
+const VIEWER = 'http://localhost:8787';
+
+function photo(id: string, title: string): MediaItem {
+  return {
+    id,
+    kind: 'image',
+    title,
+    takenAt: '2026-06-13T09:00:00.000Z',
+    width: 3,
+    height: 2,
+    thumbnailUrl: `${VIEWER}/api/thumbnail/thumbnails/${id}.webp?v=1`,
+    fileUrl: `${VIEWER}/api/file/originals/${id}.jpg`,
+  };
+}
+
+const dunes = photo('demo-01', 'Dunes at dusk');
+const harbour = photo('demo-02', 'Harbour lights');
+const both = { hasPrevious: true, hasNext: true };
+
+function setup() {
+  const lightbox = createLightbox({
+    videoApiBase: 'http://localhost:8788',
+    fetchToken: () => new Promise(() => {}),
+    onStep: () => {},
+    onRequestClose: () => {},
+  });
+  const dialog = lightbox.element as unknown as FakeElement;
+  const part = (match: (element: FakeElement) => boolean) => {
+    const found = dialog.find(match);
+    if (!found) throw new Error('lightbox part not found');
+    return found;
+  };
+  const download = part((e) => e.tagName === 'a');
+  const title = part((e) => e.getAttribute('id') === 'lightbox-title');
+  /** The full-size photo on the stage now. */
+  const stagePhoto = () => part((e) => e.getAttribute('class') === 'stage-photo');
+  return { lightbox, download, title, stagePhoto };
+}
+
+beforeEach(() => {
+  vi.stubGlobal('document', {
+    createElement: (tag: string) => new FakeElement(tag),
+    createElementNS: (_ns: string, tag: string) => new FakeElement(tag),
+  });
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe('lightbox Download', () => {
+  it('offers nothing before an item is shown', () => {
+    const { download } = setup();
+    expect(download.getAttribute('href')).toBeNull();
+    expect(download.hidden).toBe(true);
+  });
+
+  it('offers the shown item’s original at once, before its photo has loaded', () => {
+    const { lightbox, download, title } = setup();
+    lightbox.show(dunes, both);
+    expect(title.textContent).toBe('Dunes at dusk');
+    expect(download.href).toBe(`${VIEWER}/api/file/originals/demo-01.jpg?download=1`);
+    expect(download.hidden).toBe(false);
+  });
+
+  it('switches with the title when the guest steps to the next item', () => {
+    const { lightbox, download, title } = setup();
+    lightbox.show(dunes, both);
+    lightbox.show(harbour, both);
+    expect(title.textContent).toBe('Harbour lights');
+    expect(download.href).toBe(downloadUrl(harbour.fileUrl));
+  });
+
+  it('offers nothing while the next item is still being looked up', () => {
+    const { lightbox, download, title } = setup();
+    lightbox.show(dunes, both);
+    lightbox.showLoading();
+    expect(title.textContent).toBe('Loading…');
+    expect(download.getAttribute('href')).toBeNull();
+    expect(download.hidden).toBe(true);
+    lightbox.show(harbour, both);
+    expect(download.href).toBe(downloadUrl(harbour.fileUrl));
+  });
+
+  it('keeps offering the shown item when its photo fails to load', () => {
+    const { lightbox, download, stagePhoto } = setup();
+    lightbox.show(harbour, both);
+    stagePhoto().dispatchEvent(new Event('error'));
+    expect(download.href).toBe(downloadUrl(harbour.fileUrl));
+  });
+
+  it('is not changed by the previous item’s photo finishing late', () => {
+    const { lightbox, download, stagePhoto } = setup();
+    lightbox.show(dunes, both);
+    const previousPhoto = stagePhoto();
+    lightbox.show(harbour, both);
+    previousPhoto.dispatchEvent(new Event('load'));
+    previousPhoto.dispatchEvent(new Event('error'));
+    expect(download.href).toBe(downloadUrl(harbour.fileUrl));
+  });
+
+  it('offers nothing once closed', () => {
+    const { lightbox, download } = setup();
+    lightbox.show(dunes, both);
+    lightbox.hide();
+    expect(download.getAttribute('href')).toBeNull();
+    expect(download.hidden).toBe(true);
+  });
+});
