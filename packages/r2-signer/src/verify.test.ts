@@ -79,6 +79,18 @@ describe('verifyPresignedUrl', () => {
     });
   });
 
+  it('checks the method the URL was presigned for: GET unless told otherwise', () => {
+    const head = createPresigner({ ...config, method: 'HEAD' }).presign('k', { now: NOW });
+    const put = createPresigner({ ...config, method: 'PUT' }).presign('k', { now: NOW });
+    const verify = (url: string, method?: 'GET' | 'HEAD' | 'PUT') =>
+      verifyPresignedUrl(url, { credentials, now: NOW, ...(method && { method }) });
+    expect(verify(head, 'HEAD')).toMatchObject({ ok: true, key: 'k' });
+    expect(verify(put, 'PUT')).toMatchObject({ ok: true, key: 'k' });
+    expect(verify(sign('k'), 'HEAD')).toEqual({ ok: false, reason: 'bad-signature' });
+    expect(verify(head)).toEqual({ ok: false, reason: 'bad-signature' });
+    expect(verify(put, 'GET')).toEqual({ ok: false, reason: 'bad-signature' });
+  });
+
   describe('rejects, with a reason', () => {
     const url = sign('hls/v1/seg.m4s');
     const cases: [string, string, string][] = [

@@ -24,6 +24,11 @@ export type VerifyPresignedUrlOptions = {
   skewSeconds?: number;
   /** How the URL names the bucket, default `path` (`/<bucket>/<key>`); `virtual-hosted` gives `bucket: undefined`. */
   style?: 'path' | 'virtual-hosted';
+  /**
+   * The request's method, default `GET`. It opens the canonical request, so a URL
+   * presigned for another method gets `bad-signature`, as S3 answers SignatureDoesNotMatch.
+   */
+  method?: 'GET' | 'HEAD' | 'PUT';
 };
 
 export type PresignedUrlRejection =
@@ -49,7 +54,7 @@ const SIGNED = [
 ] as const;
 
 /**
- * Checks a SigV4 presigned GET URL the way S3 does: the query is decoded and
+ * Checks a SigV4 presigned URL (GET unless `method` says otherwise) the way S3 does: the query is decoded and
  * re-encoded canonically ('+' is a literal plus, as in S3), the path is decoded and
  * each segment UriEncoded, `host` is the only signed header and the payload is
  * UNSIGNED-PAYLOAD. The signature is checked before the time window, so a time
@@ -137,7 +142,7 @@ export function verifyPresignedUrl(
   if (key === '') return reject('malformed');
 
   const request = canonicalRequest({
-    method: 'GET',
+    method: options.method ?? 'GET',
     canonicalUri: canonicalUri(path),
     canonicalQueryString: canonicalQueryString(params),
     host: parsed.host,
