@@ -16,6 +16,8 @@ const CONFIG = {
 };
 
 const presigner = createPresigner(CONFIG);
+const headPresigner = createPresigner({ ...CONFIG, method: 'HEAD' });
+const putPresigner = createPresigner({ ...CONFIG, method: 'PUT' });
 
 function get(url: string, init?: RequestInit): Promise<Response> {
   return exports.default.fetch(new Request(url, init));
@@ -57,8 +59,8 @@ describe('dev S3 endpoint: presigned GET', () => {
     expect(response.status).toBe(304);
   });
 
-  it('answers HEAD with the headers of a GET and no body', async () => {
-    const response = await get(presigner.presign(KEY), { method: 'HEAD' });
+  it('answers HEAD, with a URL presigned for HEAD, with the headers of a GET and no body', async () => {
+    const response = await get(headPresigner.presign(KEY), { method: 'HEAD' });
     expect(response.status).toBe(200);
     expect(response.headers.get('Content-Length')).toBe('1000');
     expect(await response.text()).toBe('');
@@ -125,14 +127,14 @@ describe('dev S3 endpoint: rejected signatures', () => {
     // its signature, whatever the path and query say.
     [
       'a URL presigned for PUT',
-      () => createPresigner({ ...CONFIG, method: 'PUT' }).presign(KEY),
+      () => putPresigner.presign(KEY),
       403,
       'SignatureDoesNotMatch',
       'bad-signature',
     ],
     [
       'a URL presigned for HEAD',
-      () => createPresigner({ ...CONFIG, method: 'HEAD' }).presign(KEY),
+      () => headPresigner.presign(KEY),
       403,
       'SignatureDoesNotMatch',
       'bad-signature',
@@ -221,13 +223,50 @@ describe('dev S3 endpoint: rejected signatures', () => {
   });
 
   it('refuses HEAD with a bad signature without a body', async () => {
-    const url = presigner.presign(KEY).replace('seg0', 'seg1');
+    const url = headPresigner.presign(KEY).replace('seg0', 'seg1');
     const response = await get(url, { method: 'HEAD' });
     expect(response.status).toBe(403);
     expect(await response.text()).toBe('');
   });
 
-  it.each(['PUT', 'POST', 'DELETE'])('refuses %s with 405', async (method) => {
+  it('refuses HEAD with a URL presigned for GET, as S3 does (SignatureDoesNotMatch)', async () => {
+    const response = await get(presigner.presign(KEY), { method: 'HEAD' });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('Content-Type')).toBe('application/xml');
+    expect(await response.text()).toBe('');
+  });
+
+  // S3 checks the signature before the method: a PUT with a URL signed for GET is a bad
+  // signature, not a method this endpoint lacks.
+  it('refuses PUT with a URL presigned for GET as a bad signature, storing nothing', async () => {
+    const response = await get(presigner.presign(KEY), { method: 'PUT', body: 'x' });
+    expect(response.status).toBe(403);
+    expect(await s3Code(response)).toMatchObject({
+      code: 'SignatureDoesNotMatch',
+      reason: 'bad-signature',
+    });
+    expect((await env.MEDIA.head(KEY))?.size).toBe(1000);
+  });
+
+  it('refuses an anonymous PUT: the bucket is private', async () => {
+    const response = await get(`${ENDPOINT}/edge-gallery-media/${KEY}`, {
+      method: 'PUT',
+      body: 'x',
+    });
+    expect(response.status).toBe(403);
+    expect((await s3Code(response)).code).toBe('AccessDenied');
+    expect((await env.MEDIA.head(KEY))?.size).toBe(1000);
+  });
+
+  it('refuses PUT with a URL presigned for PUT with 405: this endpoint is read-only', async () => {
+    const response = await get(putPresigner.presign(KEY), { method: 'PUT', body: 'x' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('Allow')).toBe('GET, HEAD');
+    expect((await s3Code(response)).code).toBe('MethodNotAllowed');
+    expect((await env.MEDIA.head(KEY))?.size).toBe(1000);
+  });
+
+  it.each(['POST', 'DELETE'])('refuses %s with 405', async (method) => {
     const response = await get(presigner.presign(KEY), {
       method,
       body: method === 'DELETE' ? null : 'x',
@@ -243,6 +282,12 @@ describe('dev S3 endpoint: public prefix (the local public custom domain)', () =
     const response = await get(`${ENDPOINT}/public/${KEY}`, { headers: { Range: 'bytes=-10' } });
     expect(response.status).toBe(206);
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(BODY.slice(990));
+  });
+
+  it('refuses PUT under a public prefix with 405', async () => {
+    const response = await get(`${ENDPOINT}/public/${KEY}`, { method: 'PUT', body: 'x' });
+    expect(response.status).toBe(405);
+    expect((await env.MEDIA.head(KEY))?.size).toBe(1000);
   });
 
   it('refuses keys outside the public prefixes', async () => {

@@ -38,43 +38,57 @@ export default {
   },
 } satisfies ExportedHandler<Env>;
 
+/** The methods a presigned URL is checked for; PUT only to be refused the way S3 would. */
+type SignedMethod = 'GET' | 'HEAD' | 'PUT';
+const isSignedMethod = (method: string): method is SignedMethod =>
+  method === 'GET' || method === 'HEAD' || method === 'PUT';
+
 async function answer(request: Request, bucket: R2Bucket, settings: Settings): Promise<Response> {
-  if (request.method !== 'GET' && request.method !== 'HEAD') {
-    return s3Error(
-      request,
-      'MethodNotAllowed',
-      'The specified method is not allowed.',
-      {},
-      {
-        Allow: 'GET, HEAD',
-      },
-    );
-  }
+  const method = request.method;
+  if (!isSignedMethod(method)) return methodNotAllowed(request);
   const url = new URL(request.url);
-  if (url.pathname.startsWith(PUBLIC_PATH)) return answerPublic(request, bucket, url, settings);
+  if (url.pathname.startsWith(PUBLIC_PATH)) {
+    return method === 'PUT'
+      ? methodNotAllowed(request)
+      : answerPublic(request, bucket, url, settings);
+  }
 
   // Like S3, a request without any query authentication is anonymous, and this bucket is private.
   if (![...url.searchParams.keys()].some((name) => name.startsWith('X-Amz-'))) {
     return s3Error(request, 'AccessDenied', 'Access Denied');
   }
-  // The verifier checks a GET signature; HEAD is answered for the same URL (see README).
+  // The method opens the canonical request: a URL presigned for GET fails as HEAD or PUT.
   const verdict = verifyPresignedUrl(url, {
     credentials: {
       accessKeyId: settings.R2_ACCESS_KEY_ID,
       secretAccessKey: settings.R2_SECRET_ACCESS_KEY,
     },
     region: settings.S3_REGION,
+    method,
   });
   if (!verdict.ok) {
     const { code, message } = REJECTIONS[verdict.reason];
     return s3Error(request, code, message, { Reason: verdict.reason });
   }
+  // S3 authenticates before it looks at the method; a correctly signed PUT would store the
+  // object there. This stand-in is read-only (see README).
+  if (method === 'PUT') return methodNotAllowed(request);
   if (verdict.bucket !== settings.BUCKET_NAME) {
     return s3Error(request, 'NoSuchBucket', 'The specified bucket does not exist', {
       BucketName: verdict.bucket ?? '',
     });
   }
   return serve(request, bucket, verdict.key);
+}
+
+function methodNotAllowed(request: Request): Response {
+  return s3Error(
+    request,
+    'MethodNotAllowed',
+    'The specified method is not allowed.',
+    {},
+    { Allow: 'GET, HEAD' },
+  );
 }
 
 /** Unsigned reads under the public prefixes only, as a public custom domain would serve. */
