@@ -1,4 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { MediaPage } from '@edge-gallery/viewer/media-item';
 import type { BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './browser.ts';
@@ -154,6 +156,64 @@ describe('a guest visits the gallery', () => {
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     expect(['', '#/']).toContain(hash());
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-id'))).toBe(id);
+  });
+
+  it('downloads the item the lightbox names, also right after stepping to the next one', async () => {
+    const photo = page.locator('.grid .tile a:not(:has(.badge))').first();
+    const firstId = await photo.getAttribute('data-id');
+    await photo.click();
+    await page.getByRole('dialog').waitFor();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(hash).not.toBe(`#/media/${encodeURIComponent(firstId!)}`);
+    const id = decodeURIComponent(hash().slice('#/media/'.length));
+
+    // What the viewer lists for that item, asked directly with the page's session.
+    const item = await page.evaluate(
+      async ({ viewer, id }) => {
+        for (let cursor = ''; ; ) {
+          const response = await fetch(`${viewer}/api/media?limit=100&cursor=${cursor}`, {
+            credentials: 'include',
+          });
+          const listing = (await response.json()) as MediaPage;
+          const found = listing.items.find((i) => i.id === id);
+          if (found || listing.nextCursor === null) return found;
+          cursor = encodeURIComponent(listing.nextCursor);
+        }
+      },
+      { viewer: VIEWER, id },
+    );
+    const original = new URL(item!.fileUrl, VIEWER);
+    const expected = `${original.href}?download=1`;
+
+    // The bar, read in one go the moment it names the item: Download already points at it.
+    const alt = await page.locator(`.grid a[data-id="${id}"] img`).getAttribute('alt');
+    const bar = await page.waitForFunction((title) => {
+      const bar = document.querySelector('.lightbox-bar');
+      if (bar?.querySelector('.lightbox-title')?.textContent !== title) return false;
+      return { href: bar.querySelector('a')?.getAttribute('href') ?? null };
+    }, alt);
+    expect(((await bar.jsonValue()) as { href: string | null }).href).toBe(expected);
+
+    // A real download: attachment named after the title, the original's bytes, page stays.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download' }).click(),
+    ]);
+    expect(download.url()).toBe(expected);
+    const extension = original.pathname.slice(original.pathname.lastIndexOf('.'));
+    expect(download.suggestedFilename()).toBe(`${item!.title}${extension}`);
+    const served = await page.evaluate(async (url) => {
+      const bytes = await (await fetch(url, { credentials: 'include' })).arrayBuffer();
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+      return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+    }, original.href);
+    const saved = readFileSync(await download.path());
+    expect(saved.length).toBeGreaterThan(0);
+    expect(createHash('sha256').update(saved).digest('hex')).toBe(served);
+    expect(hash()).toBe(`#/media/${encodeURIComponent(id)}`);
+
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
   });
 
   it('plays a video: currentTime passes 2 s, segments come from the URLs the playlists named', async () => {
