@@ -17,8 +17,13 @@ import type { S3Location } from './upstream.ts';
 export type Settings = {
   playbackKeys: PlaybackKey[];
   adminToken: string;
-  /** Presigns for the store's S3 endpoint (R2's, or S3_ENDPOINT). */
+  /** Presigns GETs for the store's S3 endpoint (R2's, or S3_ENDPOINT). */
   presigner: Presigner;
+  /**
+   * The same for HEAD: the method is signed, so a player's HEAD redirected by the
+   * presign fallback needs a URL presigned for HEAD (S3 and R2 refuse a GET one).
+   */
+  headPresigner: Presigner;
   /** The same endpoint, for reading when `storage` is `s3`. */
   s3: S3Location;
   /** Where the worker reads playlists and token-served media from. */
@@ -148,8 +153,10 @@ const EnvSchema = z.pipe(
       secretAccessKey: env.R2_SECRET_ACCESS_KEY,
     };
     let presigner: Presigner;
+    let headPresigner: Presigner;
     try {
       presigner = createPresigner({ ...s3, endpoint });
+      headPresigner = createPresigner({ ...s3, endpoint, method: 'HEAD' });
     } catch (error) {
       if (!(error instanceof PresignerConfigError)) throw error;
       return problem(PRESIGNER_VARIABLES[error.field], error.message);
@@ -159,6 +166,7 @@ const EnvSchema = z.pipe(
       playbackKeys: env.PLAYBACK_TOKEN_SECRET,
       adminToken: env.ADMIN_TOKEN,
       presigner,
+      headPresigner,
       s3,
       storage: env.MEDIA_STORAGE,
       presignTtlSeconds: env.PRESIGN_EXPIRES_SECONDS,
@@ -172,7 +180,7 @@ const EnvSchema = z.pipe(
   }),
 );
 
-// `method` is fixed (GET) here, not read from a variable; listed for completeness.
+// `method` is fixed (GET, HEAD) here, not read from a variable; listed for completeness.
 const PRESIGNER_VARIABLES: Record<PresignerConfigError['field'], string> = {
   accessKeyId: 'R2_ACCESS_KEY_ID',
   secretAccessKey: 'R2_SECRET_ACCESS_KEY',

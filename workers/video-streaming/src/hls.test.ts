@@ -52,8 +52,8 @@ function verifyTokenUri(uri: string, now: number) {
   return { key, verdict: verifyPlaybackToken(url.searchParams, KEYS, { path: key, now }) };
 }
 
-function verifyPresigned(uri: string, now: number) {
-  return verifyPresignedUrl(uri, { credentials: S3_CREDENTIALS, region: 'auto', now });
+function verifyPresigned(uri: string, now: number, method: 'GET' | 'HEAD' = 'GET') {
+  return verifyPresignedUrl(uri, { credentials: S3_CREDENTIALS, region: 'auto', now, method });
 }
 
 describe('master playlist', () => {
@@ -266,6 +266,20 @@ describe('media, presign strategy (the fallback)', () => {
       bucket: 'edge-gallery-media',
       expiresAt: now / 1000 + TTL,
     });
+  });
+
+  // A client follows a 302 with the same HEAD, and S3/R2 check the method the URL was
+  // signed for: a GET URL would answer 403 SignatureDoesNotMatch.
+  it('redirects a HEAD to a URL presigned for HEAD, not GET', async () => {
+    const url = `/api/hls/${video}/540p/seg2.m4s?${tokenFor(video)}`;
+    const response = await testWorker().fetch(url, { method: 'HEAD' });
+    expect(response.status).toBe(302);
+    const location = response.headers.get('Location')!;
+    expect(verifyPresigned(location, T0, 'HEAD')).toMatchObject({
+      ok: true,
+      key: `hls/${video}/540p/seg2.m4s`,
+    });
+    expect(verifyPresigned(location, T0, 'GET')).toEqual({ ok: false, reason: 'bad-signature' });
   });
 });
 

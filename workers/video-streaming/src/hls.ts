@@ -109,8 +109,11 @@ async function serveMedia(
   const { config } = loaded;
   if (strategy === 'presign') {
     // The fallback for a player holding a playlist whose URLs expired, or written by hand.
+    // A HEAD is redirected as a HEAD, and S3 checks the signed method: sign for it.
+    const { settings } = visit;
+    const presigner = visit.request.method === 'HEAD' ? settings.headPresigner : settings.presigner;
     const started = performance.now();
-    const url = visit.settings.presigner.presign(path.key, {
+    const url = presigner.presign(path.key, {
       expiresIn: config.presignTtlSeconds,
       now: visit.now,
     });
