@@ -8,7 +8,12 @@ export default defineConfig({
       {
         plugins: [
           cloudflareTest({
-            miniflare: { compatibilityDate: '2026-11-01', kvNamespaces: ['SIGNED_URLS'] },
+            miniflare: {
+              compatibilityDate: '2026-11-01',
+              kvNamespaces: ['SIGNED_URLS'],
+              // As in vitest.config.mts: `x.wasm?module` is a WebAssembly.Module.
+              modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm', '**/*.wasm?module'] }],
+            },
           }),
         ],
         test: {
