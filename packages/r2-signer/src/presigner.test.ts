@@ -310,24 +310,24 @@ async function oracle(config: PresignerConfig, url: string, now: number): Promis
   return signed.url;
 }
 
-describe('presigner, against aws4fetch over generated keys', () => {
-  const configs: [string, PresignerConfig][] = [
-    ['R2, path style', r2],
-    ['local dev S3 endpoint', { ...r2, endpoint: 'http://localhost:8789' }],
-    [
-      'AWS, virtual-hosted, session token',
-      {
-        accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
-        secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-        sessionToken: 'IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ+/=',
-        endpoint: 'https://s3.eu-central-1.amazonaws.com',
-        bucket: 'my.bucket-1',
-        region: 'eu-central-1',
-        style: 'virtual-hosted',
-      },
-    ],
-  ];
+const configs: [string, PresignerConfig][] = [
+  ['R2, path style', r2],
+  ['local dev S3 endpoint', { ...r2, endpoint: 'http://localhost:8789' }],
+  [
+    'AWS, virtual-hosted, session token',
+    {
+      accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      sessionToken: 'IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ+/=',
+      endpoint: 'https://s3.eu-central-1.amazonaws.com',
+      bucket: 'my.bucket-1',
+      region: 'eu-central-1',
+      style: 'virtual-hosted',
+    },
+  ],
+];
 
+describe('presigner, against aws4fetch over generated keys', () => {
   it.each(configs)(
     '%s: 1500 keys, byte-identical after sorting parameters',
     async (_name, config) => {
@@ -364,6 +364,53 @@ describe('presigner, keys that share leading blocks of the canonical request', (
       );
     }
     const urls = createPresigner(r2).presignBatch(keys, { now: NOW });
+    const expected = await Promise.all(
+      urls.map((url) => oracle(r2, `${url.slice(0, url.indexOf('?'))}?X-Amz-Expires=3600`, NOW)),
+    );
+    expect(urls.map(sortedQuery)).toEqual(expected.map(sortedQuery));
+  });
+});
+
+describe('presignBatch, four keys of one length at a time', () => {
+  // Runs of 1 to 9 keys of one encoded length: the SIMD kernel signs them four at a time
+  // and the rest one by one. Within a run the keys differ in their first block or only
+  // near their end; some hold characters that UriEncode expands.
+  const keys: string[] = [];
+  for (let run = 1; run <= 9; run++) {
+    for (let i = 0; i < run; i++) {
+      const filler = run % 3 === 0 ? 'é+ ~'.repeat(run) : 'seg'.repeat(run * 5);
+      keys.push(run % 2 === 0 ? `${'abcdefghi'[i]}/${filler}` : `hls/v/${filler}/${i}.m4s`);
+    }
+  }
+
+  it.each(configs)('%s: the same URLs as presign, one by one', (_name, config) => {
+    const presigner = createPresigner(config);
+    for (const now of [NOW, NOW + 1000]) {
+      const urls = presigner.presignBatch([...keys, ...keys.slice(0, 7)], { now });
+      expect(urls).toEqual(
+        [...keys, ...keys.slice(0, 7)].map((k) => presigner.presign(k, { now })),
+      );
+    }
+  });
+
+  it('leaves no trace of a longer key in a lane, nor of a key refused half-written', () => {
+    const short = (i: number) => `hls/v/seg_${i}.ts`;
+    const long = `hls/v/${'x'.repeat(80)}.ts`;
+    const keys = [0, 1, 2, 3, 4, 5].map(short).concat(long, [6, 7, 8, 9, 1, 2, 3].map(short));
+    const presigner = createPresigner(r2);
+    expect(() =>
+      presigner.presignBatch([short(0), `${'y'.repeat(90)}\ud800`], { now: NOW }),
+    ).toThrow(PresignError);
+    const fresh = createPresigner(r2);
+    expect(presigner.presignBatch(keys, { now: NOW })).toEqual(
+      keys.map((key) => fresh.presign(key, { now: NOW })),
+    );
+    expect(presigner.presign(short(5), { now: NOW })).toBe(fresh.presign(short(5), { now: NOW }));
+  });
+
+  it('matches aws4fetch for keys that differ in their first block', async () => {
+    const batch = Array.from({ length: 8 }, (_, i) => `${i}/hls/v/seg_0001.m4s`);
+    const urls = createPresigner(r2).presignBatch(batch, { now: NOW });
     const expected = await Promise.all(
       urls.map((url) => oracle(r2, `${url.slice(0, url.indexOf('?'))}?X-Amz-Expires=3600`, NOW)),
     );

@@ -12,6 +12,7 @@ import {
   pad,
   scheduleBlock,
 } from './sha256.ts';
+import { createSha256x4 } from './sha256x4.ts';
 import {
   ALGORITHM,
   amzDate,
@@ -187,12 +188,10 @@ type Batch = {
   canonicalTail: Uint8Array;
   /** The HMAC inner state after the ipad block and the whole blocks of the string-to-sign prefix. */
   stringToSignState: Int32Array;
-  /** The rest of the string-to-sign prefix, room for the hex hash, then the (fixed) padding. */
-  stringToSignBlocks: Blocks;
-  stringToSignEnd: number;
+  /** The rest of the string-to-sign prefix (before the hex hash), in bytes. */
   stringToSignRest: number;
-  /** When the prefix is whole blocks: the schedule of the final, all-padding block. */
-  stringToSignSchedule: Int32Array | undefined;
+  /** Where the string to sign's padded blocks end. */
+  stringToSignEnd: number;
   /** `?<canonical query>&X-Amz-Signature=` */
   urlQuery: string;
 };
@@ -205,6 +204,7 @@ for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
 }
 const UPPER_HEX = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 65, 66, 67, 68, 69, 70]);
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 /**
  * Leading blocks of the last canonical request kept with the hash state after each: keys
  * of one playlist share a long prefix (`hls/<id>/<variant>/seg_`), so the first block is
@@ -212,13 +212,19 @@ const encoder = new TextEncoder();
  * prefix; more would cost more in copying than they save.
  */
 const REUSED_BLOCKS = 2;
+/** Requests hashed side by side by the SIMD kernel. */
+const LANES = 4;
+/** A lane of the string to sign: < 64 bytes of prefix, the 64 hex digits, padding. */
+const TO_SIGN_STRIDE = 256;
 
 /**
  * SigV4 query presigning (GET unless told otherwise) over reused buffers. Per URL it hashes the
  * canonical request (prefix + key + the batch's constant tail), reusing leading blocks
  * it has already hashed, then runs the two HMAC passes from precomputed states over
  * pre-padded blocks: the whole signature costs a few block compressions and no
- * allocation but the URL string itself.
+ * allocation but the URL string itself. `presignBatch` runs those compressions for four
+ * keys of equal length at once (sha256x4.ts); other keys, and `presign`, run them in
+ * JavaScript (sha256.ts), over the same buffers.
  */
 export function createQuerySigner(options: QuerySignerOptions): Presigner {
   const { origin, host, pathPrefix, accessKeyId, secretAccessKey, sessionToken, region } = options;
@@ -226,13 +232,12 @@ export function createQuerySigner(options: QuerySignerOptions): Presigner {
   const base = origin + pathPrefix;
 
   // "GET\n" + path prefix: whole blocks are absorbed once, the rest stays at the start of
-  // the buffer that each key is written into.
+  // each lane's request buffer, where the key is written after it.
   const requestPrefix = encoder.encode(`${options.method ?? 'GET'}\n${pathPrefix}`);
   const requestState = initialState();
   const requestAbsorbed = requestPrefix.length & ~63;
   compress(requestState, bytesAsBlocks(requestPrefix).words, 0, requestAbsorbed);
   const requestRest = requestPrefix.length - requestAbsorbed;
-  let request = blocksOf(0);
 
   const reusedWords = new Int32Array(16 * REUSED_BLOCKS);
   const reusedStates = Array.from({ length: REUSED_BLOCKS }, () => new Int32Array(8));
@@ -244,6 +249,58 @@ export function createQuerySigner(options: QuerySignerOptions): Presigner {
   const innerDigestBlock = blocksOf(64 + 72);
   pad(innerDigestBlock.bytes, 0, 32, 64);
   let batch: Batch | undefined;
+
+  // Every buffer lives in the kernel's memory, so that both kernels read the same bytes.
+  // Offsets are bytes into that memory; lane views are for the JavaScript kernel.
+  const kernel = createSha256x4();
+  let requestStride = 0;
+  let tailCapacity = 0;
+  let state4 = 0;
+  let outer = 0;
+  let toSign = 0;
+  let toSignSchedule = 0;
+  let signatures = 0;
+  let tailSchedule = 0;
+  let requests = 0;
+  let requestLanes: Blocks[] = [];
+  let toSignLane: Blocks = blocksOf(0);
+  let tailScheduleWords = new Int32Array(0);
+  let toSignScheduleWords = new Int32Array(0);
+
+  function layOut(stride: number, tailBlocks: number): void {
+    let at = kernel.heapBase;
+    const take = (bytes: number) => {
+      const offset = at;
+      at += bytes;
+      return offset;
+    };
+    state4 = take(128);
+    outer = take(32);
+    toSign = take(LANES * TO_SIGN_STRIDE);
+    toSignSchedule = take(256);
+    signatures = take(LANES * 64);
+    tailSchedule = take(tailBlocks * 256);
+    requests = take(LANES * stride);
+    kernel.reserve(at);
+    requestStride = stride;
+    tailCapacity = tailBlocks;
+    const { bytes, words } = kernel;
+    const view = (offset: number, length: number): Blocks => ({
+      bytes: bytes.subarray(offset, offset + length),
+      words: words.subarray(offset >> 2, (offset + length) >> 2),
+    });
+    requestLanes = Array.from({ length: LANES }, (_, lane) => {
+      const blocks = view(requests + lane * stride, stride);
+      blocks.bytes.set(requestPrefix.subarray(requestAbsorbed));
+      return blocks;
+    });
+    toSignLane = view(toSign, TO_SIGN_STRIDE);
+    tailScheduleWords = view(tailSchedule, tailBlocks * 256).words;
+    toSignScheduleWords = view(toSignSchedule, 256).words;
+    tailEnds.fill(-1);
+    scheduleEnd = -1;
+    batch = undefined;
+  }
 
   function batchFor(presignOptions: PresignOptions | undefined): Batch {
     const expiresIn = presignOptions?.expiresIn ?? DEFAULT_EXPIRES_SECONDS;
@@ -270,132 +327,249 @@ export function createQuerySigner(options: QuerySignerOptions): Presigner {
       (sessionToken === undefined ? '' : `&X-Amz-Security-Token=${uriEncode(sessionToken)}`) +
       '&X-Amz-SignedHeaders=host';
     const canonicalTail = encoder.encode(`\n${query}\nhost:${host}\n\nhost\n${payloadHash}`);
-    // A key of up to 1024 UTF-16 units, each up to 3 UTF-8 bytes written as %XX.
-    const needed = requestRest + 9 * MAX_KEY_BYTES + canonicalTail.length + 72;
-    if (request.bytes.length < needed) {
-      request = blocksOf(needed);
-      request.bytes.set(requestPrefix.subarray(requestAbsorbed));
-      tailAt = -1;
-    }
+    // A key of up to 1024 UTF-16 units, each up to 3 UTF-8 bytes written as %XX; the
+    // tail then takes at most its own blocks plus one.
+    const stride = (requestRest + 9 * MAX_KEY_BYTES + canonicalTail.length + 72 + 63) & ~63;
+    const tailBlocks = ((canonicalTail.length + 72) >> 6) + 1;
+    if (stride > requestStride || tailBlocks > tailCapacity) layOut(stride, tailBlocks);
 
+    // The string to sign: its constant prefix's whole blocks are absorbed here, the rest
+    // of it and the padding after the hex hash are written once into every lane.
     const prefix = encoder.encode(`${ALGORITHM}\n${date}\n${scope}\n`);
     const whole = prefix.length & ~63;
     const stringToSignState = key.inner.slice();
     compress(stringToSignState, bytesAsBlocks(prefix).words, 0, whole);
     const rest = prefix.length - whole;
-    const stringToSignBlocks = blocksOf(rest + 64 + 72);
-    stringToSignBlocks.bytes.set(prefix.subarray(whole));
+    let stringToSignEnd = 0;
+    for (let lane = 0; lane < LANES; lane++) {
+      const at = toSign + lane * TO_SIGN_STRIDE;
+      kernel.bytes.set(prefix.subarray(whole), at);
+      stringToSignEnd = pad(kernel.bytes, at, rest + 64, 64 + whole) - at;
+    }
+    // R2's prefix is exactly one block: the hex hash fills the next, padding is the last.
+    if (rest === 0) scheduleBlock(toSignLane.words, 64, toSignScheduleWords, 0);
+    kernel.words.set(key.outer, outer >> 2);
     batch = {
       amzDate: date,
       expiresIn,
       key,
       canonicalTail,
       stringToSignState,
-      stringToSignBlocks,
-      stringToSignEnd: pad(stringToSignBlocks.bytes, 0, rest + 64, 64 + whole),
-      stringToSignSchedule: rest === 0 ? scheduled(stringToSignBlocks.words, 64) : undefined,
       stringToSignRest: rest,
+      stringToSignEnd,
       urlQuery: `?${query}&X-Amz-Signature=`,
     };
     return batch;
   }
 
-  // Where the batch's canonical tail and padding currently sit in `request`: keys of one
-  // playlist often have the same length, and then only the key bytes change, and the
-  // blocks after the key (tail and padding) are the same bytes: their schedules are kept.
-  let tailBatch: Batch | undefined;
-  let tailAt = -1;
-  let paddedEnd = 0;
-  let firstTailBlock = 0;
-  let tailSchedule = new Int32Array(0);
+  // Which key end each lane's canonical tail and padding were written for: keys of one
+  // playlist often have the same length, and then only the key bytes change.
+  const tailEnds = new Array<number>(LANES).fill(-1);
+  const tailBatches = new Array<Batch | undefined>(LANES);
+  // The schedules of the blocks after the key: the same bytes in every lane.
+  let scheduleEnd = -1;
+  let scheduleBatch: Batch | undefined;
 
-  /** Hash(CanonicalRequest) into `state`, for the request whose key ends at `end`. */
-  function hashCanonicalRequest(end: number, b: Batch): void {
-    const { bytes, words } = request;
-    if (end !== tailAt || b !== tailBatch) {
-      bytes.set(b.canonicalTail, end);
-      const length = end + b.canonicalTail.length;
-      const last = length & ~63;
-      paddedEnd = pad(bytes, last, length - last, requestAbsorbed + last);
-      tailAt = end;
-      tailBatch = b;
-      firstTailBlock = (end + 63) >> 6;
-      const tailBlocks = (paddedEnd >> 6) - firstTailBlock;
-      if (tailSchedule.length < tailBlocks * 64) tailSchedule = new Int32Array(tailBlocks * 64);
-      for (let i = 0; i < tailBlocks; i++) {
-        scheduleBlock(words, (firstTailBlock + i) * 64, tailSchedule, i);
-      }
-    }
-    // Blocks with key bytes: the leading ones may repeat those of the previous request.
-    const keyBlocks = firstTailBlock;
-    let block = 0;
-    while (block < reusedCount && block < keyBlocks && sameBlock(words, block, reusedWords))
-      block++;
-    let from = block === 0 ? requestState : reusedStates[block - 1]!;
-    for (; block < keyBlocks && block < REUSED_BLOCKS; block++) {
-      compress(state, words, block * 64, block * 64 + 64, from);
-      from = state;
-      for (let i = block * 16; i < block * 16 + 16; i++) reusedWords[i] = words[i]!;
-      // A loop, not TypedArray#set: a builtin call costs more than 8 word copies.
-      const reused = reusedStates[block]!;
-      for (let i = 0; i < 8; i++) reused[i] = state[i]!;
-      reusedCount = block + 1;
-    }
-    if (block < keyBlocks) {
-      compress(state, words, block * 64, keyBlocks * 64, from);
-      from = state;
-    }
-    compressScheduled(state, tailSchedule, 0, (paddedEnd >> 6) - keyBlocks, from);
+  /** Writes the batch's canonical tail and padding after the key that ends at `end`. */
+  function placeTail(lane: number, end: number, b: Batch): void {
+    if (tailEnds[lane] === end && tailBatches[lane] === b) return;
+    const { bytes } = requestLanes[lane]!;
+    bytes.set(b.canonicalTail, end);
+    const length = end + b.canonicalTail.length;
+    const last = length & ~63;
+    pad(bytes, last, length - last, requestAbsorbed + last);
+    tailEnds[lane] = end;
+    tailBatches[lane] = b;
   }
 
-  function sign(objectKey: string, b: Batch): string {
+  /** Schedules the blocks after the key's last block (from lane 0); returns their count. */
+  function scheduleTail(end: number, b: Batch): number {
+    const firstTailBlock = (end + 63) >> 6;
+    const tailBlocks = ((end + b.canonicalTail.length + 72) >> 6) - firstTailBlock;
+    if (scheduleEnd !== end || scheduleBatch !== b) {
+      const { words } = requestLanes[0]!;
+      for (let i = 0; i < tailBlocks; i++) {
+        scheduleBlock(words, (firstTailBlock + i) * 64, tailScheduleWords, i);
+      }
+      scheduleEnd = end;
+      scheduleBatch = b;
+    }
+    return tailBlocks;
+  }
+
+  /**
+   * Makes the kept leading blocks those of lane 0's first `count` blocks, hashing only
+   * the blocks that changed; returns the state after them.
+   */
+  function leadingState(count: number): Int32Array {
+    const { words } = requestLanes[0]!;
+    let block = 0;
+    while (block < reusedCount && block < count && sameBlock(words, block, reusedWords, block))
+      block++;
+    for (; block < count; block++) {
+      const from = block === 0 ? requestState : reusedStates[block - 1]!;
+      compress(reusedStates[block]!, words, block * 64, block * 64 + 64, from);
+      for (let i = block * 16; i < block * 16 + 16; i++) reusedWords[i] = words[i]!;
+      reusedCount = block + 1;
+    }
+    return count === 0 ? requestState : reusedStates[count - 1]!;
+  }
+
+  /** Writes the key UriEncoded into a lane, after the request prefix; returns where it ends. */
+  function writeKey(objectKey: string, lane: number): number {
     if (typeof objectKey !== 'string' || objectKey.length === 0) {
       throw new PresignError('empty-key', 'the object key is empty');
     }
-    const start = requestRest;
-    const bytes = request.bytes;
-    const end = writeCanonicalKey(objectKey, bytes, start);
-    const encodedKey =
-      end - start === objectKey.length
-        ? objectKey
-        : String.fromCharCode(...bytes.subarray(start, end));
-    hashCanonicalRequest(end, b);
+    let end = -1;
+    try {
+      end = writeCanonicalKey(objectKey, requestLanes[lane]!.bytes, requestRest);
+    } finally {
+      // A key of another length (or one refused half-written) overwrote the tail.
+      if (end !== tailEnds[lane]) tailEnds[lane] = -1;
+    }
+    return end;
+  }
+
+  /** The key as it appears in the URL: the bytes written, as a string only when they differ. */
+  function encodedKey(objectKey: string, lane: number, end: number): string {
+    return end - requestRest === objectKey.length
+      ? objectKey
+      : String.fromCharCode(...requestLanes[lane]!.bytes.subarray(requestRest, end));
+  }
+
+  /** The signature of the request in lane 0 (its key ends at `end`), in JavaScript. */
+  function signature(end: number, b: Batch): string {
+    const { words } = requestLanes[0]!;
+    placeTail(0, end, b);
+    const tailBlocks = scheduleTail(end, b);
+    // Hash(CanonicalRequest): kept leading blocks, the key's other blocks, the tail.
+    const keyBlocks = (end + 63) >> 6;
+    const kept = Math.min(keyBlocks, REUSED_BLOCKS);
+    let from = leadingState(kept);
+    if (kept < keyBlocks) {
+      compress(state, words, kept * 64, keyBlocks * 64, from);
+      from = state;
+    }
+    compressScheduled(state, tailScheduleWords, 0, tailBlocks, from);
 
     // HMAC(kSigning, StringToSign): the hex hash goes straight into the pre-padded string
     // to sign, the inner pass starts after its constant prefix, the outer after opad.
-    const toSign = b.stringToSignBlocks;
-    if (b.stringToSignSchedule !== undefined) {
-      // R2's prefix is exactly one block: the hex hash fills the next, padding is the last.
-      digestHexWords(state, toSign.words, 0);
-      compress(state, toSign.words, 0, 64, b.stringToSignState);
-      compressScheduled(state, b.stringToSignSchedule, 0, 1);
+    if (b.stringToSignRest === 0) {
+      digestHexWords(state, toSignLane.words, 0);
+      compress(state, toSignLane.words, 0, 64, b.stringToSignState);
+      compressScheduled(state, toSignScheduleWords, 0, 1);
     } else {
-      digestHexBytes(state, toSign.bytes, b.stringToSignRest);
-      compress(state, toSign.words, 0, b.stringToSignEnd, b.stringToSignState);
+      digestHexBytes(state, toSignLane.bytes, b.stringToSignRest);
+      compress(state, toSignLane.words, 0, b.stringToSignEnd, b.stringToSignState);
     }
     digestWords(state, innerDigestBlock.words, 0);
     compress(state, innerDigestBlock.words, 0, 64, b.key.outer);
+    return digestHex(state);
+  }
 
-    return base + encodedKey + b.urlQuery + digestHex(state);
+  /** Sets every lane of state4 to `from`. */
+  function fillState4(from: Int32Array): void {
+    const words = kernel.words;
+    for (let j = 0, at = state4 >> 2; j < 8; j++, at += 4) {
+      const word = from[j]!;
+      words[at] = word;
+      words[at + 1] = word;
+      words[at + 2] = word;
+      words[at + 3] = word;
+    }
+  }
+
+  /**
+   * The signatures of the four requests in the lanes, whose keys all end at `end`, as
+   * 256 hex digits (lane l's at 64 l): the same steps as `signature`, four at a time.
+   */
+  function signatures4(end: number, b: Batch): string {
+    for (let lane = 0; lane < LANES; lane++) placeTail(lane, end, b);
+    const tailBlocks = scheduleTail(end, b);
+    const keyBlocks = (end + 63) >> 6;
+    // Leading blocks all four share (a playlist's keys share a long prefix) come from
+    // the kept ones, hashed once.
+    let shared = 0;
+    while (shared < Math.min(keyBlocks, REUSED_BLOCKS) && sameInAllLanes(shared)) shared++;
+    fillState4(leadingState(shared));
+    kernel.blocks4(state4, requests + shared * 64, requestStride, keyBlocks - shared);
+    kernel.scheduled4(state4, tailSchedule, tailBlocks);
+
+    kernel.hex4(state4, toSign + b.stringToSignRest, TO_SIGN_STRIDE);
+    fillState4(b.stringToSignState);
+    if (b.stringToSignRest === 0) {
+      kernel.blocks4(state4, toSign, TO_SIGN_STRIDE, 1);
+      kernel.scheduled4(state4, toSignSchedule, 1);
+    } else {
+      kernel.blocks4(state4, toSign, TO_SIGN_STRIDE, b.stringToSignEnd >> 6);
+    }
+    kernel.hmacOuter4(state4, outer);
+    kernel.hex4(state4, signatures, 64);
+    return decoder.decode(kernel.bytes.subarray(signatures, signatures + LANES * 64));
+  }
+
+  function sameInAllLanes(block: number): boolean {
+    const first = requestLanes[0]!.words;
+    for (let lane = 1; lane < LANES; lane++) {
+      if (!sameBlock(requestLanes[lane]!.words, block, first, block)) return false;
+    }
+    return true;
+  }
+
+  /** Copies the key in `lane` (ending at `end`) to lane 0. */
+  function toLane0(lane: number, end: number): void {
+    const from = requests + lane * requestStride;
+    kernel.bytes.copyWithin(requests + requestRest, from + requestRest, from + end);
+    if (end !== tailEnds[0]) tailEnds[0] = -1;
   }
 
   return {
     presign(objectKey, presignOptions) {
-      return sign(objectKey, batchFor(presignOptions));
+      const b = batchFor(presignOptions);
+      const end = writeKey(objectKey, 0);
+      return base + encodedKey(objectKey, 0, end) + b.urlQuery + signature(end, b);
     },
     presignBatch(objectKeys, presignOptions) {
       const b = batchFor(presignOptions);
       const urls = new Array<string>(objectKeys.length);
-      for (let i = 0; i < objectKeys.length; i++) urls[i] = sign(objectKeys[i]!, b);
+      // Keys wait in the lanes until four of one length are there; a key of another
+      // length sends those waiting through the JavaScript kernel, one by one.
+      const waiting: number[] = [];
+      const encoded: string[] = [];
+      let waitingEnd = -1;
+      const signWaitingOneByOne = () => {
+        for (let lane = 0; lane < waiting.length; lane++) {
+          if (lane > 0) toLane0(lane, waitingEnd);
+          urls[waiting[lane]!] = base + encoded[lane] + b.urlQuery + signature(waitingEnd, b);
+        }
+        waiting.length = 0;
+        encoded.length = 0;
+      };
+      for (let i = 0; i < objectKeys.length; i++) {
+        const objectKey = objectKeys[i]!;
+        let lane = waiting.length;
+        const end = writeKey(objectKey, lane);
+        if (lane > 0 && end !== waitingEnd) {
+          signWaitingOneByOne();
+          toLane0(lane, end);
+          lane = 0;
+        }
+        waiting.push(i);
+        encoded.push(encodedKey(objectKey, lane, end));
+        waitingEnd = end;
+        if (waiting.length === LANES) {
+          const hex = signatures4(end, b);
+          for (let l = 0; l < LANES; l++) {
+            urls[waiting[l]!] = base + encoded[l] + b.urlQuery + hex.slice(l * 64, l * 64 + 64);
+          }
+          waiting.length = 0;
+          encoded.length = 0;
+        }
+      }
+      signWaitingOneByOne();
       return urls;
     },
   };
-}
-
-function scheduled(words: Int32Array, start: number): Int32Array {
-  const schedule = new Int32Array(64);
-  scheduleBlock(words, start, schedule, 0);
-  return schedule;
 }
 
 function bytesAsBlocks(bytes: Uint8Array): Blocks {
@@ -404,8 +578,16 @@ function bytesAsBlocks(bytes: Uint8Array): Blocks {
   return blocks;
 }
 
-function sameBlock(words: Int32Array, block: number, reused: Int32Array): boolean {
-  for (let i = 0, j = block * 16; i < 16; i++, j++) if (words[j] !== reused[j]) return false;
+/** Whether block `block` of `words` and of `other` hold the same bytes. */
+function sameBlock(
+  words: Int32Array,
+  block: number,
+  other: Int32Array,
+  otherBlock: number,
+): boolean {
+  for (let i = block * 16, j = otherBlock * 16, end = i + 16; i < end; i++, j++) {
+    if (words[i] !== other[j]) return false;
+  }
   return true;
 }
 
