@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Presigner } from '@edge-gallery/r2-signer';
-import { type MediaRow, repoRoot, services } from '@edge-gallery/stack';
+import { type MediaRow, repoRoot, runWrangler, services } from '@edge-gallery/stack';
 import { unstable_readConfig } from 'wrangler';
 import { insertSql, type StoredObject, sqlLiteral, type Target } from './target.ts';
 
@@ -189,34 +187,4 @@ export function wranglerD1(
       }
     },
   };
-}
-
-/** Runs the workspace's wrangler on this Node (22: wrangler refuses older ones). */
-function runWrangler(
-  args: readonly string[],
-  cwd: string,
-): Promise<{ status: number | null; output: string; stdout: string }> {
-  const wrangler = join(
-    dirname(createRequire(import.meta.url).resolve('wrangler/package.json')),
-    'bin',
-    'wrangler.js',
-  );
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [wrangler, ...args], {
-      cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-    });
-    let stdout = '';
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk;
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, output, stdout }));
-  });
 }

@@ -18,3 +18,4 @@ export {
   readDemoManifest,
   seedDemo,
 } from './seed.ts';
+export { runWrangler, type WranglerResult } from './wrangler.ts';

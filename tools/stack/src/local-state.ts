@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { createReadStream, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { repoRoot, services, stateDir } from './layout.ts';
+import { runWrangler } from './wrangler.ts';
 
 // The local R2/D1/KV state that `wrangler dev --persist-to ../../.state` uses, opened
 // from Node with Miniflare (the version wrangler pins, so the storage format is the
@@ -197,30 +196,12 @@ export function migrationNames(): string[] {
  * that `wrangler d1 migrations list --local` reads. Must not run while `openLocalState`
  * holds the state.
  */
-export function applyMigrations(persistTo: string = stateDir): Promise<void> {
-  const wrangler = join(
-    dirname(createRequire(import.meta.url).resolve('wrangler/package.json')),
-    'bin',
-    'wrangler.js',
+export async function applyMigrations(persistTo: string = stateDir): Promise<void> {
+  const { status, output } = await runWrangler(
+    ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo],
+    join(repoRoot, services.viewer.dir),
+    { CI: 'true' },
   );
-  const args = [wrangler, 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: join(repoRoot, services.viewer.dir),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' },
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code === 0) resolve();
-      else reject(new Error(`wrangler d1 migrations apply failed (exit ${code}):\n${output}`));
-    });
-  });
+  if (status !== 0)
+    throw new Error(`wrangler d1 migrations apply failed (exit ${status}):\n${output}`);
 }
