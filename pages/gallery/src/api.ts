@@ -154,7 +154,8 @@ export function parseMediaPage(body: unknown, base: string): MediaPage {
     // One malformed row should not hide the rest of the gallery.
     if (item) items.push(item);
   }
-  return { items, nextCursor };
+  const expiresAt = positive(body.expiresAt) ?? null;
+  return { items, nextCursor, expiresAt };
 }
 
 function parseMediaItem(raw: unknown, base: string): MediaItem | undefined {
@@ -163,6 +164,15 @@ function parseMediaItem(raw: unknown, base: string): MediaItem | undefined {
   if (typeof id !== 'string' || id === '') return undefined;
   if (kind !== 'image' && kind !== 'video') return undefined;
   if (typeof thumbnailUrl !== 'string' || typeof fileUrl !== 'string') return undefined;
+  const resolve = (url: unknown) => (typeof url === 'string' ? new URL(url, base).href : undefined);
+  const thumbnails = Array.isArray(raw.thumbnails)
+    ? raw.thumbnails.flatMap((candidate) => {
+        if (!isRecord(candidate)) return [];
+        const url = resolve(candidate.url);
+        const width = positive(candidate.width);
+        return url && width ? [{ url, width }] : [];
+      })
+    : [];
   const item: MediaItem = {
     id,
     kind,
@@ -172,8 +182,16 @@ function parseMediaItem(raw: unknown, base: string): MediaItem | undefined {
     width: positive(width) ?? 3,
     height: positive(height) ?? 2,
     thumbnailUrl: new URL(thumbnailUrl, base).href,
+    thumbnails,
     fileUrl: new URL(fileUrl, base).href,
+    // Older viewers had no downloadUrl: their originals take `?download=1`.
+    downloadUrl: resolve(raw.downloadUrl) ?? downloadUrl(new URL(fileUrl, base).href),
   };
+  const previewUrl = resolve(raw.previewUrl);
+  if (previewUrl) item.previewUrl = previewUrl;
+  const motionUrl = resolve(raw.motionUrl);
+  if (motionUrl) item.motionUrl = motionUrl;
+  if (raw.state === 'pending' || raw.state === 'hidden') item.state = raw.state;
   if (kind === 'video') {
     if (typeof raw.videoId !== 'string' || raw.videoId === '') return undefined;
     item.videoId = raw.videoId;

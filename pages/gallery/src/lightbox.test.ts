@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { downloadUrl, type MediaItem } from './api.ts';
+import type { MediaItem } from './api.ts';
 import { createLightbox } from './lightbox.ts';
 
 // The package's tests run in node without a DOM library (README: Tests), so the
@@ -88,7 +88,9 @@ function photo(id: string, title: string): MediaItem {
     width: 3,
     height: 2,
     thumbnailUrl: `${VIEWER}/api/thumbnail/thumbnails/${id}.webp?v=1`,
+    thumbnails: [{ url: `${VIEWER}/api/thumbnail/thumbnails/${id}.webp?v=1`, width: 3 }],
     fileUrl: `${VIEWER}/api/file/originals/${id}.jpg`,
+    downloadUrl: `${VIEWER}/api/file/originals/${id}.jpg?download=1`,
   };
 }
 
@@ -147,7 +149,7 @@ describe('lightbox Download', () => {
     lightbox.show(dunes, both);
     lightbox.show(harbour, both);
     expect(title.textContent).toBe('Harbour lights');
-    expect(download.href).toBe(downloadUrl(harbour.fileUrl));
+    expect(download.href).toBe(harbour.downloadUrl);
   });
 
   it('offers nothing while the next item is still being looked up', () => {
@@ -158,14 +160,14 @@ describe('lightbox Download', () => {
     expect(download.getAttribute('href')).toBeNull();
     expect(download.hidden).toBe(true);
     lightbox.show(harbour, both);
-    expect(download.href).toBe(downloadUrl(harbour.fileUrl));
+    expect(download.href).toBe(harbour.downloadUrl);
   });
 
   it('keeps offering the shown item when its photo fails to load', () => {
     const { lightbox, download, stagePhoto } = setup();
     lightbox.show(harbour, both);
     stagePhoto().dispatchEvent(new Event('error'));
-    expect(download.href).toBe(downloadUrl(harbour.fileUrl));
+    expect(download.href).toBe(harbour.downloadUrl);
   });
 
   it('is not changed by the previous item’s photo finishing late', () => {
@@ -175,7 +177,7 @@ describe('lightbox Download', () => {
     lightbox.show(harbour, both);
     previousPhoto.dispatchEvent(new Event('load'));
     previousPhoto.dispatchEvent(new Event('error'));
-    expect(download.href).toBe(downloadUrl(harbour.fileUrl));
+    expect(download.href).toBe(harbour.downloadUrl);
   });
 
   it('offers nothing once closed', () => {

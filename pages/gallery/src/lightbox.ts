@@ -1,4 +1,4 @@
-import { downloadUrl, type MediaItem, type PlaybackToken } from './api.ts';
+import type { MediaItem, PlaybackToken } from './api.ts';
 import { el, ICONS, icon } from './element.ts';
 import { describeItem, formatTakenAt } from './format.ts';
 import type { HlsEngine, Quality } from './hls-engine.ts';
@@ -147,7 +147,7 @@ export function createLightbox(options: LightboxOptions): Lightbox {
     date.textContent = item ? formatTakenAt(item.takenAt) : '';
     if (item) {
       // A plain link: the viewer's Content-Disposition saves the file and the page stays.
-      download.href = downloadUrl(item.fileUrl);
+      download.href = item.downloadUrl;
       download.hidden = false;
     } else {
       download.removeAttribute('href');

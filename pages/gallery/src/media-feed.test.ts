@@ -10,7 +10,9 @@ const item = (id: string): MediaItem => ({
   width: 3,
   height: 2,
   thumbnailUrl: `http://viewer.test/t/${id}`,
+  thumbnails: [{ url: `http://viewer.test/t/${id}`, width: 3 }],
   fileUrl: `http://viewer.test/f/${id}`,
+  downloadUrl: `http://viewer.test/f/${id}?download=1`,
 });
 
 /** A viewer holding `ids`, answering keyset pages whose cursor is the last id served. */
@@ -22,7 +24,7 @@ function fakeListing(ids: string[]) {
     const slice = ids.slice(start, start + limit);
     const last = slice.at(-1);
     const nextCursor = start + limit < ids.length && last !== undefined ? last : null;
-    return { items: slice.map(item), nextCursor };
+    return { items: slice.map(item), nextCursor, expiresAt: null };
   };
   return { listPage, requests };
 }
@@ -77,8 +79,8 @@ describe('media feed (keyset pagination)', () => {
 
   it('never lists an item twice', async () => {
     const pages: MediaPage[] = [
-      { items: [item('a'), item('b')], nextCursor: 'b' },
-      { items: [item('b'), item('c')], nextCursor: null },
+      { items: [item('a'), item('b')], nextCursor: 'b', expiresAt: null },
+      { items: [item('b'), item('c')], nextCursor: null, expiresAt: null },
     ];
     const feed = createMediaFeed(async () => pages.shift()!, 2);
     await feed.loadMore();
@@ -91,7 +93,7 @@ describe('media feed (keyset pagination)', () => {
     let calls = 0;
     const feed = createMediaFeed(async () => {
       calls++;
-      return { items: [item(`x${calls}`)], nextCursor: 'same' };
+      return { items: [item(`x${calls}`)], nextCursor: 'same', expiresAt: null };
     }, 1);
     await feed.loadMore();
     await feed.loadMore();

@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import type { MediaRow } from '@edge-gallery/stack';
+import { type MediaRow, mediaRow } from '@edge-gallery/stack';
 import { ImportError, type ImportErrorReason } from './import-error.ts';
 import { mediaIdOf } from './media-id.ts';
 import { readPhoto } from './photo.ts';
@@ -117,18 +117,20 @@ async function importPhoto(file: SourceFile, id: string, target: Target, options
     { key: original, body: { path: file.path, size: file.size }, contentType: file.contentType },
   ];
   await store(target, objects);
-  await target.insertRow({
-    ...rowBase(file, id),
-    kind: 'image',
-    taken_at: photo.takenAt,
-    width: photo.width,
-    height: photo.height,
-    bytes: file.size,
-    original_key: original,
-    thumbnail_key: thumbnail,
-    video_id: null,
-    duration_sec: null,
-  });
+  await target.insertRow(
+    mediaRow({
+      ...rowBase(file, id),
+      kind: 'image',
+      taken_at: photo.takenAt,
+      width: photo.width,
+      height: photo.height,
+      bytes: file.size,
+      original_key: original,
+      thumbnail_key: thumbnail,
+      video_id: null,
+      duration_sec: null,
+    }),
+  );
   return file.size + photo.thumbnail.byteLength;
 }
 
@@ -156,18 +158,20 @@ async function importVideo(file: SourceFile, id: string, target: Target, options
       { key: originalKey, body: original, contentType: file.contentType },
     ];
     const stored = await store(target, objects);
-    await target.insertRow({
-      ...rowBase(file, id),
-      kind: 'video',
-      taken_at: probe.createdAt ?? new Date(file.mtimeMs).toISOString(),
-      width: probe.width,
-      height: probe.height,
-      bytes: original.size,
-      original_key: originalKey,
-      thumbnail_key: thumbnailKey,
-      video_id: id,
-      duration_sec: probe.durationSec,
-    });
+    await target.insertRow(
+      mediaRow({
+        ...rowBase(file, id),
+        kind: 'video',
+        taken_at: probe.createdAt ?? new Date(file.mtimeMs).toISOString(),
+        width: probe.width,
+        height: probe.height,
+        bytes: original.size,
+        original_key: originalKey,
+        thumbnail_key: thumbnailKey,
+        video_id: id,
+        duration_sec: probe.durationSec,
+      }),
+    );
     return stored;
   } finally {
     await rm(workDir, { recursive: true, force: true });

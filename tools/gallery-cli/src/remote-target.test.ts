@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPresigner, type Presigner } from '@edge-gallery/r2-signer';
-import { applyMigrations, type MediaRow, openLocalState } from '@edge-gallery/stack';
+import { applyMigrations, type MediaRow, mediaRow, openLocalState } from '@edge-gallery/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRemoteTarget, type RowStore, uploadObject, wranglerD1 } from './remote-target.ts';
 
@@ -126,19 +126,20 @@ describe('the signer', () => {
   });
 });
 
-const row = (id: string, title = id): MediaRow => ({
-  id,
-  kind: 'image',
-  title,
-  taken_at: '2024-06-01T12:00:00.000Z',
-  width: 10,
-  height: 10,
-  bytes: 1,
-  original_key: `originals/${id}.jpg`,
-  thumbnail_key: `thumbnails/${id}.webp`,
-  video_id: null,
-  duration_sec: null,
-});
+const row = (id: string, title = id): MediaRow =>
+  mediaRow({
+    id,
+    kind: 'image',
+    title,
+    taken_at: '2024-06-01T12:00:00.000Z',
+    width: 10,
+    height: 10,
+    bytes: 1,
+    original_key: `originals/${id}.jpg`,
+    thumbnail_key: `thumbnails/${id}.webp`,
+    video_id: null,
+    duration_sec: null,
+  });
 
 describe('rows through wrangler d1 execute', () => {
   it('are batched: one wrangler run per 100 rows or 20 s, and the rest on flush', async () => {

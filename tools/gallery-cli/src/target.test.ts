@@ -1,8 +1,8 @@
-import type { MediaRow } from '@edge-gallery/stack';
+import { type MediaRow, mediaRow } from '@edge-gallery/stack';
 import { describe, expect, it } from 'vitest';
 import { existingIdsQueries, insertSql, insertStatement, sqlLiteral } from './target.ts';
 
-const row: MediaRow = {
+const row: MediaRow = mediaRow({
   id: 'abc',
   kind: 'image',
   title: "Grandma's garden",
@@ -14,7 +14,7 @@ const row: MediaRow = {
   thumbnail_key: 'thumbnails/abc.webp',
   video_id: null,
   duration_sec: null,
-};
+});
 
 describe('media rows', () => {
   it('insert every column of the viewer schema but created_at, and never overwrite', () => {

@@ -10,7 +10,7 @@ export {
   type ObjectBody,
   openLocalState,
 } from './local-state.ts';
-export { MEDIA_COLUMNS, type MediaRow } from './media-row.ts';
+export { MEDIA_COLUMNS, type MediaRow, type MediaState, mediaRow } from './media-row.ts';
 export {
   DEFAULT_VIDEO_CONFIG,
   type DemoManifest,

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoDir, stateDir, urls } from './layout.ts';
 import { applyMigrations, type LocalState, migrationNames, openLocalState } from './local-state.ts';
-import { MEDIA_COLUMNS, type MediaRow } from './media-row.ts';
+import { MEDIA_COLUMNS, type MediaRow, mediaRow } from './media-row.ts';
 
 // Seeding the local state with the demo media, once: D1 migrations, the media rows,
 // the R2 objects, the viewer's cache versions and the video worker's first config.
@@ -62,7 +62,7 @@ export async function seedDemo(
       .join(', ')}`;
   await state.db.batch(
     manifest.rows.map((row) =>
-      state.db.prepare(upsert).bind(...MEDIA_COLUMNS.map((column) => row[column])),
+      state.db.prepare(upsert).bind(...MEDIA_COLUMNS.map((column) => mediaRow(row)[column])),
     ),
   );
 

@@ -109,7 +109,9 @@ describe('GET /api/media', () => {
         width: 1200,
         height: 800,
         thumbnailUrl: '/api/thumbnail/thumbnails/a%20first.webp?v=3',
+        thumbnails: [{ url: '/api/thumbnail/thumbnails/a%20first.webp?v=3', width: 480 }],
         fileUrl: '/api/file/originals/a-first.jpg',
+        downloadUrl: '/api/file/originals/a-first.jpg?download=1',
       },
       {
         id: 'b-clip',
@@ -119,12 +121,25 @@ describe('GET /api/media', () => {
         width: 1920,
         height: 1080,
         thumbnailUrl: '/api/thumbnail/thumbnails/b-clip.jpg?v=3',
+        thumbnails: [{ url: '/api/thumbnail/thumbnails/b-clip.jpg?v=3', width: 480 }],
         fileUrl: '/api/file/originals/b-clip.mp4',
+        downloadUrl: '/api/file/originals/b-clip.mp4?download=1',
         videoId: 'clip1',
         durationSec: 83.25,
       },
     ]);
     expect(page.nextCursor).toEqual(expect.any(String));
+    expect(page.expiresAt).toBeNull();
+  });
+
+  it('lists only listed rows: pending uploads and hidden items stay out', async () => {
+    await env.DB.prepare("UPDATE media SET state = 'pending' WHERE id = 'a-first'").run();
+    await env.DB.prepare("UPDATE media SET state = 'hidden' WHERE id = 'b-clip'").run();
+    const page: Page = await (await list(`?limit=${MAX_LIMIT}`)).json();
+    const ids = page.items.map((item) => item.id);
+    expect(ids).not.toContain('a-first');
+    expect(ids).not.toContain('b-clip');
+    expect(ids.length).toBeGreaterThan(0);
   });
 
   it('changes thumbnail URLs when thumbnail_version is bumped', async () => {
@@ -193,8 +208,8 @@ describe('GET /api/media', () => {
   it('walks an index in order, never a scan and sort', async () => {
     const after = { takenAt: '2024-06-01T12:00:00.000Z', id: 'm0000' };
     for (const [kind, index] of [
-      [undefined, 'media_taken_at_id'],
-      ['image', 'media_kind_taken_at_id'],
+      [undefined, 'media_state_taken_at_id'],
+      ['image', 'media_state_kind_taken_at_id'],
     ] as const) {
       for (const position of [undefined, after]) {
         const { sql, params } = listingQuery({ kind, after: position, limit: 10 });

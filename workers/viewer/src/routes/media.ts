@@ -3,22 +3,27 @@ import { Hono } from 'hono';
 import { decodeCursor, encodeCursor, type Position } from '../cursor.ts';
 import type { AppEnv } from '../env.ts';
 import type { MediaItem } from '../media-item.ts';
+import type { MediaRow } from '../media-row.ts';
 
 export const DEFAULT_LIMIT = 60;
 export const MAX_LIMIT = 200;
 
-type MediaRow = {
-  id: string;
-  kind: 'image' | 'video';
-  title: string | null;
-  taken_at: string;
-  width: number;
-  height: number;
-  original_key: string;
-  thumbnail_key: string;
-  video_id: string | null;
-  duration_sec: number | null;
-};
+type ListedRow = Pick<
+  MediaRow,
+  | 'id'
+  | 'kind'
+  | 'title'
+  | 'taken_at'
+  | 'width'
+  | 'height'
+  | 'original_key'
+  | 'thumbnail_key'
+  | 'thumbnail_hd_key'
+  | 'preview_key'
+  | 'motion_key'
+  | 'video_id'
+  | 'duration_sec'
+>;
 
 export const media = new Hono<AppEnv>().get('/', async (c) => {
   const limit = parseLimit(c.req.query('limit'));
@@ -38,7 +43,7 @@ export const media = new Hono<AppEnv>().get('/', async (c) => {
   const { sql, params } = listingQuery({ kind, after, limit });
   const { results } = await c.env.DB.prepare(sql)
     .bind(...params)
-    .all<MediaRow>();
+    .all<ListedRow>();
 
   const page = results.slice(0, limit);
   const last = page.at(-1);
@@ -47,7 +52,11 @@ export const media = new Hono<AppEnv>().get('/', async (c) => {
       ? await encodeCursor(c.var.config.AUTH_SECRET, { takenAt: last.taken_at, id: last.id })
       : null;
   const { thumbnailVersion } = c.var.versions;
-  return c.json({ items: page.map((row) => toItem(row, thumbnailVersion)), nextCursor });
+  return c.json({
+    items: page.map((row) => toItem(row, thumbnailVersion)),
+    nextCursor,
+    expiresAt: null,
+  });
 });
 
 /**
@@ -61,7 +70,8 @@ export function listingQuery(page: {
   after: Position | undefined;
   limit: number;
 }): { sql: string; params: (string | number)[] } {
-  const where: string[] = [];
+  // Guests only ever see listed items; the (state, …) indexes lead with it.
+  const where: string[] = ["state = 'listed'"];
   const params: (string | number)[] = [];
   if (page.kind) {
     where.push('kind = ?');
@@ -73,8 +83,8 @@ export function listingQuery(page: {
   }
   params.push(page.limit + 1);
   const sql = `SELECT id, kind, title, taken_at, width, height, original_key, thumbnail_key,
-      video_id, duration_sec
-    FROM media ${where.length ? `WHERE ${where.join(' AND ')} ` : ''}ORDER BY taken_at, id LIMIT ?`;
+      thumbnail_hd_key, preview_key, motion_key, video_id, duration_sec
+    FROM media WHERE ${where.join(' AND ')} ORDER BY taken_at, id LIMIT ?`;
   return { sql, params };
 }
 
@@ -85,7 +95,15 @@ function parseLimit(value: string | undefined): number | undefined {
   return Math.min(MAX_LIMIT, Math.max(1, Number(value)));
 }
 
-function toItem(row: MediaRow, thumbnailVersion: number): MediaItem {
+function toItem(row: ListedRow, thumbnailVersion: number): MediaItem {
+  // `v` changes the URL when thumbnails are regenerated, so browsers may keep one forever.
+  const thumbnail = (key: string) => `/api/thumbnail/${keyPath(key)}?v=${thumbnailVersion}`;
+  const file = (key: string) => `/api/file/${keyPath(key)}`;
+  const long = Math.max(row.width, row.height) || 1;
+  const thumbnails = [{ url: thumbnail(row.thumbnail_key), width: thumbWidth(row, 480, long) }];
+  if (row.thumbnail_hd_key) {
+    thumbnails.push({ url: thumbnail(row.thumbnail_hd_key), width: thumbWidth(row, 960, long) });
+  }
   const item: MediaItem = {
     id: row.id,
     kind: row.kind,
@@ -93,15 +111,23 @@ function toItem(row: MediaRow, thumbnailVersion: number): MediaItem {
     takenAt: row.taken_at,
     width: row.width,
     height: row.height,
-    // `v` changes the URL when thumbnails are regenerated, so browsers may keep one forever.
-    thumbnailUrl: `/api/thumbnail/${keyPath(row.thumbnail_key)}?v=${thumbnailVersion}`,
-    fileUrl: `/api/file/${keyPath(row.original_key)}`,
+    thumbnailUrl: thumbnails[0]!.url,
+    thumbnails,
+    fileUrl: file(row.original_key),
+    downloadUrl: `${file(row.original_key)}?download=1`,
   };
+  if (row.preview_key) item.previewUrl = file(row.preview_key);
+  if (row.motion_key) item.motionUrl = file(row.motion_key);
   if (row.kind === 'video' && row.video_id !== null) {
     item.videoId = row.video_id;
     if (row.duration_sec !== null) item.durationSec = row.duration_sec;
   }
   return item;
+}
+
+/** A thumbnail's pixel width: the long side is `side` (never enlarged past the original). */
+function thumbWidth(row: ListedRow, side: number, long: number): number {
+  return Math.round((row.width * Math.min(side, long)) / long);
 }
 
 function keyPath(key: string): string {
