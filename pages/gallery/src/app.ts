@@ -1,7 +1,8 @@
-import { createViewerApi } from './api.ts';
+import { createViewerApi, type LoginResult } from './api.ts';
 import { config } from './config.ts';
 import { el } from './element.ts';
 import { mountGallery } from './gallery-view.ts';
+import { takeJoinLink } from './join-link.ts';
 import { mountLogin } from './login-view.ts';
 import { createRouter } from './router.ts';
 import { createSession, type Session, type SessionState } from './session.ts';
@@ -9,6 +10,8 @@ import { createSession, type Session, type SessionState } from './session.ts';
 // Wiring: which screen the guest sees follows the session.
 
 export function startApp(root: HTMLElement): void {
+  // First of all, before any request or the router: the password leaves the address bar.
+  let join = takeJoinLink(window);
   document.title = config.galleryName;
   let session: Session | undefined;
   const api = createViewerApi({
@@ -19,9 +22,13 @@ export function startApp(root: HTMLElement): void {
   const router = createRouter(window);
   let view: { destroy(): void } | undefined;
   let shown: SessionState['status'] | undefined;
+  /** While a join link's login is in flight, "signed out" is not the answer yet. */
+  let joining = false;
 
-  function render(state: SessionState) {
-    if (state.status === shown || state.status === 'unknown' || !session) return;
+  function render(state: SessionState, joinFailure?: Exclude<LoginResult, { ok: true }>) {
+    if (state.status === 'unknown' || !session) return;
+    if (joining && state.status === 'signed-out') return;
+    if (state.status === shown && !joinFailure) return;
     shown = state.status;
     view?.destroy();
     view =
@@ -33,7 +40,24 @@ export function startApp(root: HTMLElement): void {
             galleryName: config.galleryName,
             videoApiBase: config.videoApiBase,
           })
-        : mountLogin(root, { galleryName: config.galleryName, session });
+        : mountLogin(root, { galleryName: config.galleryName, session, joinFailure });
+  }
+
+  /** Signs in with a join link's password; a wrong or outdated one lands on the login page. */
+  async function signInWith(link: { password: string | undefined }) {
+    if (!session) return;
+    joining = true;
+    let result: LoginResult;
+    try {
+      result =
+        link.password === undefined
+          ? { ok: false, reason: 'wrong-password' }
+          : await session.login(link.password);
+    } finally {
+      joining = false;
+    }
+    // On success the session changed and the gallery is shown already.
+    if (!result.ok) render(session.state, result);
   }
 
   async function check() {
@@ -41,7 +65,11 @@ export function startApp(root: HTMLElement): void {
       el('div', { class: 'splash', 'aria-busy': 'true', 'aria-label': 'Loading' }),
     );
     try {
-      render(await session!.check());
+      const state = await session!.check();
+      const link = join;
+      join = undefined;
+      if (link && state.status === 'signed-out') await signInWith(link);
+      else render(state);
     } catch {
       const retry = el('button', { type: 'button', class: 'button' }, 'Try again');
       retry.addEventListener('click', () => void check(), { once: true });
@@ -66,6 +94,11 @@ export function startApp(root: HTMLElement): void {
     }
   }
 
-  session.subscribe(render);
+  session.subscribe((state) => render(state));
+  // A join link opened while the page is already open (pasted into the address bar).
+  window.addEventListener('hashchange', () => {
+    const link = takeJoinLink(window);
+    if (link && session?.state.status === 'signed-out') void signInWith(link);
+  });
   void check();
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loginErrorMessage, loginNotice } from './login-view.ts';
+import { joinLinkMessage, loginErrorMessage, loginNotice } from './login-view.ts';
 
 describe('login messages', () => {
   it('says clearly when the password is wrong', () => {
@@ -28,5 +28,12 @@ describe('login messages', () => {
     expect(loginNotice({ status: 'signed-out', reason: 'expired' })).toMatch(/timed out/);
     expect(loginNotice({ status: 'signed-out', reason: 'signed-out' })).toMatch(/signed out/);
     expect(loginNotice({ status: 'signed-out', reason: 'not-signed-in' })).toBe('');
+  });
+
+  it('explains a join link that did not work, without repeating its password', () => {
+    const message = joinLinkMessage({ ok: false, reason: 'wrong-password' });
+    expect(message).toMatch(/join link didn’t work/);
+    expect(message).toMatch(/Enter the password/);
+    expect(joinLinkMessage({ ok: false, reason: 'unavailable' })).toMatch(/can’t be reached/);
   });
 });

@@ -20,6 +20,16 @@ export function loginErrorMessage(failure: Failure | { reason: 'empty' }, second
   }
 }
 
+/**
+ * What the guest reads when a join link did not sign them in. The password it carried
+ * is never shown: the link may be old (the owner changed the password) or mistyped.
+ */
+export function joinLinkMessage(failure: Failure): string {
+  if (failure.reason === 'wrong-password')
+    return 'That join link didn’t work: it may be out of date. Enter the password you were given, or ask for a new link.';
+  return loginErrorMessage(failure);
+}
+
 /** Why the guest sees the login screen, if there is something to say. */
 export function loginNotice(state: SessionState): string {
   if (state.status !== 'signed-out') return '';
@@ -31,12 +41,17 @@ export function loginNotice(state: SessionState): string {
 
 export function mountLogin(
   root: HTMLElement,
-  options: { galleryName: string; session: Session },
+  options: {
+    galleryName: string;
+    session: Session;
+    /** A join link that failed: shown as the login error until the guest tries again. */
+    joinFailure?: Failure | undefined;
+  },
 ): { destroy(): void } {
-  const { session } = options;
+  const { session, joinFailure } = options;
   let countdown: ReturnType<typeof setInterval> | undefined;
 
-  const notice = loginNotice(session.state);
+  const notice = joinFailure ? '' : loginNotice(session.state);
   const password = el('input', {
     id: 'password',
     name: 'password',
@@ -126,6 +141,8 @@ export function mountLogin(
 
   root.replaceChildren(main);
   password.focus();
+  if (joinFailure?.reason === 'rate-limited') rateLimited(joinFailure.retryAfterSeconds);
+  else if (joinFailure) error.textContent = joinLinkMessage(joinFailure);
 
   return {
     destroy() {

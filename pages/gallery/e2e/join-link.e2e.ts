@@ -1,0 +1,108 @@
+import type { MediaPage } from '@edge-gallery/viewer/media-item';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from './browser.ts';
+
+// Links that carry the guest in: a join link signs in without typing and leaves no trace
+// of the password in the address bar or the history; a shared item's link signs in first
+// and then shows the item. Fresh browser profiles, headless Chromium, the running stack.
+// Strategy-independent: the e2e runner's other strategy passes skip it (logins are rate-limited).
+
+const GALLERY_URL = process.env.GALLERY_URL ?? 'http://localhost:5173';
+const PASSWORD = process.env.GALLERY_PASSWORD;
+const VIEWER = new URL(process.env.VIEWER_API_BASE ?? 'http://localhost:8787').origin;
+const STRATEGY = process.env.E2E_STRATEGY ?? 'presign';
+
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let context: BrowserContext;
+let page: Page;
+const pageErrors: string[] = [];
+const requestUrls: string[] = [];
+
+beforeAll(async () => {
+  if (!PASSWORD) throw new Error('set GALLERY_PASSWORD (the local stack prints it on start)');
+  browser = await launchBrowser();
+  context = browser.context;
+  context.setDefaultTimeout(15_000);
+  context.on('request', (request) => {
+    requestUrls.push(request.url(), request.headers().referer ?? '');
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Every URL this tab's history holds (the address bar's list, Back and Forward). */
+async function historyUrls(): Promise<string[]> {
+  const cdp = await context.newCDPSession(page);
+  const { entries } = (await cdp.send('Page.getNavigationHistory')) as {
+    entries: { url: string }[];
+  };
+  await cdp.detach();
+  return entries.map((entry) => entry.url);
+}
+
+const joinLink = (password: string) => `${GALLERY_URL}/#/join/${encodeURIComponent(password)}`;
+
+describe.skipIf(STRATEGY !== 'presign')('a join link', () => {
+  it('with a wrong or outdated password lands on the login page, saying why', async () => {
+    await page.goto('about:blank');
+    await page.goto(joinLink('an-old-password'));
+    await page.getByLabel('Password').waitFor();
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toMatch(/join link didn’t work|Too many tries/);
+    expect(new URL(page.url()).hash).toBe('#/');
+    expect((await historyUrls()).filter((url) => url.includes('an-old-password'))).toEqual([]);
+  });
+
+  it('signs the guest in with no typing, and no history entry keeps the password', async () => {
+    await page.goto('about:blank');
+    await page.goto(joinLink(PASSWORD!));
+    await page.locator('.grid .tile').first().waitFor();
+    expect(await page.getByLabel('Password').count()).toBe(0);
+    expect(page.url()).toBe(`${GALLERY_URL}/#/`);
+    const history = await historyUrls();
+    expect(history.length).toBeGreaterThanOrEqual(2);
+    expect(history.filter((url) => url.includes(encodeURIComponent(PASSWORD!)))).toEqual([]);
+    expect(history.filter((url) => url.includes('/join/'))).toEqual([]);
+    // Back leaves the gallery (about:blank); Forward returns to the grid, not to the link.
+    await page.goBack();
+    await page.goForward();
+    await page.locator('.grid .tile').first().waitFor();
+    expect(page.url()).toBe(`${GALLERY_URL}/#/`);
+    // The fragment is never sent: no request URL or Referer carried the password.
+    expect(requestUrls.filter((url) => url.includes(PASSWORD!))).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe.skipIf(STRATEGY !== 'presign')('a shared item’s link', () => {
+  it('asks a signed-out guest for the password first, then shows the item', async () => {
+    // An item id, as the signed-in page's listing names it.
+    const listing = await page.evaluate(async (viewer) => {
+      const response = await fetch(`${viewer}/api/media?limit=5`, { credentials: 'include' });
+      return (await response.json()) as MediaPage;
+    }, VIEWER);
+    const item = listing.items.find((i) => i.kind === 'image' && i.title.trim() !== '')!;
+
+    const other = await launchBrowser();
+    try {
+      const guest = other.context.pages()[0] ?? (await other.context.newPage());
+      guest.setDefaultTimeout(15_000);
+      await guest.goto(`${GALLERY_URL}/#/media/${encodeURIComponent(item.id)}`);
+      await guest.getByLabel('Password').fill(PASSWORD!);
+      await guest.getByRole('button', { name: 'Open the gallery' }).click();
+      await guest.getByRole('dialog').waitFor();
+      expect(new URL(guest.url()).hash).toBe(`#/media/${encodeURIComponent(item.id)}`);
+      await expect
+        .poll(() => guest.locator('.lightbox-title').textContent())
+        .toBe(item.title.trim());
+    } finally {
+      await other.close();
+    }
+  });
+});
