@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
-import type { MediaPage } from '@edge-gallery/viewer/media-item';
+import type { MediaItem, MediaPage } from '@edge-gallery/viewer/media-item';
 import type { BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './browser.ts';
@@ -156,6 +156,51 @@ describe('a guest visits the gallery', () => {
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     expect(['', '#/']).toContain(hash());
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-id'))).toBe(id);
+  });
+
+  it('opens a photo on its preview, and loads the original only to zoom', async () => {
+    // Demo rows made before previews have none: then one is given here (the photo's
+    // largest thumbnail), so the SPA's preview path runs on any stack.
+    const listed = new Map<string, MediaItem>();
+    const isListing = (url: URL) => url.origin === VIEWER && url.pathname === '/api/media';
+    await context.route(isListing, async (route) => {
+      const response = await route.fetch();
+      const listing = (await response.json()) as MediaPage;
+      for (const item of listing.items) {
+        if (item.kind === 'image') item.previewUrl ??= item.thumbnails.at(-1)!.url;
+        listed.set(item.id, item);
+      }
+      await route.fulfill({ response, json: listing });
+    });
+    await page.reload();
+    const tile = page.locator('.grid .tile a:not(:has(.badge))').first();
+    const item = listed.get((await tile.getAttribute('data-id'))!)!;
+    const absolute = (url: string) => new URL(url, VIEWER).href;
+    const since = network.requests.length;
+    const sources = () =>
+      page
+        .locator('.stage-frame img')
+        .evaluateAll((images) => images.map((image) => (image as HTMLImageElement).currentSrc));
+    await tile.click();
+    await page.locator('.stage-frame[data-state="ready"]').waitFor();
+    expect(await page.locator('.stage-photo').getAttribute('src')).toBe(absolute(item.previewUrl!));
+    // Neither on the page nor fetched (the original of no item, the neighbours' included).
+    expect(await sources()).not.toContain(absolute(item.fileUrl));
+    const originals = [...listed.values()].map((i) => absolute(i.fileUrl));
+    expect(network.requests.slice(since).filter((r) => originals.includes(r.url))).toEqual([]);
+    await shot('lightbox-preview');
+
+    // A click (a double tap or a pinch on a phone) zooms in and loads the original.
+    await page.locator('.stage-frame').click();
+    await page.locator('.stage-frame[data-original="ready"][data-zoomed]').waitFor();
+    expect(await sources()).toContain(absolute(item.fileUrl));
+    await shot('lightbox-zoomed');
+
+    await context.unroute(isListing);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    await page.reload();
+    await page.locator('.grid .tile').first().waitFor();
   });
 
   it('downloads the item the lightbox names, also right after stepping to the next one', async () => {

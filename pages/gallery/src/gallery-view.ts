@@ -120,7 +120,8 @@ export function mountGallery(root: HTMLElement, options: GalleryViewOptions): { 
 
   function preloadNeighbours(index: number) {
     for (const neighbour of [feed.items[index + 1], feed.items[index - 1]]) {
-      if (neighbour?.kind === 'image') new Image().src = neighbour.fileUrl;
+      // What the lightbox will show: the preview, never the original (that waits for zoom).
+      if (neighbour?.kind === 'image') new Image().src = neighbour.previewUrl ?? neighbour.fileUrl;
       else if (neighbour?.kind === 'video') void preloadHls().catch(() => {});
     }
   }

@@ -188,3 +188,27 @@ describe('lightbox Download', () => {
     expect(download.hidden).toBe(true);
   });
 });
+
+describe('lightbox photo', () => {
+  const withPreview = {
+    ...dunes,
+    previewUrl: `${VIEWER}/api/file/previews/demo-01.webp`,
+  };
+
+  it('shows the preview, over the thumbnail, and leaves the original for zoom and Download', () => {
+    const { lightbox, stagePhoto, download } = setup();
+    lightbox.show(withPreview, both);
+    expect(stagePhoto().getAttribute('src')).toBe(withPreview.previewUrl);
+    const dialog = lightbox.element as unknown as FakeElement;
+    const placeholder = dialog.find((e) => e.getAttribute('class') === 'stage-placeholder');
+    expect(placeholder?.getAttribute('src')).toBe(dunes.thumbnailUrl);
+    expect(dialog.find((e) => e.getAttribute('src') === dunes.fileUrl)).toBeUndefined();
+    expect(download.href).toBe(dunes.downloadUrl);
+  });
+
+  it('shows the original of an item imported before previews', () => {
+    const { lightbox, stagePhoto } = setup();
+    lightbox.show(dunes, both);
+    expect(stagePhoto().getAttribute('src')).toBe(dunes.fileUrl);
+  });
+});

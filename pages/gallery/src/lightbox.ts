@@ -2,6 +2,7 @@ import type { MediaItem, PlaybackToken } from './api.ts';
 import { el, ICONS, icon } from './element.ts';
 import { describeItem, formatTakenAt } from './format.ts';
 import type { HlsEngine, Quality } from './hls-engine.ts';
+import { createPhotoStage, type PhotoStage } from './photo-stage.ts';
 import { type Player, type PlayerState, startPlayback } from './player.ts';
 import { listenForSwipes, type SwipeDirection } from './swipe.ts';
 import { createVideoEngine } from './video-engine.ts';
@@ -84,6 +85,7 @@ export function createLightbox(options: LightboxOptions): Lightbox {
 
   let current: MediaItem | undefined;
   let player: Player | undefined;
+  let photo: PhotoStage | undefined;
   let engine: HlsEngine | undefined;
   let closingOurselves = false;
 
@@ -155,6 +157,13 @@ export function createLightbox(options: LightboxOptions): Lightbox {
     }
   }
 
+  /** Whatever is on the stage lets go of its media (and listeners). */
+  function clearStage() {
+    photo?.destroy();
+    photo = undefined;
+    stopVideo();
+  }
+
   function stopVideo() {
     player?.destroy();
     player = undefined;
@@ -163,35 +172,8 @@ export function createLightbox(options: LightboxOptions): Lightbox {
   }
 
   function showPhoto(item: MediaItem) {
-    const placeholder = el('img', {
-      class: 'stage-placeholder',
-      src: item.thumbnailUrl,
-      alt: '',
-      'aria-hidden': 'true',
-    });
-    const photo = el('img', {
-      class: 'stage-photo',
-      src: item.fileUrl,
-      alt: describeItem(item),
-      decoding: 'async',
-    });
-    const frame = el(
-      'div',
-      { class: 'stage-frame', 'data-state': 'loading' },
-      placeholder,
-      photo,
-      spinner(),
-    );
-    photo.addEventListener('load', () => frame.setAttribute('data-state', 'ready'), { once: true });
-    photo.addEventListener(
-      'error',
-      () => {
-        frame.setAttribute('data-state', 'failed');
-        frame.append(el('p', { class: 'stage-message' }, 'This photo can’t be shown right now.'));
-      },
-      { once: true },
-    );
-    stage.replaceChildren(frame);
+    photo = createPhotoStage(item);
+    stage.replaceChildren(photo.element);
   }
 
   function showVideo(item: MediaItem & { videoId: string }) {
@@ -257,7 +239,7 @@ export function createLightbox(options: LightboxOptions): Lightbox {
       previous.disabled = !neighbours.hasPrevious;
       next.disabled = !neighbours.hasNext;
       if (current?.id === item.id && dialog.open) return;
-      stopVideo();
+      clearStage();
       setCurrent(item);
       dialog.setAttribute('data-kind', item.kind);
       if (item.kind === 'video' && item.videoId) showVideo({ ...item, videoId: item.videoId });
@@ -266,7 +248,7 @@ export function createLightbox(options: LightboxOptions): Lightbox {
     },
 
     showLoading() {
-      stopVideo();
+      clearStage();
       setCurrent(undefined);
       title.textContent = 'Loading…';
       previous.disabled = true;
@@ -278,7 +260,7 @@ export function createLightbox(options: LightboxOptions): Lightbox {
     },
 
     hide() {
-      stopVideo();
+      clearStage();
       setCurrent(undefined);
       stage.replaceChildren();
       if (!dialog.open) return;
