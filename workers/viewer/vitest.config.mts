@@ -14,6 +14,7 @@ export default defineConfig({
       miniflare: {
         bindings: {
           GALLERY_PASSWORD: 'test-password',
+          OWNER_PASSWORD: 'test-owner-password',
           AUTH_SECRET: 'test-auth-secret-0123456789abcdef',
           PLAYBACK_TOKEN_SECRET: 'k1:test-playback-secret-0123456789',
           TEST_MIGRATIONS: await readD1Migrations(

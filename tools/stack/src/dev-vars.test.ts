@@ -34,6 +34,15 @@ describe('.dev.vars generation', () => {
     expect(generateSecret('R2_ACCESS_KEY_ID')).toMatch(/^[0-9a-f]{32}$/);
     expect(generateSecret('R2_SECRET_ACCESS_KEY')).toMatch(/^[0-9a-f]{64}$/);
     expect(generateSecret('GALLERY_PASSWORD')).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
+    expect(generateSecret('OWNER_PASSWORD')).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
+  });
+
+  it('generates the owner password beside, and apart from, the guest password', () => {
+    const [viewer] = configs({ viewer: 'GALLERY_PASSWORD=\nOWNER_PASSWORD=\n' }) as [string];
+    ensureDevVars([viewer]);
+    const vars = read(viewer);
+    expect(vars.get('OWNER_PASSWORD')).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
+    expect(vars.get('OWNER_PASSWORD')).not.toBe(vars.get('GALLERY_PASSWORD'));
   });
 
   it('gives configs that name the same secret the same value', () => {

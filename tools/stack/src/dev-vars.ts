@@ -27,7 +27,8 @@ const PASSWORD_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 /** A fresh value for a secret, shaped like what production holds under that name. */
 export function generateSecret(name: string): string {
   switch (name) {
-    case 'GALLERY_PASSWORD': {
+    case 'GALLERY_PASSWORD':
+    case 'OWNER_PASSWORD': {
       // Typed by people: three groups of four, no look-alike characters (~59 bits).
       const group = () =>
         Array.from(

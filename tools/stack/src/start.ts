@@ -155,10 +155,11 @@ async function main(): Promise<void> {
   await ready(services.spa);
 
   const password = devVars.values.get('GALLERY_PASSWORD') ?? '(see workers/viewer/.dev.vars)';
+  const ownerPassword = devVars.values.get('OWNER_PASSWORD') ?? '(see workers/viewer/.dev.vars)';
   const rule = '─'.repeat(60);
   say(rule);
   say(`edge-gallery is running: open ${urls.spa}`);
-  say(`password: ${password}`);
+  say(`password: ${password}  ·  owner (review, hide, rename, delete): ${ownerPassword}`);
   say(`viewer ${urls.viewer} · video ${urls.video} · dev S3 ${urls.devS3}`);
   say('Ctrl-C stops everything; `pnpm stack:reset` wipes the local state.');
   say(rule);

@@ -38,22 +38,30 @@ const playbackKeys = z.string().transform((value, ctx): PlaybackKey[] => {
 });
 
 /** The environment the viewer needs, checked once per isolate at the first request. */
-export const configSchema = z.object({
-  GALLERY_PASSWORD: z.string().min(1),
-  AUTH_SECRET: z.string().min(32),
-  PLAYBACK_TOKEN_SECRET: playbackKeys,
-  ALLOWED_ORIGINS: origins,
-  // Lax works when the SPA and the viewer share a site (localhost:5173 and localhost:8787 do;
-  // so do gallery.example.com and api.gallery.example.com). None lets a SPA on another site
-  // send the cookie; browsers then require Secure, which every non-localhost cookie has.
-  COOKIE_SAMESITE: z.enum(['Lax', 'Strict', 'None']).default('Lax'),
-  SESSION_TTL_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(300)
-    .max(30 * DAY)
-    .default(7 * DAY),
-});
+export const configSchema = z
+  .object({
+    GALLERY_PASSWORD: z.string().min(1),
+    // Signs in with the owner role (review, hide, rename, delete); guests never get it.
+    OWNER_PASSWORD: z.string().min(12),
+    AUTH_SECRET: z.string().min(32),
+    PLAYBACK_TOKEN_SECRET: playbackKeys,
+    ALLOWED_ORIGINS: origins,
+    // Lax works when the SPA and the viewer share a site (localhost:5173 and localhost:8787 do;
+    // so do gallery.example.com and api.gallery.example.com). None lets a SPA on another site
+    // send the cookie; browsers then require Secure, which every non-localhost cookie has.
+    COOKIE_SAMESITE: z.enum(['Lax', 'Strict', 'None']).default('Lax'),
+    SESSION_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(300)
+      .max(30 * DAY)
+      .default(7 * DAY),
+  })
+  // The same value for both would make every guest the owner.
+  .refine((config) => config.OWNER_PASSWORD !== config.GALLERY_PASSWORD, {
+    path: ['OWNER_PASSWORD'],
+    message: 'must differ from GALLERY_PASSWORD',
+  });
 
 export type Config = z.output<typeof configSchema>;
 

@@ -6,6 +6,7 @@ import { cacheVersion } from './routes/cache-version.ts';
 import { files } from './routes/files.ts';
 import { media } from './routes/media.ts';
 import { playback } from './routes/playback.ts';
+import { edits, review } from './routes/review.ts';
 import { securityHeaders } from './security-headers.ts';
 import { requireSession } from './session.ts';
 import { VersionError } from './versions.ts';
@@ -28,6 +29,8 @@ app.route('/', auth);
 app.route('/', cacheVersion);
 app.use('/api/*', requireSession);
 app.route('/api/media', media);
+app.route('/api/media', edits);
+app.route('/api/review', review);
 app.route('/api', files);
 app.route('/api/videos', playback);
 

@@ -77,6 +77,7 @@ describe('session cookie', () => {
       `${flip(id)}.${version}.${expiresAt}.${signature}`, // other session (bucket)
       `${id}.${version}.${expiresAt}.${flip(signature)}`, // other signature
       `${id}.${version}.${expiresAt}`, // no signature
+      `${id}.${version}.${expiresAt}.owner.${signature}`, // a guest claiming the owner role
       'garbage',
     ];
     for (const forged of forgeries) {

@@ -8,14 +8,18 @@ import { toBase64Url } from './signature.ts';
 import { readVersions, type Versions } from './versions.ts';
 
 /**
- * A signed-in visitor. Stateless: the cookie value is `<id>.<authVersion>.<expiresAt>`
- * HMAC-signed with AUTH_SECRET. It ends when it expires, when the visitor logs out, or when
- * `auth_version` in KV moves past the version it carries.
+ * A signed-in visitor. Stateless: the cookie value is `<id>.<authVersion>.<expiresAt>`, then
+ * `.owner` for the owner, HMAC-signed with AUTH_SECRET. It ends when it expires, when the
+ * visitor logs out, or when `auth_version` in KV moves past the version it carries.
  */
-export type Session = { id: string; authVersion: number; expiresAt: number };
+export type Session = { id: string; authVersion: number; expiresAt: number; role: Role };
+
+/** `owner` only ever comes from OWNER_PASSWORD; the role is inside the signed value. */
+export type Role = 'guest' | 'owner';
 
 const NAME = 'gallery_session';
-const VALUE = /^([A-Za-z0-9_-]{22})\.([1-9]\d{0,14})\.(\d{1,12})$/;
+// A guest's value has no role part, so cookies issued before roles existed stay guests.
+const VALUE = /^([A-Za-z0-9_-]{22})\.([1-9]\d{0,14})\.(\d{1,12})(\.owner)?$/;
 
 // Plain-http local development: a Secure cookie would not be stored or sent back by every
 // browser, and `__Host-` requires Secure. Everywhere else: Secure and the `__Host-` prefix
@@ -35,15 +39,16 @@ function cookieOptions(c: Context<AppEnv>): CookieOptions {
   return { path: '/', httpOnly: true, secure: true, sameSite: COOKIE_SAMESITE, prefix: 'host' };
 }
 
-export async function startSession(c: Context<AppEnv>): Promise<Session> {
+export async function startSession(c: Context<AppEnv>, role: Role): Promise<Session> {
   const { authVersion } = await readVersions(c.env.CACHE_VERSION);
   const ttl = c.var.config.SESSION_TTL_SECONDS;
   const session: Session = {
     id: toBase64Url(crypto.getRandomValues(new Uint8Array(16))),
     authVersion,
     expiresAt: Math.floor(Date.now() / 1000) + ttl,
+    role,
   };
-  const value = `${session.id}.${session.authVersion}.${session.expiresAt}`;
+  const value = `${session.id}.${session.authVersion}.${session.expiresAt}${role === 'owner' ? '.owner' : ''}`;
   await setSignedCookie(c, NAME, value, c.var.config.AUTH_SECRET, {
     ...cookieOptions(c),
     maxAge: ttl,
@@ -69,6 +74,7 @@ export async function readSession(
     id: match[1]!,
     authVersion: Number(match[2]),
     expiresAt: Number(match[3]),
+    role: match[4] ? 'owner' : 'guest',
   };
   if (session.expiresAt <= Date.now() / 1000) return undefined;
   const versions = await readVersions(c.env.CACHE_VERSION);
@@ -81,5 +87,11 @@ export const requireSession = createMiddleware<AppEnv>(async (c, next) => {
   if (!signedIn) return jsonError(401, 'unauthenticated');
   c.set('session', signedIn.session);
   c.set('versions', signedIn.versions);
+  await next();
+});
+
+/** After requireSession: the owner's routes. A guest is told no, not "not found". */
+export const requireOwner = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.var.session.role !== 'owner') return jsonError(403, 'owner-only');
   await next();
 });

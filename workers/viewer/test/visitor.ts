@@ -54,11 +54,18 @@ export async function signIn(base = LOCAL): Promise<string> {
   return cookieOf(response);
 }
 
+/** Logs in with the owner's password and returns the Cookie header value. */
+export async function signInOwner(base = LOCAL): Promise<string> {
+  const response = await login(env.OWNER_PASSWORD, base);
+  if (response.status !== 200) throw new Error(`owner login failed: ${response.status}`);
+  return cookieOf(response);
+}
+
 export function withCookie(cookie: string, headers: HeadersInit = {}): RequestInit {
   return { headers: { ...Object.fromEntries(new Headers(headers)), Cookie: cookie } };
 }
 
-export type AuthState = { authenticated: boolean; expiresAt?: number };
+export type AuthState = { authenticated: boolean; expiresAt?: number; role?: 'guest' | 'owner' };
 
 /** What GET /auth says about a cookie. */
 export async function authState(cookie: string, base = LOCAL): Promise<AuthState> {

@@ -24,6 +24,7 @@ describe('POST /login', () => {
     expect(await authState(cookieOf(response))).toEqual({
       authenticated: true,
       expiresAt: body.expiresAt,
+      role: 'guest',
     });
   });
 

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv, Config } from '../env.ts';
-import { endSession, readSession, startSession } from '../session.ts';
+import { endSession, type Role, readSession, startSession } from '../session.ts';
 import { hmac, sameBytes } from '../signature.ts';
 
 // One window of the LOGIN_LIMITER binding (wrangler.jsonc: "simple": { "period": 60 }).
@@ -12,9 +12,10 @@ const RETRY_AFTER_SECONDS = 60;
 /**
  * A form on another site can POST here without a preflight. Browsers send Origin with every
  * POST, so one that is neither this worker nor an allowed SPA is refused (login and logout
- * CSRF); clients that send no Origin at all (curl, scripts) are not browsers riding a cookie.
+ * CSRF, and every other state-changing route: uploads, the owner's edits); clients that send
+ * no Origin at all (curl, scripts) are not browsers riding a cookie.
  */
-const fromAllowedOrigin = createMiddleware<AppEnv>(async (c, next) => {
+export const fromAllowedOrigin = createMiddleware<AppEnv>(async (c, next) => {
   const origin = c.req.header('Origin');
   if (
     origin !== undefined &&
@@ -39,11 +40,10 @@ export const auth = new Hono<AppEnv>()
     }
     const password = await readPassword(c.req.raw);
     if (typeof password !== 'string') return jsonError(password.status, password.reason);
-    if (!(await isGalleryPassword(password, c.var.config))) {
-      return jsonError(401, 'wrong-password');
-    }
-    const session = await startSession(c);
-    return c.json({ ok: true, expiresAt: session.expiresAt });
+    const role = await roleOf(password, c.var.config);
+    if (role === undefined) return jsonError(401, 'wrong-password');
+    const session = await startSession(c, role);
+    return c.json({ ok: true, expiresAt: session.expiresAt, role });
   })
   .post('/logout', fromAllowedOrigin, (c) => {
     endSession(c);
@@ -56,7 +56,8 @@ export const auth = new Hono<AppEnv>()
       if (c.req.header('Cookie')) endSession(c);
       return c.json({ authenticated: false });
     }
-    return c.json({ authenticated: true, expiresAt: signedIn.session.expiresAt });
+    const { expiresAt, role } = signedIn.session;
+    return c.json({ authenticated: true, expiresAt, role });
   });
 
 async function readPassword(
@@ -79,11 +80,18 @@ async function readPassword(
   return typeof password === 'string' ? password : { status: 400, reason: 'missing-password' };
 }
 
-/** Compares MACs of both, so the time taken says nothing about the password or its length. */
-async function isGalleryPassword(candidate: string, config: Config): Promise<boolean> {
-  const [given, expected] = await Promise.all([
-    hmac(config.AUTH_SECRET, 'gallery-password', candidate),
-    hmac(config.AUTH_SECRET, 'gallery-password', config.GALLERY_PASSWORD),
+/**
+ * Compares MACs, so the time taken says nothing about the password or its length; both
+ * passwords are always compared, so it says nothing about which one matched either.
+ */
+async function roleOf(candidate: string, config: Config): Promise<Role | undefined> {
+  const mac = (password: string) => hmac(config.AUTH_SECRET, 'gallery-password', password);
+  const [given, guest, owner] = await Promise.all([
+    mac(candidate),
+    mac(config.GALLERY_PASSWORD),
+    mac(config.OWNER_PASSWORD),
   ]);
-  return sameBytes(given, expected);
+  const isOwner = sameBytes(given, owner);
+  const isGuest = sameBytes(given, guest);
+  return isOwner ? 'owner' : isGuest ? 'guest' : undefined;
 }

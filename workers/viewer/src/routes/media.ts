@@ -8,7 +8,7 @@ import type { MediaRow } from '../media-row.ts';
 export const DEFAULT_LIMIT = 60;
 export const MAX_LIMIT = 200;
 
-type ListedRow = Pick<
+export type ListedRow = Pick<
   MediaRow,
   | 'id'
   | 'kind'
@@ -95,7 +95,7 @@ function parseLimit(value: string | undefined): number | undefined {
   return Math.min(MAX_LIMIT, Math.max(1, Number(value)));
 }
 
-function toItem(row: ListedRow, thumbnailVersion: number): MediaItem {
+export function toItem(row: ListedRow, thumbnailVersion: number): MediaItem {
   // `v` changes the URL when thumbnails are regenerated, so browsers may keep one forever.
   const thumbnail = (key: string) => `/api/thumbnail/${keyPath(key)}?v=${thumbnailVersion}`;
   const file = (key: string) => `/api/file/${keyPath(key)}`;

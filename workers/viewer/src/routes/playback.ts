@@ -13,8 +13,11 @@ const VIDEO_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 export const playback = new Hono<AppEnv>().get('/:videoId/playback', async (c) => {
   const videoId = c.req.param('videoId');
   if (!VIDEO_ID.test(videoId)) return jsonError(400, 'bad-video-id');
-  const video = await c.env.DB.prepare('SELECT 1 FROM media WHERE video_id = ? LIMIT 1')
-    .bind(videoId)
+  // A guest only ever plays listed items; the owner also reviews pending and hidden ones.
+  const video = await c.env.DB.prepare(
+    "SELECT 1 FROM media WHERE video_id = ? AND (state = 'listed' OR ?) LIMIT 1",
+  )
+    .bind(videoId, c.var.session.role === 'owner' ? 1 : 0)
     .first();
   if (!video) return jsonError(404, 'not-found');
 
