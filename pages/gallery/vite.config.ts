@@ -1,11 +1,25 @@
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { bundleBudget } from './build/bundle-budget.ts';
+import { pageHeaders, pagesHeaders, R2_ORIGINS } from './build/security-headers.ts';
+import { viewerDevProxy } from './proxy/dev-proxy.ts';
 
-const viewerApiBase = process.env.VIEWER_API_BASE ?? 'http://localhost:8787';
+// Build-time settings (set per environment by the deploy workflow); nothing else is hard-coded.
+// The viewer has none: the page reaches it on its own origin (Pages Function in production,
+// the proxy below locally).
 const videoApiBase = process.env.VIDEO_API_BASE ?? 'http://localhost:8788';
+/** Where media URLs point besides R2 (comma-separated): locally the dev S3 endpoint. */
+const mediaOrigins = [
+  R2_ORIGINS,
+  ...(process.env.MEDIA_ORIGINS ?? 'http://localhost:8789')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean),
+];
+/** The local viewer the dev and preview servers forward the viewer's routes to. */
+const viewer = process.env.VIEWER_DEV_URL ?? 'http://localhost:8787';
 
-/** Opens the connections to both APIs while the page's JavaScript is still loading. */
+/** Opens the connection to the video worker while the page's JavaScript is still loading. */
 function preconnect(origins: string[]): Plugin {
   return {
     name: 'edge-gallery:preconnect',
@@ -18,20 +32,35 @@ function preconnect(origins: string[]): Plugin {
   };
 }
 
+const policy = { videoApiBase, mediaOrigins };
+
 export default defineConfig({
   define: {
-    // Build-time settings (set per environment by the deploy workflow); nothing else is hard-coded.
-    __VIEWER_API_BASE__: JSON.stringify(viewerApiBase),
     __VIDEO_API_BASE__: JSON.stringify(videoApiBase),
     __GALLERY_NAME__: JSON.stringify(process.env.GALLERY_NAME ?? 'Our gallery'),
   },
   // hls.js alone is ~580 kB minified; it is lazy and budgeted separately (bundle-budget.ts).
   build: { target: 'es2022', chunkSizeWarningLimit: 700 },
   plugins: [
-    preconnect([viewerApiBase, videoApiBase]),
+    preconnect([videoApiBase]),
+    pagesHeaders(policy),
     bundleBudget({ initialKiB: 50, excluded: ['hls.js'] }),
   ],
-  server: { port: 5173, strictPort: true },
-  preview: { port: 5173, strictPort: true },
-  test: { environment: 'node', include: ['src/**/*.test.ts', 'build/**/*.test.ts'] },
+  server: {
+    port: 5173,
+    strictPort: true,
+    proxy: viewerDevProxy(viewer),
+    headers: pageHeaders({ ...policy, dev: true }),
+  },
+  // The built page, as Pages serves it: the same proxy, the production policy.
+  preview: {
+    port: 5173,
+    strictPort: true,
+    proxy: viewerDevProxy(viewer),
+    headers: pageHeaders(policy),
+  },
+  test: {
+    environment: 'node',
+    include: ['src/**/*.test.ts', 'build/**/*.test.ts', 'proxy/**/*.test.ts'],
+  },
 });

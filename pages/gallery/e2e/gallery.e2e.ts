@@ -15,7 +15,8 @@ import { recordNetwork } from './network-log.ts';
 
 const GALLERY_URL = process.env.GALLERY_URL ?? 'http://localhost:5173';
 const PASSWORD = process.env.GALLERY_PASSWORD;
-const VIEWER = new URL(process.env.VIEWER_API_BASE ?? 'http://localhost:8787').origin;
+// The viewer's routes are on the page's own origin (the dev server proxies them).
+const VIEWER = new URL(GALLERY_URL).origin;
 const VIDEO = new URL(process.env.VIDEO_API_BASE ?? 'http://localhost:8788').origin;
 const STORAGE = new URL(process.env.STORAGE_URL ?? 'http://localhost:8789').origin;
 /** The delivery strategy the video worker's rollout gives this visitor (default config: presign). */
@@ -300,7 +301,7 @@ describe('a guest visits the gallery', () => {
     // Nothing of the video goes through the viewer but the token.
     expect(
       network.requests.filter(
-        (r) => r.url.startsWith(VIEWER) && /\/hls\/|\.m4s|\.ts\b/.test(r.url),
+        (r) => r.url.startsWith(`${VIEWER}/api/`) && /\/hls\/|\.m4s|\.ts\b/.test(r.url),
       ),
     ).toEqual([]);
   });

@@ -1,12 +1,12 @@
-// The viewer worker's HTTP API, as DESIGN.md / TEAM.md define it. Every call
-// carries the session cookie (`credentials: 'include'`): the SPA and the viewer
-// live on different origins.
+// The viewer worker's HTTP API, as DESIGN.md / TEAM.md define it, on the page's own origin
+// (the Pages Function in production, the dev server's proxy locally): the session cookie is
+// first-party, and `credentials: 'same-origin'` never sends it anywhere else.
 
 import type { MediaPage, MediaItem as WireMediaItem } from '@edge-gallery/viewer/media-item';
 
 /**
  * A listing item in the viewer's own wire type, once `parseMediaPage` has resolved its
- * `thumbnailUrl` and `fileUrl` to absolute URLs against VIEWER_API_BASE.
+ * `thumbnailUrl` and `fileUrl` to absolute URLs against the page's origin.
  */
 export type MediaItem = WireMediaItem;
 
@@ -43,7 +43,7 @@ export type ViewerApi = {
 };
 
 export type ViewerApiOptions = {
-  /** VIEWER_API_BASE */
+  /** Where the viewer's routes are: the page's own origin (`location.origin`). */
   base: string;
   fetch?: typeof fetch;
   /** Called when an `/api/*` call answers 401: the session cookie is gone or expired. */
@@ -61,7 +61,7 @@ export function createViewerApi(options: ViewerApiOptions): ViewerApi {
     try {
       return await fetchImpl(`${base.replace(/\/+$/, '')}${path}`, {
         ...init,
-        credentials: 'include',
+        credentials: 'same-origin',
         headers: { accept: 'application/json', ...init.headers },
       });
     } catch {
@@ -143,7 +143,7 @@ export function createViewerApi(options: ViewerApiOptions): ViewerApi {
   };
 }
 
-/** Validates a `/api/media` page and resolves its URLs against the viewer base. */
+/** Validates a `/api/media` page and resolves its URLs against the viewer's base. */
 export function parseMediaPage(body: unknown, base: string): MediaPage {
   if (!isRecord(body) || !Array.isArray(body.items)) throw new ApiError(200, 'bad-response');
   const nextCursor =

@@ -15,7 +15,7 @@ export function startApp(root: HTMLElement): void {
   document.title = config.galleryName;
   let session: Session | undefined;
   const api = createViewerApi({
-    base: config.viewerApiBase,
+    base: location.origin,
     onUnauthenticated: () => session?.expire(),
   });
   session = createSession(api);

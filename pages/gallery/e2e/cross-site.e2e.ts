@@ -1,0 +1,90 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from './browser.ts';
+import { recordNetwork } from './network-log.ts';
+
+// The page on an origin that is cross-site to the viewer's own URL, as `*.pages.dev` is to
+// `*.workers.dev` in the default deploy: http://127.0.0.1:5173 against the viewer at
+// http://localhost:8787 (different hosts, hence different sites: a SameSite cookie set by
+// one is never sent to the other). A guest still signs in, sees the grid, opens a photo and
+// plays the video, because the page reaches the viewer's routes on its own origin.
+// Once per e2e run (under the default strategy): the video path is the main test's subject.
+//
+//   GALLERY_PASSWORD=... npx pnpm@10.34.9 --filter @edge-gallery/gallery e2e cross-site
+
+const PAGE = new URL(process.env.CROSS_SITE_URL ?? 'http://127.0.0.1:5173').origin;
+const VIEWER = new URL(process.env.VIEWER_URL ?? 'http://localhost:8787').origin;
+const PASSWORD = process.env.GALLERY_PASSWORD;
+const STRATEGY = process.env.E2E_STRATEGY ?? 'presign';
+
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let page: Page;
+let network: ReturnType<typeof recordNetwork>;
+const pageErrors: string[] = [];
+
+describe.runIf(STRATEGY === 'presign')('a guest on a page cross-site to the viewer', () => {
+  beforeAll(async () => {
+    if (!PASSWORD) throw new Error('set GALLERY_PASSWORD (the local stack prints it on start)');
+    browser = await launchBrowser();
+    network = recordNetwork(browser.context);
+    browser.context.setDefaultTimeout(15_000);
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('is on another site than the viewer’s own URL', () => {
+    expect(new URL(PAGE).hostname).not.toBe(new URL(VIEWER).hostname);
+  });
+
+  it('signs in and sees the grid', async () => {
+    await page.goto(PAGE);
+    await page.getByLabel('Password').fill(PASSWORD!);
+    await page.getByRole('button', { name: 'Open the gallery' }).click();
+    await page.locator('.grid .tile').first().waitFor();
+    // Signed in for real: a reload comes back to the grid, not to the login screen.
+    await page.reload();
+    await page.locator('.grid .tile').first().waitFor();
+    expect(await page.getByLabel('Password').count()).toBe(0);
+  });
+
+  it('opens a photo full size', async () => {
+    await page.locator('.grid .tile a:not(:has(.badge))').first().click();
+    await page.getByRole('dialog').waitFor();
+    await expect
+      .poll(() =>
+        page
+          .locator('.stage-photo')
+          .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth),
+      )
+      .toBeGreaterThan(0);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+  });
+
+  it('plays the video', async () => {
+    await page.locator('.grid .tile a:has(.badge)').first().click();
+    await page.locator('video').waitFor();
+    await expect
+      .poll(() => page.locator('video').evaluate((video: HTMLVideoElement) => video.currentTime), {
+        timeout: 30_000,
+      })
+      .toBeGreaterThan(1);
+  });
+
+  it('reached the viewer only on the page’s origin, never answered 401', () => {
+    const viewerCalls = network.requests.filter((r) =>
+      /^\/(login|logout|auth|api\/(?!hls\/))/.test(new URL(r.url).pathname),
+    );
+    expect(viewerCalls.length).toBeGreaterThan(0);
+    for (const call of viewerCalls) {
+      expect(new URL(call.url).origin, call.url).toBe(PAGE);
+      expect(call.status, call.url).not.toBe(401);
+    }
+    expect(network.requests.filter((r) => r.url.startsWith(VIEWER))).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
