@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 export const USAGE = `Usage: pnpm gallery import <folder> [options]
+       pnpm gallery link [--env local|staging|production]   (the join link + QR code; link --help)
 
 Imports the photos (JPEG, PNG, HEIC) and videos (MP4, MOV) under <folder> into the gallery.
 Safe to re-run: files already imported are skipped, an interrupted import continues.

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `pnpm gallery import <folder>`: see USAGE in args.ts and the package README.
+// `pnpm gallery import <folder>`: see USAGE in args.ts and the package README;
+// `pnpm gallery link`: see link.ts.
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,10 @@ import { message, scanFolder } from './scan.ts';
 import type { Target } from './target.ts';
 
 async function main(): Promise<number> {
+  if (process.argv[2] === 'link') {
+    const { runLink } = await import('./link.ts');
+    return runLink(process.argv.slice(3), process.env.INIT_CWD ?? process.cwd());
+  }
   const args = parseCommandLine(process.argv.slice(2), process.env.INIT_CWD ?? process.cwd());
   if (args.command === 'help') {
     console.log(USAGE);
