@@ -1,6 +1,7 @@
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { bundleBudget } from './build/bundle-budget.ts';
+import { pageMeta, pageMetaFromEnv } from './build/page-meta.ts';
 import { pageHeaders, pagesHeaders, R2_ORIGINS } from './build/security-headers.ts';
 import { viewerDevProxy } from './proxy/dev-proxy.ts';
 
@@ -44,6 +45,8 @@ export default defineConfig({
   plugins: [
     preconnect([videoApiBase]),
     pagesHeaders(policy),
+    // Title, link preview, manifest and icons (GALLERY_NAME, GALLERY_DESCRIPTION, GALLERY_OG_IMAGE…).
+    pageMeta(pageMetaFromEnv(process.env, process.cwd())),
     bundleBudget({ initialKiB: 50, excluded: ['hls.js'] }),
   ],
   server: {
