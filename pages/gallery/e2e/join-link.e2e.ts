@@ -10,7 +10,8 @@ import { launchBrowser } from './browser.ts';
 
 const GALLERY_URL = process.env.GALLERY_URL ?? 'http://localhost:5173';
 const PASSWORD = process.env.GALLERY_PASSWORD;
-const VIEWER = new URL(process.env.VIEWER_API_BASE ?? 'http://localhost:8787').origin;
+/** The viewer's routes are on the page's own origin (Pages Function / dev proxy). */
+const VIEWER = new URL(GALLERY_URL).origin;
 const STRATEGY = process.env.E2E_STRATEGY ?? 'presign';
 
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
