@@ -19,6 +19,11 @@ export {
   type PresignOptions,
 } from './presigner.ts';
 export {
+  createUploadPartPresigner,
+  MAX_PART_NUMBER,
+  type UploadPartPresigner,
+} from './upload-part.ts';
+export {
   type PresignedUrlRejection,
   type PresignedUrlVerdict,
   type VerifyPresignedUrlOptions,

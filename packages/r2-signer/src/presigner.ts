@@ -89,6 +89,11 @@ export const DEFAULT_EXPIRES_SECONDS = 3600;
 const MAX_KEY_BYTES = 1024;
 
 export function createPresigner(config: PresignerConfig): Presigner {
+  return createQuerySigner(querySignerOptions(config));
+}
+
+/** The checked config as a query signer's options; throws PresignerConfigError. */
+export function querySignerOptions(config: PresignerConfig): QuerySignerOptions {
   if (typeof config !== 'object' || config === null) {
     throw new PresignerConfigError('endpoint', 'is missing (config is not an object)');
   }
@@ -124,7 +129,7 @@ export function createPresigner(config: PresignerConfig): Presigner {
   }
   const endpoint = parseEndpoint(config.endpoint);
   const host = style === 'path' ? endpoint.host : `${bucket}.${endpoint.host}`;
-  return createQuerySigner({
+  return {
     origin: `${endpoint.protocol}//${host}`,
     host,
     pathPrefix: style === 'path' ? `/${bucket}/` : '/',
@@ -135,7 +140,7 @@ export function createPresigner(config: PresignerConfig): Presigner {
     region,
     service: 's3',
     payloadHash: UNSIGNED_PAYLOAD,
-  });
+  };
 }
 
 function parseEndpoint(endpoint: unknown): URL {
@@ -596,7 +601,7 @@ function sameBlock(
  * Refuses what would not reach S3 as written: `.` and `..` segments (every URL parser
  * removes them before the request is sent), lone surrogates, keys over 1024 bytes.
  */
-function writeCanonicalKey(key: string, out: Uint8Array, offset: number): number {
+export function writeCanonicalKey(key: string, out: Uint8Array, offset: number): number {
   const length = key.length;
   // UTF-16 units never outnumber UTF-8 bytes: longer keys are too long without a look.
   if (length > MAX_KEY_BYTES) throw keyTooLong(key);
