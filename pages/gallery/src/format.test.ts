@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { describeItem, formatDuration, formatTakenAt, spokenDuration } from './format.ts';
+import {
+  describeItem,
+  formatDuration,
+  formatMonth,
+  formatTakenAt,
+  monthKey,
+  spokenDuration,
+} from './format.ts';
 
 describe('durations', () => {
   it.each([
@@ -44,5 +51,16 @@ describe('item descriptions (alt text)', () => {
       describeItem({ kind: 'video', title: '', takenAt: '2026-06-01T12:00:00Z' }, 'en-GB'),
     ).toBe('Video from 1 June 2026');
     expect(describeItem({ kind: 'image', title: '', takenAt: '' })).toBe('Photo');
+  });
+});
+
+describe('months', () => {
+  it('groups by the month in the guest’s time zone and names it', () => {
+    const key = monthKey('2026-06-13T09:00:00.000Z');
+    expect(key).toMatch(/^2026-0[56]$/);
+    expect(formatMonth('2026-06', 'en-GB')).toBe('June 2026');
+    expect(monthKey('')).toBe('');
+    expect(monthKey('not a date')).toBe('');
+    expect(formatMonth('')).toBe('Undated');
   });
 });

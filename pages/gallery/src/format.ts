@@ -42,3 +42,19 @@ export function describeItem(
   const when = formatTakenAt(item.takenAt, locale);
   return when ? `${what} from ${when}` : what;
 }
+
+/** The month a photo was taken, in the guest's time zone: "2026-06"; '' when unknown. */
+export function monthKey(iso: string): string {
+  const date = new Date(iso);
+  if (iso === '' || Number.isNaN(date.getTime())) return '';
+  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}`;
+}
+
+/** "2026-06" → "June 2026" in the guest's language; '' → "Undated". */
+export function formatMonth(key: string, locale?: string): string {
+  const [year, month] = key.split('-').map(Number);
+  if (!year || !month) return 'Undated';
+  return new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric' }).format(
+    new Date(year, month - 1, 1),
+  );
+}

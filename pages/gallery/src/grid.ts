@@ -1,14 +1,25 @@
 import type { MediaItem } from './api.ts';
 import { el, ICONS, icon } from './element.ts';
-import { describeItem, formatDuration, spokenDuration } from './format.ts';
+import { describeItem, formatDuration, formatMonth, monthKey, spokenDuration } from './format.ts';
+import {
+  bandAt,
+  bandsBetween,
+  type Layout,
+  type LayoutItem,
+  layoutGrid,
+  tileRatio,
+} from './justified-layout.ts';
 import type { MediaFeed } from './media-feed.ts';
+import { createMonthJump } from './month-jump.ts';
 import { routeHash } from './router.ts';
 
-// The thumbnail grid. Rows are justified by CSS alone: every tile grows in
-// proportion to its aspect ratio and keeps that ratio, so each tile's box is
-// known before its image arrives (no layout jump), and appending a page only
-// ever touches the last row. A sentinel below the grid loads the next keyset
-// page well before the guest reaches the end.
+// The thumbnail grid, windowed: justified rows are laid out from the listing's widths
+// and heights (justified-layout.ts), and only the tiles within about a screen of the
+// viewport exist in the DOM, absolutely positioned in a list as tall as the whole
+// layout. A gallery of 10,000 keeps the same few hundred nodes as one of 100. Every
+// tile's box is known before its thumbnail arrives (no layout jump); `srcset` with the
+// tile's exact width as `sizes` lets the browser pick the thumbnail that is sharp at
+// the screen's density. The next keyset page loads well before the guest reaches the end.
 
 export type GridOptions = {
   feed: MediaFeed;
@@ -27,36 +38,152 @@ export type Grid = {
   destroy(): void;
 };
 
-/** Start loading the next page this far below the visible area. */
-const LOOKAHEAD = '1500px';
+/** Start loading the next page this far below the visible area (px). */
+const LOOKAHEAD = 1500;
+/** Tiles exist this far above and below the viewport, in viewport heights. */
+const OVERSCAN = 1;
+/** More pages than this while looking for an older month means a gap of years: stop. */
+const MAX_PAGES_PER_JUMP = 50;
 
 export function createGrid(options: GridOptions): Grid {
   const { feed } = options;
   const list = el('ul', { class: 'grid', role: 'list', 'aria-label': 'Photos and videos' });
   const status = el('div', { class: 'feed-status', role: 'status' });
-  const sentinel = el('div', { class: 'sentinel', 'aria-hidden': 'true' });
-  const element = el('section', { class: 'grid-section' }, list, status, sentinel);
-  const tiles = new Map<string, HTMLAnchorElement>();
+  const monthJump = createMonthJump({ onJump: scrollToMonth, onOlder: loadOlderMonth });
+  const element = el('section', { class: 'grid-section' }, list, status, monthJump.element);
+
+  const items: LayoutItem[] = [];
+  let layout: Layout | undefined;
+  let layoutWidth = 0;
+  /** Rendered nodes by key: 2 × item index + 1 for a tile, 2 × first index for a header. */
+  const rendered = new Map<number, HTMLLIElement>();
+  let renderedKeys: number[] = [];
+  let frame = 0;
   let destroyed = false;
 
-  function append(items: readonly MediaItem[]) {
-    const fragment = document.createDocumentFragment();
-    for (const item of items) fragment.append(tile(item));
-    list.append(fragment);
+  function append(added: readonly MediaItem[]) {
+    for (const item of added) {
+      items.push({ ratio: tileRatio(item.width, item.height), section: monthKey(item.takenAt) });
+    }
+    relayout();
+  }
+
+  function relayout() {
+    const width = list.clientWidth;
+    if (width === 0) return;
+    const style = getComputedStyle(list);
+    const number = (name: string, fallback: number) =>
+      Number.parseFloat(style.getPropertyValue(name)) || fallback;
+    layoutWidth = width;
+    layout = layoutGrid(items, {
+      width,
+      rowHeight: number('--row-height', 220),
+      gap: number('--gap', 4),
+      headerHeight: number('--month-height', 44),
+    });
+    list.style.height = `${layout.height}px`;
+    for (const [key, node] of rendered) place(key, node);
+    monthJump.setMonths(
+      layout.sections.map((section) => section.key),
+      !feed.done,
+    );
+    schedule();
+  }
+
+  function schedule() {
+    if (frame === 0 && !destroyed) frame = requestAnimationFrame(render);
+  }
+
+  /** The part of the layout in and near the viewport, in layout coordinates. */
+  function viewport() {
+    const top = -list.getBoundingClientRect().top;
+    return { top, bottom: top + window.innerHeight };
+  }
+
+  function render() {
+    frame = 0;
+    if (destroyed || !layout) return;
+    const view = viewport();
+    const margin = window.innerHeight * OVERSCAN;
+    const [first, last] = bandsBetween(layout, view.top - margin, view.bottom + margin);
+    const wanted: number[] = [];
+    for (let b = first; b < last; b++) {
+      const band = layout.bands[b]!;
+      if (band.kind === 'header') wanted.push(2 * band.first);
+      else for (let i = band.start; i < band.end; i++) wanted.push(2 * i + 1);
+    }
+    const keep = new Set(wanted);
+    for (const key of renderedKeys) {
+      const node = rendered.get(key)!;
+      // The focused tile stays, so keyboard focus never falls back to the page.
+      if (keep.has(key) || node.contains(document.activeElement)) continue;
+      node.remove();
+      rendered.delete(key);
+    }
+    for (const key of wanted) {
+      if (rendered.has(key)) continue;
+      const node = key % 2 === 1 ? tile(feed.items[(key - 1) / 2]!) : header(key / 2);
+      place(key, node);
+      rendered.set(key, node);
+    }
+    // DOM order is item order (reading and Tab order): insert each new node before the
+    // first rendered node with a larger key.
+    const keys = [...rendered.keys()].sort((a, b) => a - b);
+    let next: Node | null = null;
+    for (let k = keys.length - 1; k >= 0; k--) {
+      const node = rendered.get(keys[k]!)!;
+      if (node.parentNode !== list || node.nextSibling !== next) list.insertBefore(node, next);
+      next = node;
+    }
+    renderedKeys = keys;
+
+    const current = layout.bands[bandAt(layout, Math.max(0, view.top))];
+    if (current) {
+      const index = current.kind === 'header' ? current.first : current.start;
+      monthJump.setCurrent(items[index]?.section);
+    }
+    if (!feed.done && layout.height - view.bottom < LOOKAHEAD) void loadMore();
+  }
+
+  function place(key: number, node: HTMLLIElement) {
+    if (!layout) return;
+    const box = node.style;
+    if (key % 2 === 0) {
+      const band = layout.bands[layout.band[key / 2]! - 1]!;
+      box.top = `${band.top}px`;
+      box.height = `${band.height}px`;
+      return;
+    }
+    const index = (key - 1) / 2;
+    const band = layout.bands[layout.band[index]!]!;
+    box.top = `${band.top}px`;
+    box.left = `${layout.left[index]}px`;
+    box.width = `${layout.width[index]}px`;
+    box.height = `${band.height}px`;
+    node.querySelector('img')?.setAttribute('sizes', `${layout.width[index]}px`);
+  }
+
+  function header(index: number): HTMLLIElement {
+    return el(
+      'li',
+      { class: 'grid-month' },
+      el('h2', {}, formatMonth(items[index]?.section ?? '')),
+    );
   }
 
   function tile(item: MediaItem): HTMLLIElement {
-    const ratio = item.width / item.height;
     const image = el('img', {
       src: item.thumbnailUrl,
+      srcset:
+        item.thumbnails.length > 1
+          ? item.thumbnails.map((t) => `${t.url} ${t.width}w`).join(', ')
+          : undefined,
       alt: describeItem(item),
       width: item.width,
       height: item.height,
-      loading: 'lazy',
       decoding: 'async',
     });
     const li = el('li', { class: 'tile' });
-    li.style.setProperty('--ratio', String(Math.min(Math.max(ratio, 0.4), 3)));
     image.addEventListener('load', () => li.classList.add('is-loaded'), { once: true });
     image.addEventListener('error', () => li.classList.add('is-broken'), { once: true });
 
@@ -82,6 +209,15 @@ export function createGrid(options: GridOptions): Grid {
       );
       link.addEventListener('pointerenter', options.onVideoIntent, { once: true });
       link.addEventListener('focus', options.onVideoIntent, { once: true });
+    } else if (item.motionUrl) {
+      link.append(
+        el(
+          'span',
+          { class: 'live-tag' },
+          el('span', { 'aria-hidden': 'true' }, 'LIVE'),
+          el('span', { class: 'visually-hidden' }, ', Live Photo'),
+        ),
+      );
     }
     link.addEventListener('click', (event) => {
       if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
@@ -90,7 +226,6 @@ export function createGrid(options: GridOptions): Grid {
       event.preventDefault();
       options.onOpen(item);
     });
-    tiles.set(item.id, link);
     li.append(link);
     return li;
   }
@@ -106,56 +241,97 @@ export function createGrid(options: GridOptions): Grid {
     }
   }
 
-  async function loadMore() {
-    if (destroyed || feed.loading || feed.done) return;
+  async function loadMore(): Promise<boolean> {
+    if (destroyed || feed.loading || feed.done) return false;
     const loading = feed.loadMore();
     showStatus();
     try {
       await loading;
     } catch (error) {
-      if (destroyed) return;
+      if (destroyed) return false;
       status.replaceChildren(
         'Couldn’t load more photos. ',
         retryButton(() => void loadMore()),
       );
       options.onLoadError(error);
-      return;
+      return false;
     }
-    if (destroyed) return;
+    if (destroyed) return false;
     showStatus();
-    // The observer only reports changes: if the sentinel is still in view after
-    // this page (a tall screen, a short page), ask again.
-    observer.unobserve(sentinel);
-    observer.observe(sentinel);
+    if (feed.done) relayout();
+    // Still near the end (a tall screen, a short page): the next render asks again.
+    schedule();
+    return true;
   }
 
-  const observer = new IntersectionObserver(
-    (entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) void loadMore();
-    },
-    { rootMargin: `0px 0px ${LOOKAHEAD} 0px` },
-  );
+  /** Scrolls so that a layout position is at the top, under the sticky bar. */
+  function scrollToLayout(y: number) {
+    const listTop = list.getBoundingClientRect().top + window.scrollY;
+    window.scrollTo({ top: listTop + y - topInset() });
+    render();
+  }
 
-  append(feed.items);
+  function scrollToMonth(key: string) {
+    const section = layout?.sections.find((s) => s.key === key);
+    if (section && layout) scrollToLayout(layout.bands[section.band]!.top);
+  }
+
+  async function loadOlderMonth() {
+    const known = new Set(items.map((item) => item.section));
+    for (let page = 0; page < MAX_PAGES_PER_JUMP && !feed.done; page++) {
+      if (feed.loading) await feed.loadMore().catch(() => {});
+      else if (!(await loadMore())) break;
+      const older = layout?.sections.find((section) => !known.has(section.key));
+      if (older) return scrollToMonth(older.key);
+    }
+    // Nothing older after all (or a failure): show the last month there is.
+    const last = layout?.sections.at(-1);
+    if (last) scrollToMonth(last.key);
+  }
+
+  const onScroll = () => schedule();
+  window.addEventListener('scroll', onScroll, { passive: true });
+  const resizes = new ResizeObserver(() => {
+    if (list.clientWidth !== layoutWidth) relayout();
+    else schedule();
+  });
+  resizes.observe(list);
   const unsubscribe = feed.subscribe(append);
-  observer.observe(sentinel);
+  append(feed.items);
   showStatus();
+  if (feed.items.length === 0) void loadMore();
 
   return {
     element,
     focusItem(id) {
-      const link = tiles.get(id);
-      if (!link) return;
-      link.focus({ preventScroll: true });
-      link.scrollIntoView({ block: 'nearest' });
+      const index = feed.indexOf(id);
+      if (index < 0 || !layout) return;
+      const band = layout.bands[layout.band[index]!]!;
+      const view = viewport();
+      if (band.top < view.top + topInset() || band.top + band.height > view.bottom) {
+        scrollToLayout(band.top - (window.innerHeight - band.height) / 2 + topInset());
+      } else {
+        render();
+      }
+      rendered
+        .get(2 * index + 1)
+        ?.querySelector('a')
+        ?.focus({ preventScroll: true });
     },
     destroy() {
       destroyed = true;
-      observer.disconnect();
+      cancelAnimationFrame(frame);
+      window.removeEventListener('scroll', onScroll);
+      resizes.disconnect();
       unsubscribe();
       element.remove();
     },
   };
+}
+
+/** The height of the sticky top bar, which covers the top of the grid. */
+function topInset(): number {
+  return document.querySelector('.topbar')?.getBoundingClientRect().height ?? 0;
 }
 
 function endOfGalleryText(items: readonly MediaItem[]): string {
