@@ -1,4 +1,3 @@
-import type { MediaPage } from '@edge-gallery/viewer/media-item';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './browser.ts';
@@ -10,8 +9,6 @@ import { launchBrowser } from './browser.ts';
 
 const GALLERY_URL = process.env.GALLERY_URL ?? 'http://localhost:5173';
 const PASSWORD = process.env.GALLERY_PASSWORD;
-/** The viewer's routes are on the page's own origin (Pages Function / dev proxy). */
-const VIEWER = new URL(GALLERY_URL).origin;
 const STRATEGY = process.env.E2E_STRATEGY ?? 'presign';
 
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
@@ -45,6 +42,9 @@ async function historyUrls(): Promise<string[]> {
   await cdp.detach();
   return entries.map((entry) => entry.url);
 }
+
+/** What the Share test hands to the next guest. */
+const shared = { id: '', title: '', link: '' };
 
 const joinLink = (password: string) => `${GALLERY_URL}/#/join/${encodeURIComponent(password)}`;
 
@@ -82,26 +82,31 @@ describe.skipIf(STRATEGY !== 'presign')('a join link', () => {
 });
 
 describe.skipIf(STRATEGY !== 'presign')('a shared item’s link', () => {
-  it('asks a signed-out guest for the password first, then shows the item', async () => {
-    // An item id, as the signed-in page's listing names it.
-    const listing = await page.evaluate(async (viewer) => {
-      const response = await fetch(`${viewer}/api/media?limit=5`, { credentials: 'include' });
-      return (await response.json()) as MediaPage;
-    }, VIEWER);
-    const item = listing.items.find((i) => i.kind === 'image' && i.title.trim() !== '')!;
+  it('is the item’s #/media/<id> link (copied where there is no share sheet)', async () => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: GALLERY_URL });
+    const photo = page.locator('.grid .tile a:not(:has(.badge))').first();
+    shared.id = (await photo.getAttribute('data-id'))!;
+    await photo.click();
+    await page.getByRole('dialog').waitFor();
+    shared.title = (await page.locator('.lightbox-title').textContent())!;
+    await page.getByRole('button', { name: 'Share' }).click();
+    await expect.poll(() => page.getByRole('status').last().textContent()).toMatch(/Link copied/);
+    shared.link = await page.evaluate(() => navigator.clipboard.readText());
+    expect(shared.link).toBe(`${GALLERY_URL}/#/media/${encodeURIComponent(shared.id)}`);
+    await page.keyboard.press('Escape');
+  });
 
+  it('asks a signed-out guest for the password first, then shows the item', async () => {
     const other = await launchBrowser();
     try {
       const guest = other.context.pages()[0] ?? (await other.context.newPage());
       guest.setDefaultTimeout(15_000);
-      await guest.goto(`${GALLERY_URL}/#/media/${encodeURIComponent(item.id)}`);
+      await guest.goto(shared.link);
       await guest.getByLabel('Password').fill(PASSWORD!);
       await guest.getByRole('button', { name: 'Open the gallery' }).click();
       await guest.getByRole('dialog').waitFor();
-      expect(new URL(guest.url()).hash).toBe(`#/media/${encodeURIComponent(item.id)}`);
-      await expect
-        .poll(() => guest.locator('.lightbox-title').textContent())
-        .toBe(item.title.trim());
+      expect(guest.url()).toBe(shared.link);
+      await expect.poll(() => guest.locator('.lightbox-title').textContent()).toBe(shared.title);
     } finally {
       await other.close();
     }

@@ -7,6 +7,7 @@ import { createLightbox } from './lightbox.ts';
 import { createMediaFeed } from './media-feed.ts';
 import type { Route, Router } from './router.ts';
 import type { Session } from './session.ts';
+import { itemLink, shareLink, shareMessage } from './share-item.ts';
 import type { SwipeDirection } from './swipe.ts';
 import { createToaster } from './toast.ts';
 
@@ -53,6 +54,11 @@ export function mountGallery(root: HTMLElement, options: GalleryViewOptions): { 
     fetchToken: (videoId) => api.playback(videoId),
     onStep: (direction) => void step(direction),
     onRequestClose: () => router.closeItem(),
+    onShare: async (item) => {
+      const url = itemLink(location.href, item.id);
+      const message = shareMessage(await shareLink(navigator, { url, title: describeItem(item) }));
+      if (message) toaster.show(message);
+    },
   });
 
   const main = el('main', { class: 'gallery', id: 'gallery' }, grid.element);

@@ -16,6 +16,8 @@ export type LightboxOptions = {
   onStep(direction: SwipeDirection): void;
   /** Esc, the close button, or the browser closed the dialog. */
   onRequestClose(): void;
+  /** Share: the item's own link (share-item.ts). */
+  onShare?(item: MediaItem): void;
 };
 
 export type Lightbox = {
@@ -53,6 +55,12 @@ export function createLightbox(options: LightboxOptions): Lightbox {
     icon(ICONS.download),
     el('span', {}, 'Download'),
   );
+  const share = el(
+    'button',
+    { type: 'button', class: 'button button-quiet lightbox-share', hidden: true },
+    icon(ICONS.share),
+    el('span', {}, 'Share'),
+  );
   const close = el(
     'button',
     { type: 'button', class: 'button button-quiet button-icon', 'aria-label': 'Close' },
@@ -76,7 +84,7 @@ export function createLightbox(options: LightboxOptions): Lightbox {
       'div',
       { class: 'lightbox-bar' },
       el('div', { class: 'lightbox-caption' }, title, date),
-      el('div', { class: 'lightbox-actions' }, quality, download, close),
+      el('div', { class: 'lightbox-actions' }, quality, share, download, close),
     ),
     previous,
     stage,
@@ -90,6 +98,7 @@ export function createLightbox(options: LightboxOptions): Lightbox {
   let closingOurselves = false;
 
   close.addEventListener('click', () => options.onRequestClose());
+  share.addEventListener('click', () => current && options.onShare?.(current));
   previous.addEventListener('click', () => options.onStep('previous'));
   next.addEventListener('click', () => options.onStep('next'));
   dialog.addEventListener('cancel', (event) => {
@@ -151,7 +160,9 @@ export function createLightbox(options: LightboxOptions): Lightbox {
       // A plain link: the viewer's Content-Disposition saves the file and the page stays.
       download.href = item.downloadUrl;
       download.hidden = false;
+      share.hidden = !options.onShare;
     } else {
+      share.hidden = true;
       download.removeAttribute('href');
       download.hidden = true;
     }
