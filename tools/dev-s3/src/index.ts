@@ -1,11 +1,12 @@
 import { checkObjectKey, cors, EnvError, parseEnv, serveObject } from '@edge-gallery/http';
 import { verifyPresignedUrl } from '@edge-gallery/r2-signer';
 import { z } from 'zod';
+import { answerPut } from './put.ts';
 import { REJECTIONS, s3Error } from './s3-error.ts';
 
 // A dev-only stand-in for R2's S3 endpoint: path-style GET/HEAD of presigned URLs
-// (`/<bucket>/<key>?X-Amz-...`), verified with the signer's own verifier, streamed from
-// the local R2 bucket the workers share. `/public/<key>` stands in for a public
+// (`/<bucket>/<key>?X-Amz-...`) and the presigned PUTs of guest uploads (put.ts), verified
+// with the signer's own verifier, streamed from and to the local R2 bucket the workers share. `/public/<key>` stands in for a public
 // custom domain. Never deployed.
 
 const EnvSchema = z.object({
@@ -31,14 +32,15 @@ export default {
       console.error(`dev-s3: ${error.message}`);
       return s3Error(request, 'InternalError', error.message);
     }
-    const access = cors(request, settings.ALLOWED_ORIGINS, { methods: ['GET', 'HEAD'] });
+    // PUT: the browser sends guest uploads' parts and renditions here (put.ts).
+    const access = cors(request, settings.ALLOWED_ORIGINS, { methods: ['GET', 'HEAD', 'PUT'] });
     const preflight = access.preflight();
     if (preflight !== undefined) return preflight;
     return access.apply(await answer(request, env.MEDIA, settings));
   },
 } satisfies ExportedHandler<Env>;
 
-/** The methods a presigned URL is checked for; PUT only to be refused the way S3 would. */
+/** The methods a presigned URL is checked for. */
 type SignedMethod = 'GET' | 'HEAD' | 'PUT';
 const isSignedMethod = (method: string): method is SignedMethod =>
   method === 'GET' || method === 'HEAD' || method === 'PUT';
@@ -70,14 +72,12 @@ async function answer(request: Request, bucket: R2Bucket, settings: Settings): P
     const { code, message } = REJECTIONS[verdict.reason];
     return s3Error(request, code, message, { Reason: verdict.reason });
   }
-  // S3 authenticates before it looks at the method; a correctly signed PUT would store the
-  // object there. This stand-in is read-only (see README).
-  if (method === 'PUT') return methodNotAllowed(request);
   if (verdict.bucket !== settings.BUCKET_NAME) {
     return s3Error(request, 'NoSuchBucket', 'The specified bucket does not exist', {
       BucketName: verdict.bucket ?? '',
     });
   }
+  if (method === 'PUT') return answerPut(request, bucket, verdict.key, url);
   return serve(request, bucket, verdict.key);
 }
 

@@ -12,6 +12,9 @@ export type S3ErrorCode =
   | 'NoSuchKey'
   | 'InvalidRange'
   | 'MethodNotAllowed'
+  | 'NoSuchUpload'
+  | 'InvalidArgument'
+  | 'MissingContentLength'
   | 'InternalError';
 
 const STATUS: Record<S3ErrorCode, number> = {
@@ -23,6 +26,9 @@ const STATUS: Record<S3ErrorCode, number> = {
   NoSuchKey: 404,
   InvalidRange: 416,
   MethodNotAllowed: 405,
+  NoSuchUpload: 404,
+  InvalidArgument: 400,
+  MissingContentLength: 411,
   InternalError: 500,
 };
 
