@@ -20,15 +20,15 @@ describe('media rows', () => {
   it('insert every column of the viewer schema but created_at, and never overwrite', () => {
     const { sql, params } = insertStatement(row);
     expect(sql).toMatch(
-      /^INSERT INTO media \(id, kind, title, taken_at, width, height, bytes, original_key, thumbnail_key, video_id, duration_sec\)/,
+      /^INSERT INTO media \(id, kind, title, taken_at, width, height, bytes, original_key, thumbnail_key, video_id, duration_sec, preview_key, thumbnail_hd_key, motion_key, state, uploaded_by\)/,
     );
     expect(sql).toMatch(/ON CONFLICT \(id\) DO NOTHING$/);
-    expect(params).toHaveLength(11);
+    expect(params).toHaveLength(16);
   });
 
   it('inline values as SQLite literals for wrangler --file', () => {
     expect(insertSql(row)).toContain(
-      "'abc', 'image', 'Grandma''s garden', '2024-06-01T12:00:00.000Z', 4032, 3024, 3000000, 'originals/abc.jpg', 'thumbnails/abc.webp', NULL, NULL)",
+      "'abc', 'image', 'Grandma''s garden', '2024-06-01T12:00:00.000Z', 4032, 3024, 3000000, 'originals/abc.jpg', 'thumbnails/abc.webp', NULL, NULL, NULL, NULL, NULL, 'listed', NULL)",
     );
     expect(insertSql(row).endsWith(';')).toBe(true);
   });
