@@ -78,6 +78,11 @@ describe('config document', () => {
       { rollout: { presign: 99.5, token: 0.5, public: 0 } },
       'rollout.presign',
     ],
+    [
+      'a redirect share that breaks the sum',
+      { rollout: { presign: 90, token: 0, public: 0, redirect: 20 } },
+      'rollout',
+    ],
     ['an unknown strategy', { rollout: { presign: 90, token: 0, public: 0, cdn: 10 } }, 'rollout'],
     [
       'a public share without a public base',

@@ -17,8 +17,20 @@ const MAX_URL_LIFETIME_SECONDS = 604_800;
 const Percent = z.int().check(z.minimum(0), z.maximum(100));
 
 const Rollout = z
-  .strictObject({ presign: Percent, token: Percent, public: Percent })
-  .check(z.refine((r) => r.presign + r.token + r.public === 100, 'percentages must add up to 100'));
+  .strictObject({
+    presign: Percent,
+    token: Percent,
+    public: Percent,
+    // The redirect-per-segment design this worker replaces, kept as the browser bench's
+    // baseline: optional, so documents without it stay valid.
+    redirect: z.optional(Percent),
+  })
+  .check(
+    z.refine(
+      (r) => r.presign + r.token + r.public + (r.redirect ?? 0) === 100,
+      'percentages must add up to 100',
+    ),
+  );
 
 const Origin = z
   .string()
@@ -32,7 +44,7 @@ const PublicBase = z.pipe(
 );
 
 const shape = {
-  /** Percent of rollout buckets per strategy, counted in this order: presign, token, public. */
+  /** Percent of rollout buckets per strategy, counted in this order: presign, token, public, redirect. */
   rollout: Rollout,
   /** How long presigned URLs stay valid after the end of their playlist window. */
   presignTtlSeconds: z.int().check(z.minimum(60), z.maximum(MAX_URL_LIFETIME_SECONDS)),

@@ -239,6 +239,24 @@ describe('variant playlist, token strategy', () => {
   });
 });
 
+describe('variant playlist and media, redirect strategy (the bench baseline)', () => {
+  it('points media back at this worker, and each media URI answers 302 to a presigned URL', async () => {
+    const worker = testWorker();
+    await publishConfig(worker, { rollout: { presign: 0, token: 0, public: 0, redirect: 100 } });
+    const token = tokenFor(video);
+    const response = await worker.fetch(`/api/hls/${video}/540p/index.m3u8?${token}`);
+    const uris = urisOf(await textOf(response));
+    expect(uris[0]).toBe(`/api/hls/${video}/540p/init.mp4?${token}`);
+    for (const uri of uris) {
+      const { key, verdict } = verifyTokenUri(uri, T0);
+      expect(verdict.ok, key).toBe(true);
+      const media = await worker.fetch(uri);
+      expect(media.status).toBe(302);
+      expect(verifyPresigned(media.headers.get('Location')!, T0)).toMatchObject({ ok: true, key });
+    }
+  });
+});
+
 describe('variant playlist, public strategy', () => {
   it('points media at the public base, with no signature', async () => {
     const worker = await workerWithAllStrategies();

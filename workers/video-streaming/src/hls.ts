@@ -107,8 +107,9 @@ async function serveMedia(
   strategy: Strategy,
 ): Promise<Response> {
   const { config } = loaded;
-  if (strategy === 'presign') {
-    // The fallback for a player holding a playlist whose URLs expired, or written by hand.
+  if (strategy === 'presign' || strategy === 'redirect') {
+    // The fallback for a player holding a playlist whose URLs expired, or written by hand;
+    // and every segment of the `redirect` baseline.
     // A HEAD is redirected as a HEAD, and S3 checks the signed method: sign for it.
     const { settings } = visit;
     const presigner = visit.request.method === 'HEAD' ? settings.headPresigner : settings.presigner;

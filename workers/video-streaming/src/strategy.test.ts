@@ -43,6 +43,14 @@ describe('strategy for a rollout bucket', () => {
     expect(moved).toHaveLength(10);
   });
 
+  it('deals the redirect baseline the buckets after public, and none while it has no share', () => {
+    const c = { ...base, rollout: { presign: 50, token: 20, public: 10, redirect: 20 } };
+    const strategies = all(c);
+    expect(strategies.slice(80).every((s) => s === 'redirect')).toBe(true);
+    expect(strategies.filter((s) => s === 'redirect')).toHaveLength(20);
+    expect(all(config(90, 7, 3))).not.toContain('redirect');
+  });
+
   it('presigns instead of pointing at a public base that is not configured', () => {
     expect(strategyFor(99, { ...config(0, 0, 100), publicBase: null })).toBe('presign');
   });

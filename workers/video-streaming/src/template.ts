@@ -54,8 +54,12 @@ export function buildTemplate(
     const signAt: number[] = [];
     for (let i = 0; i < refs.length; i++) {
       const ref = refs[i]!;
-      if (ref.kind === 'playlist' || options.strategy === 'token') {
-        // Back to this worker, which rewrites playlists and serves token media.
+      if (
+        ref.kind === 'playlist' ||
+        options.strategy === 'token' ||
+        options.strategy === 'redirect'
+      ) {
+        // Back to this worker, which rewrites playlists and serves (token) or redirects media.
         uris[i] = `${urlPathOf(ref.key)}?${TOKEN_SLOT}`;
       } else if (options.strategy === 'public' && options.publicBase !== null) {
         uris[i] = `${options.publicBase}/${encodeKey(ref.key)}`;
