@@ -1,4 +1,5 @@
 export { type DevVars, ensureDevVars, readDevVars } from './dev-vars.ts';
+export { answering, ensureStack, type Stack } from './ensure-stack.ts';
 export { repoRoot, services, stateDir, urls } from './layout.ts';
 export {
   applyMigrations,

@@ -23,14 +23,20 @@ const TAIL_LINES = 40;
 
 export function startService(
   service: Service,
-  { write, colour }: { write: (line: string) => void; colour: boolean },
+  {
+    write,
+    colour,
+    scriptName = 'dev',
+  }: { write: (line: string) => void; colour: boolean; scriptName?: string },
 ): Running {
   const dir = join(repoRoot, service.dir);
   const { scripts } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
     scripts: Record<string, string>;
   };
-  const script = scripts.dev;
-  if (script === undefined) throw new Error(`${service.dir}/package.json has no dev script`);
+  const script = scripts[scriptName];
+  if (script === undefined) {
+    throw new Error(`${service.dir}/package.json has no ${scriptName} script`);
+  }
   const bins = [join(dir, 'node_modules', '.bin'), join(repoRoot, 'node_modules', '.bin')];
   // As `pnpm run dev -- <args>` would: the arguments go after the script.
   const command = [script, ...(service.args ?? [])].join(' ');

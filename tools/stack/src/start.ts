@@ -4,6 +4,8 @@
 //   1. .dev.vars beside each wrangler config, generated from .dev.vars.example (first start)
 //   2. the local state under .state: migrations + demo media (first start, or when they change)
 //   3. viewer :8787, video worker :8788, dev S3 :8789, SPA :5173, each its package's `dev`
+//      (STACK_SPA=preview: the SPA's `preview`, i.e. its production build in dist/, which
+//      the browser benches measure because it is what guests get)
 //   4. waits until all four answer, prints the URL and the password
 //   5. Ctrl-C / SIGTERM / SIGHUP (or the parent going away) stops every process group
 import { readFileSync } from 'node:fs';
@@ -126,10 +128,11 @@ async function main(): Promise<void> {
   // when it starts, and two starting at the same moment can fail with SQLITE_BUSY
   // ("database is locked"). Vite shares nothing and starts at once.
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  const launch = (service: Service) => {
+  const launch = (service: Service, scriptName = 'dev') => {
     const started = startService(service, {
       write: (line) => process.stdout.write(`${line}\n`),
       colour,
+      scriptName,
     });
     running.push(started);
     void started.exited.then((status) => {
@@ -147,7 +150,7 @@ async function main(): Promise<void> {
       await delay(300);
     }
   };
-  launch(services.spa);
+  launch(services.spa, process.env.STACK_SPA === 'preview' ? 'preview' : 'dev');
   for (const service of [services.viewer, services.video, services.devS3]) {
     launch(service);
     await ready(service);

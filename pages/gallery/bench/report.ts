@@ -1,0 +1,105 @@
+// The bench's table: medians per row, ratios to the baselines measured in the same run,
+// and the issue's targets (on the phone network), reported and never asserted.
+
+export type Summary = {
+  firstFrameMs: number | undefined;
+  /** Trials whose picture did not move within the 10 s window. */
+  missed: number;
+  /** The most stalls any trial had in its first 10 s. */
+  stalls: number;
+  stalledMs: number;
+  bytes: number;
+  seekMs: number | undefined;
+};
+
+export type Row = {
+  profile: string;
+  video: string;
+  scenario: 'cold' | 'warm';
+  design: 'hls' | 'redirect' | 'mp4';
+  result: Summary;
+};
+
+const ms = (value: number | undefined) => (value === undefined ? '—' : `${Math.round(value)} ms`);
+const ratio = (baseline: number | undefined, value: number | undefined) =>
+  baseline === undefined || value === undefined || value === 0
+    ? '—'
+    : `${(baseline / value).toFixed(2)}×`;
+const kib = (bytes: number) => `${Math.round(bytes / 1024)} KiB`;
+
+export function formatReport(rows: readonly Row[], repeats: number): string {
+  const find = (row: Row, design: Row['design']) =>
+    rows.find(
+      (r) =>
+        r.profile === row.profile &&
+        r.video === row.video &&
+        r.scenario === row.scenario &&
+        r.design === design,
+    )?.result.firstFrameMs;
+  const header = [
+    'network',
+    'video',
+    'tap',
+    'design',
+    'first frame',
+    'redirect ÷ this',
+    'mp4 ÷ this',
+    'stalls',
+    'bytes 10 s',
+    'seek to middle',
+  ];
+  const lines = rows.map((row) => [
+    row.profile,
+    row.video,
+    row.scenario,
+    row.design,
+    `${ms(row.result.firstFrameMs)}${row.result.missed > 0 ? ` (${row.result.missed} no frame)` : ''}`,
+    row.design === 'redirect' ? '' : ratio(find(row, 'redirect'), row.result.firstFrameMs),
+    row.design === 'mp4' ? '' : ratio(find(row, 'mp4'), row.result.firstFrameMs),
+    row.result.stalls === 0 ? '0' : `${row.result.stalls} (${ms(row.result.stalledMs)})`,
+    kib(row.result.bytes),
+    ms(row.result.seekMs),
+  ]);
+  const table = markdownTable([header, ...lines]);
+
+  const phone = rows.filter((r) => r.profile.startsWith('150 ms'));
+  const get = (video: string, scenario: Row['scenario'], design: Row['design']) =>
+    phone.find((r) => r.video.startsWith(video) && r.scenario === scenario && r.design === design)
+      ?.result;
+  const cold = get('demo', 'cold', 'hls');
+  const warm = get('demo', 'warm', 'hls');
+  const long = get('long', 'warm', 'hls');
+  const check = (ok: boolean | undefined) => (ok === undefined ? '?' : ok ? 'met' : 'MISSED');
+  const targets = [
+    `first frame cold ≤ 1000 ms: ${ms(cold?.firstFrameMs)} — ${check(cold?.firstFrameMs !== undefined && cold.firstFrameMs <= 1000)}`,
+    `first frame warm ≤ 600 ms: ${ms(warm?.firstFrameMs)} — ${check(warm?.firstFrameMs !== undefined && warm.firstFrameMs <= 600)}`,
+    ...(['cold', 'warm'] as const).map((scenario) => {
+      const value = get('demo', scenario, 'hls')?.firstFrameMs;
+      const baseline = get('demo', scenario, 'redirect')?.firstFrameMs;
+      const ok = value !== undefined && baseline !== undefined ? baseline >= 2 * value : undefined;
+      return `≥ 2× faster than redirect-per-segment (${scenario}): ${ratio(baseline, value)} — ${check(ok)}`;
+    }),
+    `no stall in the first 10 s: ${[cold, warm, long].map((r) => r?.stalls ?? '?').join(' / ')} (cold / warm / long) — ${check([cold, warm, long].every((r) => r?.stalls === 0))}`,
+    `seek to the middle of 20 min plays ≤ 1000 ms: ${ms(long?.seekMs)} — ${check(long?.seekMs !== undefined && long.seekMs <= 1000)}`,
+    `first frame does not grow with length: 20 min ${ms(long?.firstFrameMs)} vs 6 s ${ms(warm?.firstFrameMs)} (warm)`,
+  ];
+  return [
+    `Tap → first moving frame, median of ${repeats}; stalls: most in any trial (time stalled, median); bytes: median received in the 10 s after the tap.`,
+    '',
+    table,
+    '',
+    'Targets on 150 ms · 9 Mbit/s (reported, not asserted):',
+    ...targets.map((t) => `- ${t}`),
+  ].join('\n');
+}
+
+function markdownTable(cells: string[][]): string {
+  const widths = cells[0]!.map((_, c) => Math.max(...cells.map((row) => row[c]!.length)));
+  const line = (row: string[]) =>
+    `| ${row.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
+  return [
+    line(cells[0]!),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...cells.slice(1).map(line),
+  ].join('\n');
+}

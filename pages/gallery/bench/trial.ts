@@ -1,0 +1,229 @@
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+
+// One guest, one tap: a fresh browser context (empty cache, no open connections) on a
+// phone with an emulated network, the gallery loaded, then a tap on a video tile. In the
+// page, every <video> is watched with requestVideoFrameCallback: the first *moving* frame
+// is the first one presented with a later media time than the first frame shown (a poster
+// frame or a paused first frame does not count). Bytes are what Chromium's network stack
+// received (CDP Network.dataReceived) in the 10 s after the tap; stalls are `waiting`
+// events after the first moving frame in that window.
+
+export type NetworkProfile = {
+  name: string;
+  /** Added by CDP to every request before its response headers (one round trip). */
+  latencyMs: number;
+  downMbps: number;
+  upMbps: number;
+};
+
+export const PROFILES: readonly NetworkProfile[] = [
+  { name: '150 ms · 9 Mbit/s', latencyMs: 150, downMbps: 9, upMbps: 3 },
+  { name: '40 ms · 50 Mbit/s', latencyMs: 40, downMbps: 50, upMbps: 20 },
+];
+
+/** The phone of the issue: 390×844 CSS px at 3×. */
+export const PHONE: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 3,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'en-GB',
+};
+
+export const WINDOW_MS = 10_000;
+
+export type TrialResult = {
+  /** Tap → first moving frame, ms; undefined when no frame moved within the window. */
+  firstFrameMs: number | undefined;
+  stalls: number;
+  stalledMs: number;
+  bytes: number;
+  /** Seek → first moving frame past the seek target, ms (when the trial seeks). */
+  seekMs?: number | undefined;
+};
+
+export type Trial = {
+  profile: NetworkProfile;
+  /** cold: tap as soon as the tile shows; warm: after the gallery was open `warmMs`. */
+  warmMs: number;
+  /** Which tile to tap (a CSS selector of the grid). */
+  tile: string;
+  /**
+   * mp4: the tap plays `mp4Url` in a plain <video> (progressive download) instead of
+   * opening the lightbox: the design the HLS ladder is compared with.
+   */
+  mp4Url?: string | undefined;
+  /** Seek to this many seconds once playing (the long video's middle). */
+  seekTo?: number | undefined;
+};
+
+/** Installed before any page script: records taps, frames, stalls for every <video>. */
+function instrument() {
+  type Probe = {
+    tapAt?: number;
+    firstShownMediaTime?: number;
+    firstMovingAt?: number;
+    stalls: number[];
+    stallEnds: number[];
+    seekAt?: number;
+    seekTarget?: number;
+    seekMovingAt?: number;
+  };
+  const probe: Probe = { stalls: [], stallEnds: [] };
+  (window as unknown as { __bench: Probe }).__bench = probe;
+  addEventListener(
+    'pointerdown',
+    () => {
+      probe.tapAt ??= performance.now();
+    },
+    { capture: true },
+  );
+  const watch = (video: HTMLVideoElement) => {
+    if ((video as { __watched?: boolean }).__watched) return;
+    (video as { __watched?: boolean }).__watched = true;
+    video.addEventListener('waiting', () => {
+      if (probe.firstMovingAt !== undefined && probe.seekAt === undefined) {
+        probe.stalls.push(performance.now());
+      }
+    });
+    video.addEventListener('playing', () => {
+      if (probe.stalls.length > probe.stallEnds.length) probe.stallEnds.push(performance.now());
+    });
+    const onFrame = (now: number, meta: { mediaTime: number }) => {
+      if (probe.firstShownMediaTime === undefined) probe.firstShownMediaTime = meta.mediaTime;
+      else if (probe.firstMovingAt === undefined && meta.mediaTime > probe.firstShownMediaTime) {
+        probe.firstMovingAt = now;
+      }
+      if (
+        probe.seekTarget !== undefined &&
+        probe.seekMovingAt === undefined &&
+        meta.mediaTime > probe.seekTarget + 0.001
+      ) {
+        probe.seekMovingAt = now;
+      }
+      video.requestVideoFrameCallback(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
+  };
+  new MutationObserver(() => {
+    for (const video of document.querySelectorAll('video')) watch(video);
+  }).observe(document, { childList: true, subtree: true });
+}
+
+/** Replaces the next tap's action with a plain progressive <video> of `url`. */
+function playMp4OnTap(url: string) {
+  addEventListener(
+    'click',
+    (event) => {
+      event.preventDefault();
+      event.stopPropagation();
+      const video = document.createElement('video');
+      Object.assign(video, { src: url, autoplay: true, playsInline: true, controls: true });
+      video.style.cssText =
+        'position:fixed;inset:0;width:100%;height:100%;background:#000;z-index:9';
+      document.body.append(video);
+    },
+    { capture: true, once: true },
+  );
+}
+
+type ProbeState = {
+  tapAt?: number;
+  firstMovingAt?: number;
+  stalls: number[];
+  stallEnds: number[];
+  seekAt?: number;
+  seekMovingAt?: number;
+};
+
+const readProbe = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __bench: ProbeState }).__bench);
+
+export async function runTrial(
+  browser: Browser,
+  options: { galleryUrl: string; storageState: NonNullable<BrowserContextOptions['storageState']> },
+  trial: Trial,
+): Promise<TrialResult> {
+  const context = await browser.newContext({ ...PHONE, storageState: options.storageState });
+  try {
+    const page = await context.newPage();
+    await page.addInitScript(instrument);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: trial.profile.latencyMs,
+      downloadThroughput: (trial.profile.downMbps * 1e6) / 8,
+      uploadThroughput: (trial.profile.upMbps * 1e6) / 8,
+    });
+    let bytes = 0;
+    let counting = false;
+    cdp.on('Network.dataReceived', (event) => {
+      if (counting) bytes += event.encodedDataLength;
+    });
+
+    await page.goto(options.galleryUrl);
+    const tile = page.locator(trial.tile).first();
+    await tile.waitFor({ state: 'visible', timeout: 60_000 });
+    if (trial.warmMs > 0) await page.waitForTimeout(trial.warmMs);
+    if (trial.mp4Url !== undefined) await page.evaluate(playMp4OnTap, trial.mp4Url);
+
+    counting = true;
+    await tile.tap();
+    const tappedAt = Date.now();
+    await page
+      .waitForFunction(
+        () => (window as unknown as { __bench: ProbeState }).__bench.firstMovingAt !== undefined,
+        undefined,
+        { timeout: WINDOW_MS, polling: 100 },
+      )
+      .catch(() => {});
+    let seekMs: number | undefined;
+    if (trial.seekTo !== undefined) {
+      // Play a moment first, as a guest would before dragging to the middle.
+      await page.waitForTimeout(1000);
+      await page.evaluate((target) => {
+        const probe = (window as unknown as { __bench: ProbeState & { seekTarget?: number } })
+          .__bench;
+        const video = document.querySelector('dialog video, video') as HTMLVideoElement;
+        probe.seekAt = performance.now();
+        probe.seekTarget = target;
+        video.currentTime = target;
+      }, trial.seekTo);
+      await page
+        .waitForFunction(
+          () => (window as unknown as { __bench: ProbeState }).__bench.seekMovingAt !== undefined,
+          undefined,
+          { timeout: WINDOW_MS, polling: 100 },
+        )
+        .catch(() => {});
+      const probe = await readProbe(page);
+      if (probe.seekAt !== undefined && probe.seekMovingAt !== undefined) {
+        seekMs = probe.seekMovingAt - probe.seekAt;
+      }
+    } else {
+      const left = WINDOW_MS - (Date.now() - tappedAt);
+      if (left > 0) await page.waitForTimeout(left);
+    }
+    counting = false;
+    const probe = await readProbe(page);
+    const end = (probe.tapAt ?? 0) + WINDOW_MS;
+    const stalls = probe.stalls.filter((at) => at < end);
+    const stalledMs = stalls.reduce(
+      (sum, at, i) => sum + Math.min(probe.stallEnds[i] ?? end, end) - at,
+      0,
+    );
+    return {
+      firstFrameMs:
+        probe.tapAt !== undefined && probe.firstMovingAt !== undefined
+          ? probe.firstMovingAt - probe.tapAt
+          : undefined,
+      stalls: stalls.length,
+      stalledMs,
+      bytes,
+      ...(trial.seekTo !== undefined ? { seekMs } : {}),
+    };
+  } finally {
+    await context.close();
+  }
+}

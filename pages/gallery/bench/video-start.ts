@@ -1,0 +1,312 @@
+#!/usr/bin/env node
+// `pnpm bench` → here: how fast a guest's tap on a video shows a moving picture, in
+// Debian's Chromium at phone size on emulated networks, against the local stack serving
+// the SPA's production build. Not a test: it prints a table (targets reported, never
+// asserted) and .reports/bench-video.json, and exits non-zero only when it cannot measure.
+//
+//   designs   hls       this gallery: presigned segment URLs in the playlists (presign)
+//             redirect  every segment URI on the video worker, answered 302 to a presigned
+//                       URL (the design this one replaces; the worker's `redirect` rollout)
+//             mp4       the original MP4 in a plain <video>, downloaded progressively
+//   scenarios cold      a fresh browser (nothing cached but the page), tap once the tile shows
+//             warm      the gallery open WARM_MS before the tap
+//   long      a 20-minute 1080p ladder of 2-s segments (600 per rendition): first frame,
+//             and a seek to the middle
+//
+// Needs the stack's ports free: it starts the stack itself (STACK_SPA=preview, i.e.
+// `vite preview` of the build made here) and puts the long video into the local state
+// while no worker runs; its D1 row is removed again at the end. Run it under the lock:
+//   flock /tmp/edge-stack.lock npx pnpm@10.34.9 --filter @edge-gallery/gallery bench
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ensureStack,
+  MEDIA_COLUMNS,
+  mediaRow,
+  openLocalState,
+  readDevVars,
+  repoRoot,
+  type Stack,
+  services,
+  urls,
+} from '@edge-gallery/stack';
+import { type Browser, chromium } from 'playwright-core';
+import { ensureLongVideo, LONG_VIDEO_SECONDS, type LongVideo } from './long-video.ts';
+import { formatReport, type Row } from './report.ts';
+import { PHONE, PROFILES, runTrial, type Trial, type TrialResult } from './trial.ts';
+
+const here = join(import.meta.dirname, '..');
+const reports = join(here, '.reports');
+const cacheDir = join(repoRoot, 'node_modules', '.cache', 'video-bench');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+/** BENCH_LONG=skip leaves the 20-minute video out (a quick run while changing the SPA). */
+const LONG = process.env.BENCH_LONG !== 'skip';
+const WARM_MS = 5000;
+const LONG_ID = 'bench-long';
+const DEMO_TILE = '.grid .tile a[data-id="demo-13"]';
+const LONG_TILE = `.grid .tile a[data-id="${LONG_ID}"]`;
+
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+class CannotMeasure extends Error {}
+
+function cannotMeasure(why: string): never {
+  throw new CannotMeasure(why);
+}
+
+async function putLongVideo(video: LongVideo): Promise<void> {
+  const state = await openLocalState();
+  try {
+    if ((await state.media.head(`hls/${LONG_ID}/master.m3u8`)) === null) {
+      console.log('bench: putting the long video into the local bucket');
+      for (const file of video.files) {
+        await state.putObject(
+          `hls/${LONG_ID}/${file.name}`,
+          { path: join(video.dir, file.name), size: file.size },
+          {
+            contentType: file.name.endsWith('.m3u8')
+              ? 'application/vnd.apple.mpegurl'
+              : 'video/mp4',
+          },
+        );
+      }
+    }
+    const row = mediaRow({
+      id: LONG_ID,
+      kind: 'video',
+      title: 'Bench: 20 minutes',
+      // Right after the demo video, so both tiles are found the same way.
+      taken_at: '2026-06-13T18:30:00.000Z',
+      width: 1920,
+      height: 1080,
+      bytes: 0,
+      original_key: 'originals/demo-13.mp4',
+      thumbnail_key: 'thumbnails/demo-13.webp',
+      video_id: LONG_ID,
+      duration_sec: LONG_VIDEO_SECONDS,
+    });
+    await state.db
+      .prepare(
+        `INSERT OR REPLACE INTO media (${MEDIA_COLUMNS.join(', ')}) VALUES (${MEDIA_COLUMNS.map(() => '?').join(', ')})`,
+      )
+      .bind(...MEDIA_COLUMNS.map((column) => row[column]))
+      .run();
+  } finally {
+    await state.dispose();
+  }
+}
+
+/** The long video's row must not outlive the bench: the e2e tests list exactly the demo. */
+async function removeLongVideoRow(): Promise<void> {
+  const state = await openLocalState();
+  try {
+    await state.db.prepare('DELETE FROM media WHERE id = ?').bind(LONG_ID).run();
+  } finally {
+    await state.dispose();
+  }
+}
+
+// Read when needed: the first start of the stack writes the .dev.vars files.
+const adminToken = () => readDevVars(join(repoRoot, services.video.dir)).get('ADMIN_TOKEN') ?? '';
+
+async function publishRollout(rollout: Record<string, number>): Promise<void> {
+  const headers = {
+    Authorization: `Bearer ${adminToken()}`,
+    'Content-Type': 'application/json',
+  };
+  const current = (await (await fetch(`${urls.video}/admin/config`, { headers })).json()) as {
+    config: Record<string, unknown>;
+  };
+  const response = await fetch(`${urls.video}/admin/config`, {
+    method: 'PUT',
+    headers,
+    body: JSON.stringify({
+      ...current.config,
+      rollout: { presign: 0, token: 0, public: 0, redirect: 0, ...rollout },
+    }),
+  });
+  if (response.status !== 201) {
+    cannotMeasure(`publishing rollout ${JSON.stringify(rollout)}: ${await response.text()}`);
+  }
+}
+
+async function adminVersion(): Promise<number | null> {
+  const response = await fetch(`${urls.video}/admin/config`, {
+    headers: { Authorization: `Bearer ${adminToken()}` },
+  });
+  return ((await response.json()) as { version: number | null }).version;
+}
+
+async function rollback(version: number | null): Promise<void> {
+  if (version === null) return;
+  await fetch(`${urls.video}/admin/config/rollback`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${adminToken()}`,
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify({ version }),
+  });
+}
+
+/** Logs in once (logins are rate-limited); every trial starts from this cookie jar. */
+async function login(browser: Browser) {
+  const password = readDevVars(join(repoRoot, services.viewer.dir)).get('GALLERY_PASSWORD');
+  if (!password) cannotMeasure('no GALLERY_PASSWORD in workers/viewer/.dev.vars');
+  const context = await browser.newContext(PHONE);
+  try {
+    const page = await context.newPage();
+    await page.goto(urls.spa);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Open the gallery' }).click();
+    await page.locator(DEMO_TILE).waitFor({ state: 'attached', timeout: 60_000 });
+    // The original's URL as the listing hands it out (the page already holds it on tap).
+    const mp4Url = await page.evaluate(async () => {
+      for (const base of [location.origin, 'http://localhost:8787']) {
+        const response = await fetch(`${base}/api/media?kind=video&limit=50`, {
+          credentials: 'include',
+        }).catch(() => undefined);
+        if (!response?.ok || !/json/.test(response.headers.get('content-type') ?? '')) continue;
+        const page = (await response.json()) as { items: { id: string; fileUrl: string }[] };
+        const item = page.items.find((i) => i.id === 'demo-13');
+        if (item) return new URL(item.fileUrl, response.url).href;
+      }
+      return undefined;
+    });
+    if (mp4Url === undefined) cannotMeasure('the listing has no demo video (demo-13)');
+    return { storageState: await context.storageState(), mp4Url };
+  } finally {
+    await context.close();
+  }
+}
+
+function median(values: number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function summarise(results: TrialResult[]) {
+  const frames = results.map((r) => r.firstFrameMs).filter((v) => v !== undefined);
+  return {
+    firstFrameMs: median(frames),
+    missed: results.length - frames.length,
+    stalls: Math.max(...results.map((r) => r.stalls)),
+    stalledMs: median(results.map((r) => r.stalledMs)) ?? 0,
+    bytes: median(results.map((r) => r.bytes)) ?? 0,
+    seekMs: median(results.map((r) => r.seekMs).filter((v) => v !== undefined)),
+  };
+}
+
+async function main(): Promise<void> {
+  try {
+    accessSync(CHROMIUM, constants.X_OK);
+  } catch {
+    cannotMeasure(`no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+  }
+  mkdirSync(reports, { recursive: true });
+  const longVideo = LONG
+    ? await ensureLongVideo(cacheDir).catch((error: Error) =>
+        cannotMeasure(`making the long video with ffmpeg: ${error.message}`),
+      )
+    : undefined;
+
+  console.log('bench: vite build');
+  const build = spawnSync('vite', ['build'], {
+    cwd: here,
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      PATH: `${join(here, 'node_modules/.bin')}:${join(repoRoot, 'node_modules/.bin')}:${process.env.PATH}`,
+    },
+  });
+  if (build.status !== 0) cannotMeasure('vite build failed');
+
+  let stack: Stack | undefined;
+  let initialVersion: number | null = null;
+  const rows: Row[] = [];
+  try {
+    stack = await ensureStack({
+      logFile: join(reports, 'bench-stack.log'),
+      reuse: false,
+      env: { STACK_SPA: 'preview' },
+      beforeStart: async () => {
+        if (longVideo) await putLongVideo(longVideo);
+      },
+    }).catch((error: Error) => cannotMeasure(error.message));
+    initialVersion = await adminVersion();
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+    try {
+      const { storageState, mp4Url } = await login(browser);
+      const options = { galleryUrl: urls.spa, storageState };
+      const run = async (label: Omit<Row, 'result'>, trial: Trial) => {
+        const results: TrialResult[] = [];
+        for (let i = 0; i < REPEATS; i++) results.push(await runTrial(browser, options, trial));
+        const row = { ...label, result: summarise(results) };
+        rows.push(row);
+        console.log(
+          `bench: ${label.profile} ${label.design} ${label.scenario}: ${results.map((r) => r.firstFrameMs?.toFixed(0) ?? '—').join(', ')} ms`,
+        );
+      };
+      for (const design of ['hls', 'redirect', 'mp4'] as const) {
+        await publishRollout(design === 'redirect' ? { redirect: 100 } : { presign: 100 });
+        for (const profile of PROFILES) {
+          for (const scenario of ['cold', 'warm'] as const) {
+            await run(
+              { profile: profile.name, design, scenario, video: 'demo (6 s)' },
+              {
+                profile,
+                warmMs: scenario === 'warm' ? WARM_MS : 0,
+                tile: DEMO_TILE,
+                mp4Url: design === 'mp4' ? mp4Url : undefined,
+              },
+            );
+          }
+        }
+      }
+      await publishRollout({ presign: 100 });
+      for (const profile of LONG ? PROFILES : []) {
+        await run(
+          { profile: profile.name, design: 'hls', scenario: 'warm', video: 'long (20 min)' },
+          { profile, warmMs: WARM_MS, tile: LONG_TILE, seekTo: LONG_VIDEO_SECONDS / 2 },
+        );
+      }
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    await rollback(initialVersion).catch(() => {});
+    await stack?.stop();
+    if (stack?.started) await removeLongVideoRow();
+  }
+
+  const report = formatReport(rows, REPEATS);
+  console.log(`\n${report}`);
+  writeFileSync(
+    join(reports, 'bench-video.json'),
+    `${JSON.stringify({ repeats: REPEATS, rows }, null, 2)}\n`,
+  );
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(
+    error instanceof CannotMeasure
+      ? `bench: cannot measure: ${error.message}`
+      : `bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
+  process.exitCode = 1;
+}
