@@ -75,6 +75,33 @@ describe.runIf(STRATEGY === 'presign')('a guest on a page cross-site to the view
       .toBeGreaterThan(1);
   });
 
+  it('played under the page’s CSP, which stops an injected <script> and reports it', async () => {
+    const response = await page.request.get(PAGE);
+    const policy = response.headers()['content-security-policy'] ?? '';
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(response.headers()['referrer-policy']).toBe('no-referrer');
+    // What an HTML injection would do: an inline script and an inline event handler.
+    await page.evaluate(() => {
+      const w = window as unknown as { violations: string[] };
+      w.violations = [];
+      document.addEventListener('securitypolicyviolation', (event) => {
+        w.violations.push(event.effectiveDirective);
+      });
+      const script = document.createElement('script');
+      script.textContent = 'window.injected = true';
+      document.body.append(script);
+      const img = document.createElement('img');
+      img.setAttribute('onerror', 'window.injected = true');
+      img.src = 'data:,not-an-image';
+      document.body.append(img);
+    });
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { violations: string[] }).violations))
+      .toEqual(expect.arrayContaining(['script-src-elem', 'script-src-attr']));
+    expect(await page.evaluate(() => 'injected' in window)).toBe(false);
+  });
+
   it('reached the viewer only on the page’s origin, never answered 401', () => {
     const viewerCalls = network.requests.filter((r) =>
       /^\/(login|logout|auth|api\/(?!hls\/))/.test(new URL(r.url).pathname),

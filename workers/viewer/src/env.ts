@@ -46,10 +46,6 @@ export const configSchema = z
     AUTH_SECRET: z.string().min(32),
     PLAYBACK_TOKEN_SECRET: playbackKeys,
     ALLOWED_ORIGINS: origins,
-    // Lax works when the SPA and the viewer share a site (localhost:5173 and localhost:8787 do;
-    // so do gallery.example.com and api.gallery.example.com). None lets a SPA on another site
-    // send the cookie; browsers then require Secure, which every non-localhost cookie has.
-    COOKIE_SAMESITE: z.enum(['Lax', 'Strict', 'None']).default('Lax'),
     SESSION_TTL_SECONDS: z.coerce
       .number()
       .int()

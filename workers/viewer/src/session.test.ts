@@ -44,7 +44,9 @@ describe('session cookie', () => {
     expect((await authState(unprefixed, DEPLOYED)).authenticated).toBe(false);
   });
 
-  it('takes SameSite=None from COOKIE_SAMESITE for a SPA on another site', async () => {
+  it('is SameSite=Lax when deployed too, whatever an old COOKIE_SAMESITE says', async () => {
+    // The setting is gone (the page and the viewer share an origin); one left in a deployed
+    // environment must not bring back a cookie for other sites.
     const response = await callWith(
       { COOKIE_SAMESITE: 'None' },
       '/login',
@@ -56,8 +58,8 @@ describe('session cookie', () => {
       DEPLOYED,
     );
     const setCookie = response.headers.get('Set-Cookie')!;
-    expect(setCookie).toContain('SameSite=None');
-    expect(setCookie).toContain('Secure');
+    expect(setCookie).toContain('SameSite=Lax');
+    expect(setCookie).not.toMatch(/SameSite=(None|Strict)/);
   });
 
   it('is refused when tampered with', async () => {

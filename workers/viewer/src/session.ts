@@ -29,14 +29,17 @@ function isLocalhost(c: Context<AppEnv>): boolean {
   return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
 }
 
+// SameSite=Lax, fixed. The browser reaches the viewer on the page's own origin (the Pages
+// Function, the dev proxy), so the cookie is first-party and Lax never withholds it from the
+// page. Strict would add nothing here — no GET changes state, POSTs are Origin-checked, and
+// Lax already keeps the cookie off every cross-site subrequest and form post — and it would
+// cost a signed-in guest who follows a link to an original from outside (a chat, a note): 401.
+// None (a cookie for a page on another site) is what third-party-cookie blocking refuses.
+const SAME_SITE = 'Lax';
+
 function cookieOptions(c: Context<AppEnv>): CookieOptions {
-  const { COOKIE_SAMESITE } = c.var.config;
-  if (isLocalhost(c)) {
-    // SameSite=None needs Secure; local ports are one site, where Lax is enough.
-    const sameSite = COOKIE_SAMESITE === 'None' ? 'Lax' : COOKIE_SAMESITE;
-    return { path: '/', httpOnly: true, sameSite };
-  }
-  return { path: '/', httpOnly: true, secure: true, sameSite: COOKIE_SAMESITE, prefix: 'host' };
+  if (isLocalhost(c)) return { path: '/', httpOnly: true, sameSite: SAME_SITE };
+  return { path: '/', httpOnly: true, secure: true, sameSite: SAME_SITE, prefix: 'host' };
 }
 
 export async function startSession(c: Context<AppEnv>, role: Role): Promise<Session> {
