@@ -137,18 +137,21 @@ describe('the video worker deploy', () => {
 describe('the gallery deploy', () => {
   const file = '.github/workflows/deploy-gallery.yml';
 
-  it("builds the SPA with the environment's API bases", () => {
+  it("builds the SPA with the environment's video worker, and no viewer URL", () => {
     const [build] = stepsRunning(file, /--filter @edge-gallery\/gallery run build/);
-    expect(build?.env).toMatchObject({
-      VIEWER_API_BASE: expression('vars.VIEWER_API_BASE'),
-      VIDEO_API_BASE: expression('vars.VIDEO_API_BASE'),
-    });
+    expect(build?.env).toMatchObject({ VIDEO_API_BASE: expression('vars.VIDEO_API_BASE') });
+    // The page reaches the viewer on its own origin, through the Pages Function.
+    expect(JSON.stringify(workflow(file))).not.toContain('VIEWER_API_BASE');
   });
 
-  it('deploys the build to Cloudflare Pages', () => {
+  it('compiles the Pages Function, then deploys page and Function from the project folder', () => {
+    const compile = indexOfStep(file, /wrangler pages functions build /);
+    const deployAt = indexOfStep(file, /wrangler pages deploy /);
+    expect(compile).toBeGreaterThan(-1);
+    expect(deployAt).toBeGreaterThan(compile);
     const [deploy] = stepsRunning(file, /wrangler pages deploy /);
-    expect(deploy?.run).toMatch(
-      /pages\/gallery\/dist\s+\\\s+--project-name "\$PAGES_PROJECT_NAME"/,
-    );
+    // functions/ and wrangler.jsonc (the VIEWER binding) are read from the working directory.
+    expect(deploy?.['working-directory']).toBe('pages/gallery');
+    expect(deploy?.run).toMatch(/--project-name "\$PAGES_PROJECT_NAME" --branch "\$PAGES_BRANCH"/);
   });
 });
