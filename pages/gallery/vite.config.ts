@@ -1,6 +1,7 @@
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { bundleBudget } from './build/bundle-budget.ts';
+import { downloadWorker } from './build/download-worker.ts';
 import { pageMeta, pageMetaFromEnv } from './build/page-meta.ts';
 import { pageHeaders, pagesHeaders, R2_ORIGINS } from './build/security-headers.ts';
 import { viewerDevProxy } from './proxy/dev-proxy.ts';
@@ -47,6 +48,8 @@ export default defineConfig({
     pagesHeaders(policy),
     // Title, link preview, manifest and icons (GALLERY_NAME, GALLERY_DESCRIPTION, GALLERY_OG_IMAGE…).
     pageMeta(pageMetaFromEnv(process.env, process.cwd())),
+    // /download-sw.js: the ZIP download service worker (before the budget, which counts it).
+    downloadWorker(),
     bundleBudget({ initialKiB: 50, excluded: ['hls.js'] }),
   ],
   server: {

@@ -20,6 +20,8 @@ const ARGS = [
 
 export async function launchBrowser(): Promise<{
   context: BrowserContext;
+  /** The fresh profile (names the browser's processes, e.g. for memory measurements). */
+  userDataDir: string;
   close(): Promise<void>;
 }> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'edge-gallery-e2e-'));
@@ -32,6 +34,7 @@ export async function launchBrowser(): Promise<{
   });
   return {
     context,
+    userDataDir,
     async close() {
       await context.close();
       rmSync(userDataDir, { recursive: true, force: true });

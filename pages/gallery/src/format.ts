@@ -58,3 +58,11 @@ export function formatMonth(key: string, locale?: string): string {
     new Date(year, month - 1, 1),
   );
 }
+
+/** A byte count as people read it: `840 KB`, `12.3 MB`, `1.07 GB` (decimal, as OSes show files). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1e3) return `${bytes} B`;
+  if (bytes < 1e6) return `${Math.round(bytes / 1e3)} KB`;
+  if (bytes < 1e9) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return `${(bytes / 1e9).toFixed(2)} GB`;
+}

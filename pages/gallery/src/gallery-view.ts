@@ -1,4 +1,5 @@
 import { ApiError, type ViewerApi } from './api.ts';
+import { createDownloads } from './download-panel.ts';
 import { el } from './element.ts';
 import { describeItem } from './format.ts';
 import { createGrid } from './grid.ts';
@@ -32,12 +33,25 @@ export function mountGallery(root: HTMLElement, options: GalleryViewOptions): { 
   /** The item the lightbox shows or is looking up; guards against late lookups. */
   let wanted: string | undefined;
 
+  const downloads = createDownloads({
+    galleryName: options.galleryName,
+    async listAll(onCount) {
+      const items = [];
+      for (let cursor: string | null = null; ; ) {
+        const page = await api.listMedia({ cursor, limit: 100 });
+        items.push(...page.items);
+        onCount(items.length);
+        if (page.nextCursor === null || page.items.length === 0) return items;
+        cursor = page.nextCursor;
+      }
+    },
+  });
   const signOut = el('button', { type: 'button', class: 'button button-quiet' }, 'Sign out');
   const header = el(
     'header',
     { class: 'topbar' },
     el('h1', { class: 'topbar-title' }, options.galleryName),
-    signOut,
+    el('div', { class: 'topbar-actions' }, downloads.button, signOut),
   );
 
   const grid = createGrid({
@@ -62,7 +76,7 @@ export function mountGallery(root: HTMLElement, options: GalleryViewOptions): { 
   });
 
   const main = el('main', { class: 'gallery', id: 'gallery' }, grid.element);
-  root.replaceChildren(header, main, lightbox.element, toaster.element);
+  root.replaceChildren(header, main, lightbox.element, toaster.element, downloads.panel);
 
   signOut.addEventListener('click', async () => {
     signOut.disabled = true;
@@ -150,6 +164,7 @@ export function mountGallery(root: HTMLElement, options: GalleryViewOptions): { 
       header.remove();
       main.remove();
       toaster.element.remove();
+      downloads.destroy();
     },
   };
 }

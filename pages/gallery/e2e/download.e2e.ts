@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import type { MediaPage } from '@edge-gallery/viewer/media-item';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from './browser.ts';
+import { readEntry, readZip } from './zip-reader.ts';
+
+// "Download all" in headless Chromium against the running stack: one ZIP, streamed by the
+// download service worker, whose entries are every listed original, byte for byte.
+// Strategy-independent: only the runner's `presign` pass runs it.
+
+const GALLERY_URL = process.env.GALLERY_URL ?? 'http://localhost:5173';
+const PASSWORD = process.env.GALLERY_PASSWORD;
+const STRATEGY = process.env.E2E_STRATEGY ?? 'presign';
+
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let context: BrowserContext;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!PASSWORD) throw new Error('set GALLERY_PASSWORD (the local stack prints it on start)');
+  browser = await launchBrowser();
+  context = browser.context;
+  context.setDefaultTimeout(30_000);
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Every listed item and the SHA-256 of its original, as the page's session fetches it. */
+function listOriginals(page: Page) {
+  return page.evaluate(async () => {
+    const hex = (buffer: ArrayBuffer) =>
+      Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, '0')).join('');
+    const out: { id: string; title: string; sha256: string; size: number }[] = [];
+    for (let cursor = ''; ; ) {
+      const listing = (await (
+        await fetch(`/api/media?limit=100&cursor=${cursor}`)
+      ).json()) as MediaPage;
+      for (const item of listing.items) {
+        const bytes = await (await fetch(item.fileUrl)).arrayBuffer();
+        out.push({
+          id: item.id,
+          title: item.title,
+          sha256: hex(await crypto.subtle.digest('SHA-256', bytes)),
+          size: bytes.byteLength,
+        });
+      }
+      if (!listing.nextCursor) return out;
+      cursor = encodeURIComponent(listing.nextCursor);
+    }
+  });
+}
+
+describe.skipIf(STRATEGY !== 'presign')('Download all', () => {
+  it('saves one ZIP whose entries are every original, each with the original’s SHA-256', async () => {
+    await page.goto(`${GALLERY_URL}/#/join/${encodeURIComponent(PASSWORD!)}`);
+    await page.locator('.grid .tile').first().waitFor();
+    const originals = await listOriginals(page);
+    expect(originals.length).toBeGreaterThan(1);
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      page.getByRole('button', { name: 'Download all' }).click(),
+    ]);
+    const path = await download.path();
+    expect(download.suggestedFilename()).toMatch(/\.zip$/);
+    await expect
+      .poll(() => page.locator('.download-panel').textContent(), { timeout: 60_000 })
+      .toMatch(new RegExp(`Downloaded ${originals.length} files`));
+
+    const entries = await readZip(path);
+    expect(entries.length).toBe(originals.length);
+    // Unique names, each safe as a file name on every OS.
+    const names = entries.map((e) => e.name.toLowerCase());
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(name).not.toMatch(/[<>:"/\\|?*]/);
+    const digests: string[] = [];
+    for (const entry of entries) {
+      const hash = createHash('sha256');
+      await readEntry(path, entry, (chunk) => hash.update(chunk));
+      digests.push(hash.digest('hex'));
+    }
+    expect(digests.sort()).toEqual(originals.map((o) => o.sha256).sort());
+    // Titles become names (with the original's extension).
+    for (const { title } of originals.filter((o) => o.title !== '')) {
+      expect(entries.some((e) => e.name.startsWith(title.replace(/[<>:"/\\|?*]/g, '_')))).toBe(
+        true,
+      );
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('leaves the page and its API alone: the worker controls nothing outside /download/', async () => {
+    const scopes = await page.evaluate(async () =>
+      (await navigator.serviceWorker.getRegistrations()).map((r) => new URL(r.scope).pathname),
+    );
+    expect(scopes).toEqual(['/download/']);
+    expect(await page.evaluate(() => navigator.serviceWorker.controller)).toBeNull();
+  });
+});
