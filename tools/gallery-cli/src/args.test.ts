@@ -35,6 +35,27 @@ describe('command line', () => {
     ).toMatchObject({ dryRun: true, target: 'remote', env: 'production', concurrency: 3 });
   });
 
+  it('takes --strip-location for import (off by default)', () => {
+    expect(parseCommandLine(['import', 'p'], '/')).toMatchObject({ stripLocation: false });
+    expect(parseCommandLine(['import', 'p', '--strip-location'], '/')).toMatchObject({
+      stripLocation: true,
+    });
+  });
+
+  it('parses renditions with the same target options and no folder', () => {
+    expect(parseCommandLine(['renditions', '--state', 's'], '/x')).toEqual({
+      command: 'renditions',
+      target: 'local',
+      env: undefined,
+      dryRun: false,
+      stateDir: '/x/s',
+      concurrency: expect.any(Number),
+    });
+    expect(
+      parseCommandLine(['renditions', '--target', 'remote', '--env', 'staging'], '/'),
+    ).toMatchObject({ command: 'renditions', target: 'remote', env: 'staging' });
+  });
+
   it('refuses what it cannot do, with the reason', () => {
     const error = (argv: string[]) => {
       const parsed = parseCommandLine(argv, '/');
@@ -47,6 +68,9 @@ describe('command line', () => {
     expect(error(['import', 'p', '--target', 'remote'])).toMatch(/needs --env/);
     expect(error(['import', 'p', '--concurrency', '0'])).toMatch(/--concurrency/);
     expect(error(['import', 'p', '--bogus'])).toMatch(/bogus/);
+    expect(error(['renditions', 'p'])).toBe('unexpected argument: p');
+    expect(error(['renditions', '--strip-location'])).toMatch(/for import/);
+    expect(error(['renditions', '--target', 'remote'])).toMatch(/needs --env/);
   });
 
   it('answers --help', () => {

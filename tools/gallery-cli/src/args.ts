@@ -3,10 +3,14 @@ import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 export const USAGE = `Usage: pnpm gallery import <folder> [options]
+       pnpm gallery renditions [options]
        pnpm gallery link [--env local|staging|production]   (the join link + QR code; link --help)
 
-Imports the photos (JPEG, PNG, HEIC) and videos (MP4, MOV) under <folder> into the gallery.
-Safe to re-run: files already imported are skipped, an interrupted import continues.
+import      Imports the photos (JPEG, PNG, HEIC), Live Photos and videos (MP4, MOV) under
+            <folder> into the gallery. Safe to re-run: files already imported are skipped,
+            an interrupted import continues.
+renditions  Adds the preview and the high-DPR thumbnail to photos imported before they
+            existed, from the stored originals; nothing is imported again.
 
 Options:
   --target local|remote  local (default): the local stack's state (.state), seen by
@@ -14,6 +18,9 @@ Options:
   --env <name>           wrangler environment of the viewer for --target remote
                          (staging, production)
   --dry-run              read and check everything, store nothing
+  --strip-location       remove GPS tags from the stored originals of photos (default:
+                         originals are kept byte for byte, GPS included; renditions and
+                         video streams never carry it)
   --state <dir>          local state folder (default: the repo's .state)
   --concurrency <n>      files processed at once (default: CPU cores)
   -h, --help             this text
@@ -21,9 +28,7 @@ Options:
 Remote credentials come from the environment: R2_ACCESS_KEY_ID, R2_SECRET_ACCESS_KEY,
 R2_ACCOUNT_ID (or S3_ENDPOINT); R2_BUCKET_NAME overrides the viewer config's bucket.`;
 
-export type ImportCommand = {
-  command: 'import';
-  folder: string;
+export type TargetOptions = {
   target: 'local' | 'remote';
   env: string | undefined;
   dryRun: boolean;
@@ -31,8 +36,17 @@ export type ImportCommand = {
   concurrency: number;
 };
 
+export type ImportCommand = TargetOptions & {
+  command: 'import';
+  folder: string;
+  stripLocation: boolean;
+};
+
+export type RenditionsCommand = TargetOptions & { command: 'renditions' };
+
 export type ParsedArgs =
   | ImportCommand
+  | RenditionsCommand
   | { command: 'help' }
   | { command: 'error'; message: string };
 
@@ -50,15 +64,21 @@ export function parseCommandLine(argv: readonly string[], cwd: string): ParsedAr
   }
   const { values, positionals } = parsed;
   if (values.help) return { command: 'help' };
-  const [command, folder, ...rest] = positionals;
-  if (command !== 'import') {
+  const [command, ...operands] = positionals;
+  if (command !== 'import' && command !== 'renditions') {
     return {
       command: 'error',
       message: command ? `unknown command: ${command}` : 'missing command',
     };
   }
-  if (!folder) return { command: 'error', message: 'missing <folder> to import' };
+  const [folder, ...rest] = command === 'import' ? operands : [undefined, ...operands];
+  if (command === 'import' && !folder) {
+    return { command: 'error', message: 'missing <folder> to import' };
+  }
   if (rest.length) return { command: 'error', message: `unexpected argument: ${rest[0]}` };
+  if (command === 'renditions' && values['strip-location']) {
+    return { command: 'error', message: '--strip-location is for import' };
+  }
   const target = values.target ?? 'local';
   if (target !== 'local' && target !== 'remote') {
     return { command: 'error', message: `--target must be local or remote, got ${target}` };
@@ -75,14 +95,19 @@ export function parseCommandLine(argv: readonly string[], cwd: string): ParsedAr
     return { command: 'error', message: `--concurrency must be a whole number from 1 to 64` };
   }
   const absolute = (path: string) => (isAbsolute(path) ? path : resolve(cwd, path));
-  return {
-    command: 'import',
-    folder: absolute(folder),
+  const options: TargetOptions = {
     target,
     env: values.env,
     dryRun: values['dry-run'] ?? false,
     stateDir: values.state === undefined ? undefined : absolute(values.state),
     concurrency,
+  };
+  if (command === 'renditions') return { command, ...options };
+  return {
+    command,
+    folder: absolute(folder!),
+    ...options,
+    stripLocation: values['strip-location'] ?? false,
   };
 }
 
@@ -94,6 +119,7 @@ function parse(argv: readonly string[]) {
       target: { type: 'string' },
       env: { type: 'string' },
       'dry-run': { type: 'boolean' },
+      'strip-location': { type: 'boolean' },
       state: { type: 'string' },
       concurrency: { type: 'string' },
       help: { type: 'boolean', short: 'h' },

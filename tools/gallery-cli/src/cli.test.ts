@@ -1,16 +1,18 @@
 // The import as an owner runs it: the CLI as a separate process, over a folder of generated
 // photos and a video, into a temporary local state (never the developer's .state), read
 // back the way the viewer reads it.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openLocalState } from '@edge-gallery/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { missingFfmpeg } from './ffmpeg.ts';
-import { writeAt, writePhoto, writeVideo } from './test-media.ts';
+import { findExecutable, missingFfmpeg } from './ffmpeg.ts';
+import { heifConvertMissing } from './heic.ts';
+import { writeAt, writeHeic, writePhoto, writeVideo } from './test-media.ts';
+import { isFaststart } from './video.ts';
 
 const cli = join(import.meta.dirname, 'cli.ts');
 let root: string;
@@ -76,6 +78,8 @@ const library = () => join(root, 'library');
 // Without ffmpeg there is no video to import: these tests are skipped (vitest counts them)
 // and the CI script installs Debian's ffmpeg first.
 const ffmpegMissing = missingFfmpeg();
+// Likewise libheif-examples (heif-enc makes the HEIC, heif-convert reads it).
+const heifMissing = heifConvertMissing() !== undefined || !findExecutable('heif-enc');
 
 beforeAll(async () => {
   if (ffmpegMissing) return;
@@ -181,6 +185,17 @@ describe.skipIf(ffmpegMissing)('gallery import into the local state (needs ffmpe
       expect(keys).toContain(row.thumbnail_key);
     }
     expect(keys).toContain(`hls/${video.video_id}/master.m3u8`);
+    // Every photo has its display preview and high-DPR thumbnail; videos have neither.
+    for (const row of first.rows.filter((r) => r.kind === 'image')) {
+      expect(row).toMatchObject({
+        preview_key: `previews/${row.id}.webp`,
+        thumbnail_hd_key: `thumbnails/${row.id}-hd.webp`,
+        motion_key: null,
+      });
+      expect(keys).toContain(row.preview_key);
+      expect(keys).toContain(row.thumbnail_hd_key);
+    }
+    expect(video).toMatchObject({ preview_key: null, thumbnail_hd_key: null });
     expect(first.objects).toContainEqual(
       expect.stringMatching(/^originals\/\w+\.jpg \d+ \w+ image\/jpeg$/),
     );
@@ -194,6 +209,34 @@ describe.skipIf(ffmpegMissing)('gallery import into the local state (needs ffmpe
     expect(run.stdout).toMatch(/^Imported 0 files /m);
     expect(run.stdout).toContain('Already imported 8 · duplicates 1 · failed 1 · not media 1');
     expect(await snapshot(join(root, 'state-a'))).toEqual(first);
+  });
+
+  it('`gallery renditions` gives older photos what an import gives them now, and only once', async () => {
+    const state = join(root, 'state-a');
+    // Rows as an import before previews existed left them: no preview, no HD thumbnail.
+    const { db, media, dispose } = await openLocalState(state);
+    try {
+      const photos = first.rows.filter((row) => row.kind === 'image');
+      await db
+        .prepare(
+          "UPDATE media SET preview_key = NULL, thumbnail_hd_key = NULL WHERE kind = 'image'",
+        )
+        .bind()
+        .run();
+      await media.delete(
+        photos.flatMap((row) => [row.preview_key as string, row.thumbnail_hd_key as string]),
+      );
+    } finally {
+      await dispose();
+    }
+    const run = await runCli(['renditions', '--state', 'state-a']);
+    expect(run.stdout).toMatch(/^7 photos given a preview and an HD thumbnail, 0 failed/m);
+    expect(run.code).toBe(0);
+    // The same objects, byte for byte, and the same rows as the import wrote.
+    expect(await snapshot(state)).toEqual(first);
+
+    const again = await runCli(['renditions', '--state', 'state-a']);
+    expect(again.stdout).toContain('(every photo has them)');
   });
 
   it('is listed in date order, the way the viewer queries D1', async () => {
@@ -341,3 +384,124 @@ describe.skipIf(ffmpegMissing)('gallery import into the local state (needs ffmpe
     expect(run.code).toBe(1);
   });
 });
+
+// An iPhone's camera roll: a HEVC HEIC, a Live Photo pair, and what a copy cut short leaves.
+describe.skipIf(ffmpegMissing || heifMissing)(
+  'iPhone media: HEIC, Live Photos, corrupt files (needs ffmpeg and libheif-examples)',
+  () => {
+    const phone = () => join(root, 'iphone');
+    const LIVE_ID = 'A1B2C3D4-0000-4000-8000-000000000017';
+    let run: Run;
+    let state: Awaited<ReturnType<typeof snapshot>>;
+    beforeAll(async () => {
+      const dir = phone();
+      await writeHeic({
+        path: join(dir, 'IMG_0100.HEIC'),
+        width: 600,
+        height: 800,
+        taken: { date: '2024:06:01 14:00:00', offset: '+02:00' },
+      });
+      // The Live Photo: a still and a MOV of the same second (the still has no maker
+      // note here, so the capture second pairs them; the MOV carries Apple's identifier).
+      await writePhoto({
+        path: join(dir, 'IMG_0101.JPG'),
+        width: 1200,
+        height: 900,
+        noise: true,
+        taken: { date: '2024:06:01 14:05:07', offset: '+02:00', subSec: '25' },
+      });
+      writeVideo(join(dir, 'IMG_0101.MOV'), {
+        seconds: 3,
+        size: '640x480',
+        createdAt: '2024-06-01T12:05:07.600Z',
+        contentIdentifier: LIVE_ID,
+      });
+      // Cut short: half a HEIC, half a JPEG, half a MOV.
+      const heic = await readFile(join(dir, 'IMG_0100.HEIC'));
+      await writeAt(join(dir, 'cut/IMG_0200.HEIC'), heic.subarray(0, heic.length >> 1));
+      const jpeg = await readFile(join(dir, 'IMG_0101.JPG'));
+      await writeAt(join(dir, 'cut/IMG_0201.JPG'), jpeg.subarray(0, jpeg.length >> 1));
+      const mov = await readFile(join(dir, 'IMG_0101.MOV'));
+      await writeAt(join(dir, 'cut/IMG_0202.MOV'), mov.subarray(0, mov.length >> 1));
+      run = await runCli(['import', 'iphone', '--state', 'state-phone']);
+      state = await snapshot(join(root, 'state-phone'));
+    });
+
+    it('imports the HEIC upright with its date, a preview and thumbnails, the original byte for byte', async () => {
+      const row = state.rows.find((r) => r.title === 'IMG_0100')!;
+      expect(row).toMatchObject({
+        kind: 'image',
+        width: 600,
+        height: 800,
+        taken_at: '2024-06-01T12:00:00.000Z',
+        original_key: `originals/${row.id}.heic`,
+        preview_key: `previews/${row.id}.webp`,
+        thumbnail_hd_key: `thumbnails/${row.id}-hd.webp`,
+      });
+      const { media: bucket, dispose } = await openLocalState(join(root, 'state-phone'));
+      try {
+        const original = await bucket.get(row.original_key as string);
+        const source = await readFile(join(phone(), 'IMG_0100.HEIC'));
+        expect(Buffer.from(await original!.arrayBuffer()).equals(source)).toBe(true);
+        expect(original!.httpMetadata?.contentType).toBe('image/heic');
+      } finally {
+        await dispose();
+      }
+    });
+
+    it('makes the Live Photo one item with a faststart H.264 motion clip, and no video', async () => {
+      expect(run.stdout).toContain('1 Live Photos: each photo and its MOV become one item');
+      expect(state.rows.filter((r) => r.kind === 'video')).toEqual([]);
+      const row = state.rows.find((r) => r.title === 'IMG_0101')!;
+      expect(row).toMatchObject({
+        kind: 'image',
+        taken_at: '2024-06-01T12:05:07.250Z',
+        motion_key: `motion/${row.id}.mp4`,
+      });
+      expect(state.objects).toContainEqual(
+        expect.stringMatching(new RegExp(`^motion/${row.id}\\.mp4 \\d+ \\w+ video/mp4$`)),
+      );
+      const clip = join(root, 'clip.mp4');
+      const { media: bucket, dispose } = await openLocalState(join(root, 'state-phone'));
+      try {
+        const object = await bucket.get(row.motion_key as string);
+        await writeAt(clip, Buffer.from(await object!.arrayBuffer()));
+      } finally {
+        await dispose();
+      }
+      expect(await isFaststart(clip)).toBe(true);
+      const probe = spawnSync('ffprobe', [
+        ...['-v', 'error', '-of', 'json', '-show_format'],
+        ...['-show_entries', 'stream=codec_name,profile,pix_fmt,width,height'],
+        clip,
+      ]);
+      const { streams, format } = JSON.parse(probe.stdout.toString()) as {
+        streams: Record<string, unknown>[];
+        format: { tags?: Record<string, string> };
+      };
+      expect(streams[0]).toMatchObject({ codec_name: 'h264', pix_fmt: 'yuv420p', width: 640 });
+      // No source metadata (the identifier, GPS) is carried into the clip.
+      expect(JSON.stringify(format.tags ?? {})).not.toContain(LIVE_ID);
+    });
+
+    it('reports every cut-short file with its reason, and lists nothing of them', () => {
+      expect(run.stdout).toMatch(/^ {2}cut\/IMG_0200\.HEIC: corrupt: /m);
+      expect(run.stdout).toMatch(/^ {2}cut\/IMG_0201\.JPG: corrupt: /m);
+      expect(run.stdout).toMatch(/^ {2}cut\/IMG_0202\.MOV: corrupt: /m);
+      expect(run.code).toBe(1);
+      expect(state.rows.map((r) => r.title).sort()).toEqual(['IMG_0100', 'IMG_0101']);
+      // Objects: two photos' renditions and originals and one motion clip, nothing else.
+      expect(state.objects).toHaveLength(2 * 4 + 1);
+    });
+
+    it('without its MOV the same photo imports as a plain photo', async () => {
+      await mkdir(join(root, 'still'), { recursive: true });
+      await copyFile(join(phone(), 'IMG_0101.JPG'), join(root, 'still', 'IMG_0101.JPG'));
+      const plain = await runCli(['import', 'still', '--state', 'state-still']);
+      expect(plain.code).toBe(0);
+      const { rows } = await snapshot(join(root, 'state-still'));
+      const live = state.rows.find((r) => r.title === 'IMG_0101')!;
+      expect(rows).toEqual([{ ...live, motion_key: null }]);
+    });
+  },
+);

@@ -4,9 +4,11 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCommandLine, USAGE } from './args.ts';
+import { addRenditions } from './add-renditions.ts';
+import { parseCommandLine, type RenditionsCommand, type TargetOptions, USAGE } from './args.ts';
 import { missingFfmpeg } from './ffmpeg.ts';
 import { importFiles } from './importer.ts';
+import { livePhotoFacts, pairLivePhotos } from './live-photo.ts';
 import { createProgress, formatBytes, summarize } from './progress.ts';
 import { message, scanFolder } from './scan.ts';
 import type { Target } from './target.ts';
@@ -25,6 +27,7 @@ async function main(): Promise<number> {
     console.error(`gallery: ${args.message}\n\n${USAGE}`);
     return 2;
   }
+  if (args.command === 'renditions') return renditions(args);
 
   const folder = await stat(args.folder).catch(() => undefined);
   if (!folder?.isDirectory()) {
@@ -32,12 +35,18 @@ async function main(): Promise<number> {
     return 2;
   }
   const started = Date.now();
-  const { files, skipped } = await scanFolder(args.folder);
-  const videos = files.filter((f) => f.kind === 'video').length;
+  const scanned = await scanFolder(args.folder);
+  const { skipped } = scanned;
+  const videos = scanned.files.filter((f) => f.kind === 'video').length;
   const videoBlocker = videos ? missingFfmpeg() : undefined;
   if (videoBlocker) {
     console.error(`gallery: ${videos} videos will not be imported: ${videoBlocker}\n`);
   }
+  // Live Photos (IMG_1234.HEIC + IMG_1234.MOV) become one item; telling needs ffprobe.
+  const { files, pairs } = videoBlocker
+    ? { files: scanned.files, pairs: 0 }
+    : await pairLivePhotos(scanned.files, livePhotoFacts);
+  if (pairs) console.log(`${pairs} Live Photos: each photo and its MOV become one item`);
 
   const target = await openTarget(args);
   const workDir = await mkdtemp(join(tmpdir(), 'gallery-import-'));
@@ -71,7 +80,13 @@ async function main(): Promise<number> {
     const outcomes = await importFiles(
       files,
       target,
-      { dryRun: args.dryRun, concurrency: args.concurrency, workDir, videoBlocker },
+      {
+        dryRun: args.dryRun,
+        concurrency: args.concurrency,
+        workDir,
+        videoBlocker,
+        stripLocation: args.stripLocation,
+      },
       progress,
     );
     progress.finish();
@@ -84,9 +99,43 @@ async function main(): Promise<number> {
   }
 }
 
-async function openTarget(
-  args: Extract<ReturnType<typeof parseCommandLine>, { command: 'import' }>,
-): Promise<Target> {
+async function renditions(args: RenditionsCommand): Promise<number> {
+  const started = Date.now();
+  const target = await openTarget(args);
+  const workDir = await mkdtemp(join(tmpdir(), 'gallery-renditions-'));
+  const stop = async () => {
+    await Promise.allSettled([target.close(), rm(workDir, { recursive: true, force: true })]);
+    process.exit(130);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    console.log(`Adding missing photo renditions in ${target.description}`);
+    const outcomes = await addRenditions(
+      target,
+      { concurrency: args.concurrency, workDir, dryRun: args.dryRun },
+      (outcome) => {
+        const what =
+          outcome.status === 'failed'
+            ? `failed (${outcome.reason}: ${outcome.detail})`
+            : outcome.status;
+        console.log(`${what.padEnd(9)} ${outcome.row.original_key}`);
+      },
+    );
+    const failed = outcomes.filter((o) => o.status === 'failed').length;
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(
+      `${outcomes.length - failed} photos ${args.dryRun ? 'checked' : 'given a preview and an HD thumbnail'}, ${failed} failed, in ${seconds} s` +
+        (outcomes.length === 0 ? ' (every photo has them)' : ''),
+    );
+    return failed ? 1 : 0;
+  } finally {
+    await target.close();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+async function openTarget(args: TargetOptions): Promise<Target> {
   if (args.target === 'local') {
     const { openLocalTarget } = await import('./local-target.ts');
     return openLocalTarget(args.stateDir);

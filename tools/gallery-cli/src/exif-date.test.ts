@@ -32,18 +32,21 @@ describe('EXIF date taken', () => {
     );
   });
 
-  it('falls back from DateTimeOriginal to CreateDate to ModifyDate', () => {
+  it('falls back from DateTimeOriginal to DateTimeDigitized to DateTime', () => {
     expect(
-      exifTakenAt({ CreateDate: '2020:01:02 03:04:05', ModifyDate: '2021:01:01 00:00:00' }),
+      exifTakenAt({ DateTimeDigitized: '2020:01:02 03:04:05', DateTime: '2021:01:01 00:00:00' }),
     ).toBe('2020-01-02T03:04:05.000Z');
-    expect(exifTakenAt({ ModifyDate: '2021:01:01 00:00:00', OffsetTime: '+01:00' })).toBe(
+    expect(exifTakenAt({ DateTime: '2021:01:01 00:00:00', OffsetTime: '+01:00' })).toBe(
       '2020-12-31T23:00:00.000Z',
     );
   });
 
   it("skips the cameras' all-zero 'unknown' date and junk", () => {
     expect(
-      exifTakenAt({ DateTimeOriginal: '0000:00:00 00:00:00', CreateDate: '2019:05:05 05:05:05' }),
+      exifTakenAt({
+        DateTimeOriginal: '0000:00:00 00:00:00',
+        DateTimeDigitized: '2019:05:05 05:05:05',
+      }),
     ).toBe('2019-05-05T05:05:05.000Z');
     expect(exifTakenAt({ DateTimeOriginal: 'yesterday' })).toBeUndefined();
     expect(exifTakenAt({})).toBeUndefined();

@@ -1,12 +1,12 @@
 // EXIF dates are 'YYYY:MM:DD HH:MM:SS' in the camera's wall-clock time; newer cameras add
-// the UTC offset (OffsetTime* tags, EXIF 2.31) and fractions (SubSecTime*). exifr reads
-// the tags; this turns the three parts into one instant.
+// the UTC offset (OffsetTime* tags, EXIF 2.31) and fractions (SubSecTime*). exif.ts reads
+// the tags (EXIF's own names); this turns the three parts into one instant.
 
 /** The tags read, most to least specific to "when the picture was taken". */
 export const DATE_TAGS = [
   ['DateTimeOriginal', 'SubSecTimeOriginal', 'OffsetTimeOriginal'],
-  ['CreateDate', 'SubSecTimeDigitized', 'OffsetTimeDigitized'],
-  ['ModifyDate', 'SubSecTime', 'OffsetTime'],
+  ['DateTimeDigitized', 'SubSecTimeDigitized', 'OffsetTimeDigitized'],
+  ['DateTime', 'SubSecTime', 'OffsetTime'],
 ] as const;
 
 const DATE =

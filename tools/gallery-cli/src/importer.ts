@@ -2,8 +2,11 @@ import { mkdir, rm } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { type MediaRow, mediaRow } from '@edge-gallery/stack';
 import { ImportError, type ImportErrorReason } from './import-error.ts';
+import { makeMotionClip } from './live-photo.ts';
+import { withoutLocation } from './location.ts';
 import { mediaIdOf } from './media-id.ts';
 import { readPhoto } from './photo.ts';
+import { renditionKeys } from './renditions.ts';
 import type { SourceFile } from './scan.ts';
 import type { StoredObject, Target } from './target.ts';
 import { faststartOriginal, posterOf, probeVideo, transcodeHls } from './video.ts';
@@ -30,6 +33,8 @@ export type ImportOptions = {
   workDir: string;
   /** Why videos cannot be imported (ffmpeg missing), if they cannot. */
   videoBlocker?: string | undefined;
+  /** Store photo originals without their GPS tags (location-privacy.ts). */
+  stripLocation?: boolean;
 };
 
 /**
@@ -91,7 +96,7 @@ export async function importFiles(
     try {
       const stored =
         file.kind === 'image'
-          ? await importPhoto(file, id, target, options)
+          ? await importPhoto(file, id, target, { ...options, videoLock })
           : await videoLock(() => importVideo(file, id, target, options));
       report(
         options.dryRun
@@ -107,16 +112,49 @@ export async function importFiles(
   return outcomes;
 }
 
-async function importPhoto(file: SourceFile, id: string, target: Target, options: ImportOptions) {
-  const photo = await readPhoto(file);
+async function importPhoto(
+  file: SourceFile,
+  id: string,
+  target: Target,
+  options: ImportOptions & { videoLock: ReturnType<typeof createLock> },
+) {
+  const photo = await readPhoto(file, { workDir: options.workDir });
   const original = `originals/${id}.${file.ext}`;
-  const thumbnail = `thumbnails/${id}.webp`;
+  const keys = renditionKeys(id);
   if (options.dryRun) return 0;
+  const { thumbnail, thumbnailHd, preview } = photo.renditions;
   const objects: StoredObject[] = [
-    { key: thumbnail, body: { bytes: photo.thumbnail }, contentType: 'image/webp' },
-    { key: original, body: { path: file.path, size: file.size }, contentType: file.contentType },
+    { key: keys.thumbnail, body: { bytes: thumbnail }, contentType: 'image/webp' },
+    { key: keys.thumbnailHd, body: { bytes: thumbnailHd }, contentType: 'image/webp' },
+    { key: keys.preview, body: { bytes: preview }, contentType: 'image/webp' },
   ];
-  await store(target, objects);
+  const workDir = join(options.workDir, id);
+  await rm(workDir, { recursive: true, force: true });
+  await mkdir(workDir, { recursive: true });
+  let stored: number;
+  let motionKey: string | null = null;
+  let originalBytes = file.size;
+  try {
+    if (file.motion) {
+      // A Live Photo: its MOV becomes the motion clip (ffmpeg, one at a time like videos).
+      if (options.videoBlocker) throw new ImportError('ffmpeg-missing', options.videoBlocker);
+      const motion = file.motion;
+      const clip = await options.videoLock(async () =>
+        makeMotionClip(motion, await probeVideo(motion), join(workDir, 'motion.mp4')),
+      );
+      motionKey = `motion/${id}.mp4`;
+      objects.push({ key: motionKey, body: clip, contentType: 'video/mp4' });
+    }
+    const originalBody =
+      options.stripLocation && photo.hasLocation
+        ? await withoutLocation(file, join(workDir, `original.${file.ext}`))
+        : { path: file.path, size: file.size };
+    originalBytes = originalBody.size;
+    objects.push({ key: original, body: originalBody, contentType: file.contentType });
+    stored = await store(target, objects);
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
   await target.insertRow(
     mediaRow({
       ...rowBase(file, id),
@@ -124,14 +162,17 @@ async function importPhoto(file: SourceFile, id: string, target: Target, options
       taken_at: photo.takenAt,
       width: photo.width,
       height: photo.height,
-      bytes: file.size,
+      bytes: originalBytes,
       original_key: original,
-      thumbnail_key: thumbnail,
+      thumbnail_key: keys.thumbnail,
+      thumbnail_hd_key: keys.thumbnailHd,
+      preview_key: keys.preview,
+      motion_key: motionKey,
       video_id: null,
       duration_sec: null,
     }),
   );
-  return file.size + photo.thumbnail.byteLength;
+  return stored;
 }
 
 async function importVideo(file: SourceFile, id: string, target: Target, options: ImportOptions) {

@@ -1,5 +1,12 @@
 import { applyMigrations, type LocalDatabase, openLocalState, stateDir } from '@edge-gallery/stack';
-import { existingIdsQueries, insertStatement, type Target } from './target.ts';
+import {
+  existingIdsQueries,
+  insertStatement,
+  PHOTOS_WITHOUT_RENDITIONS,
+  type PhotoWithoutRenditions,
+  renditionsStatement,
+  type Target,
+} from './target.ts';
 
 // The local target writes into the same persisted state `wrangler dev --persist-to .state`
 // uses, so the running stack (or the next `pnpm start`) lists what was imported. The
@@ -32,6 +39,23 @@ export async function openLocalTarget(persistTo: string = stateDir): Promise<Tar
     },
     async insertRow(row) {
       const { sql, params } = insertStatement(row);
+      await db
+        .prepare(sql)
+        .bind(...params)
+        .run();
+    },
+    async photosWithoutRenditions() {
+      const { results } = await db
+        .prepare(PHOTOS_WITHOUT_RENDITIONS)
+        .bind()
+        .all<PhotoWithoutRenditions>();
+      return results;
+    },
+    async downloadObject(key, path) {
+      if (!(await state.getObject(key, path))) throw new Error(`${key} is not in the bucket`);
+    },
+    async setRenditions(id, keys) {
+      const { sql, params } = renditionsStatement(id, keys);
       await db
         .prepare(sql)
         .bind(...params)

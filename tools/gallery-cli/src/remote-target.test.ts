@@ -146,6 +146,7 @@ describe('rows through wrangler d1 execute', () => {
     const executed: string[] = [];
     const d1: RowStore = {
       existingIds: async () => new Set(),
+      query: async () => [],
       execute: async (sql) => void executed.push(sql),
     };
     let clock = 0;

@@ -1,12 +1,22 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Presigner } from '@edge-gallery/r2-signer';
-import { type MediaRow, repoRoot, runWrangler, services } from '@edge-gallery/stack';
+import { repoRoot, runWrangler, services } from '@edge-gallery/stack';
 import { unstable_readConfig } from 'wrangler';
-import { insertSql, type StoredObject, sqlLiteral, type Target } from './target.ts';
+import {
+  inlineSql,
+  insertSql,
+  PHOTOS_WITHOUT_RENDITIONS,
+  type PhotoWithoutRenditions,
+  renditionsStatement,
+  type StoredObject,
+  sqlLiteral,
+  type Target,
+} from './target.ts';
 
 // The remote target: objects straight to R2's S3 API with presigned PUTs (the repo's own
 // signer, no AWS SDK), rows into the viewer's D1 through `wrangler d1 execute --remote`,
@@ -55,15 +65,26 @@ export async function openRemoteTarget(options: {
     region: vars.S3_REGION || 'auto',
     method: 'PUT',
   });
+  // Reading originals back (`gallery renditions`): GET URLs from a second presigner.
+  const reader = createPresigner({
+    accessKeyId: vars.R2_ACCESS_KEY_ID!,
+    secretAccessKey: vars.R2_SECRET_ACCESS_KEY!,
+    endpoint: endpoint!,
+    bucket: bucket!,
+    region: vars.S3_REGION || 'auto',
+  });
   return createRemoteTarget({
     description: `remote ${env} (bucket ${bucket}, D1 ${config.d1_databases[0]?.database_name ?? 'DB'})`,
     presigner,
+    reader,
     d1: wranglerD1({ remote: true, env }),
   });
 }
 
 export type RowStore = {
   existingIds(ids: readonly string[]): Promise<Set<string>>;
+  /** The rows of one SELECT. */
+  query<T>(sql: string): Promise<T[]>;
   /** Runs the statements of one `.sql` file. */
   execute(sql: string): Promise<void>;
 };
@@ -71,6 +92,8 @@ export type RowStore = {
 export function createRemoteTarget(parts: {
   description: string;
   presigner: Presigner;
+  /** Signs GETs, for `downloadObject`. */
+  reader?: Presigner;
   d1: RowStore;
   fetch?: typeof fetch;
   now?: () => number;
@@ -78,23 +101,31 @@ export function createRemoteTarget(parts: {
   const { presigner, d1 } = parts;
   const fetchImpl = parts.fetch ?? fetch;
   const now = parts.now ?? Date.now;
-  let rows: MediaRow[] = [];
+  // Inserts and rendition updates, in the order they were made.
+  let rows: string[] = [];
   let oldest = 0;
   const flush = async () => {
     if (!rows.length) return;
     const batch = rows;
     rows = [];
-    await d1.execute(`${batch.map(insertSql).join('\n')}\n`);
+    await d1.execute(`${batch.join('\n')}\n`);
+  };
+  const add = async (statement: string) => {
+    if (!rows.length) oldest = now();
+    rows.push(statement);
+    if (rows.length >= ROW_BATCH || now() - oldest >= ROW_BATCH_SECONDS * 1000) await flush();
   };
   return {
     description: parts.description,
     existingIds: (ids) => d1.existingIds(ids),
     putObject: (object) => uploadObject(presigner, object, fetchImpl),
-    async insertRow(row) {
-      if (!rows.length) oldest = now();
-      rows.push(row);
-      if (rows.length >= ROW_BATCH || now() - oldest >= ROW_BATCH_SECONDS * 1000) await flush();
+    insertRow: (row) => add(insertSql(row)),
+    photosWithoutRenditions: () => d1.query<PhotoWithoutRenditions>(PHOTOS_WITHOUT_RENDITIONS),
+    async downloadObject(key, path) {
+      if (!parts.reader) throw new Error('no GET presigner for downloads');
+      await downloadObject(parts.reader, key, path, fetchImpl);
     },
+    setRenditions: (id, keys) => add(inlineSql(renditionsStatement(id, keys))),
     flush,
     close: flush,
   };
@@ -133,6 +164,33 @@ export async function uploadObject(
   throw new Error(`upload of ${object.key} failed: ${lastError}`);
 }
 
+/** One object to a file through a presigned GET; retried like uploads. */
+export async function downloadObject(
+  presigner: Presigner,
+  key: string,
+  path: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<void> {
+  let lastError = '';
+  for (let attempt = 1; attempt <= UPLOAD_ATTEMPTS; attempt++) {
+    try {
+      const response = await fetchImpl(presigner.presign(key, { expiresIn: PUT_EXPIRES_SECONDS }));
+      if (response.ok && response.body) {
+        await pipeline(
+          Readable.fromWeb(response.body as import('node:stream/web').ReadableStream),
+          createWriteStream(path),
+        );
+        return;
+      }
+      lastError = `${response.status} ${s3ErrorCode(await response.text())}`;
+      if (response.status !== 429 && response.status < 500) break;
+    } catch (error) {
+      lastError = error instanceof Error ? error.message : String(error);
+    }
+  }
+  throw new Error(`download of ${key} failed: ${lastError}`);
+}
+
 function s3ErrorCode(xml: string): string {
   return /<Code>([^<]*)<\/Code>/.exec(xml)?.[1] ?? xml.slice(0, 200);
 }
@@ -156,7 +214,15 @@ export function wranglerD1(
       throw new Error(`wrangler d1 execute failed:\n${result.output.slice(-2000)}`);
     return result.stdout;
   };
+  const query = async <T>(sql: string): Promise<T[]> => {
+    const stdout = await execute(['--json', '--command', sql.replace(/\s+/g, ' ')]);
+    const json = stdout.slice(stdout.indexOf('['));
+    return (JSON.parse(json) as { results?: T[] }[]).flatMap(
+      (statement) => statement.results ?? [],
+    );
+  };
   return {
+    query,
     async existingIds(ids) {
       const found = new Set<string>();
       for (let start = 0; start < ids.length; start += 500) {
@@ -164,14 +230,10 @@ export function wranglerD1(
           .slice(start, start + 500)
           .map(sqlLiteral)
           .join(', ');
-        const stdout = await execute([
-          '--json',
-          '--command',
+        for (const row of await query<{ id: string }>(
           `SELECT id FROM media WHERE id IN (${list})`,
-        ]);
-        const json = stdout.slice(stdout.indexOf('['));
-        for (const statement of JSON.parse(json) as { results?: { id: string }[] }[]) {
-          for (const row of statement.results ?? []) found.add(row.id);
+        )) {
+          found.add(row.id);
         }
       }
       return found;

@@ -24,6 +24,8 @@ export type SourceFile = {
   kind: MediaKind;
   ext: string;
   contentType: string;
+  /** A Live Photo's MOV, attached to its still by live-photo.ts. */
+  motion?: SourceFile;
 };
 
 export type SkippedFile = { name: string; reason: string };

@@ -1,6 +1,13 @@
 import { type MediaRow, mediaRow } from '@edge-gallery/stack';
 import { describe, expect, it } from 'vitest';
-import { existingIdsQueries, insertSql, insertStatement, sqlLiteral } from './target.ts';
+import {
+  existingIdsQueries,
+  inlineSql,
+  insertSql,
+  insertStatement,
+  renditionsStatement,
+  sqlLiteral,
+} from './target.ts';
 
 const row: MediaRow = mediaRow({
   id: 'abc',
@@ -24,6 +31,19 @@ describe('media rows', () => {
     );
     expect(sql).toMatch(/ON CONFLICT \(id\) DO NOTHING$/);
     expect(params).toHaveLength(16);
+  });
+
+  it('name renditions in an existing row only where it has none (re-runs change nothing)', () => {
+    expect(
+      inlineSql(
+        renditionsStatement("it's", {
+          thumbnail_hd_key: 'thumbnails/x-hd.webp',
+          preview_key: 'previews/x.webp',
+        }),
+      ),
+    ).toBe(
+      "UPDATE media SET thumbnail_hd_key = COALESCE(thumbnail_hd_key, 'thumbnails/x-hd.webp'), preview_key = COALESCE(preview_key, 'previews/x.webp') WHERE id = 'it''s';",
+    );
   });
 
   it('inline values as SQLite literals for wrangler --file', () => {

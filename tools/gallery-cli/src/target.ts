@@ -14,9 +14,44 @@ export type Target = {
   putObject(object: StoredObject): Promise<void>;
   /** Called only after every object of the row is stored. May batch; `flush` writes the rest. */
   insertRow(row: MediaRow): Promise<void>;
+  /** Photos whose rows lack the preview or the HD thumbnail (imported before they existed). */
+  photosWithoutRenditions(): Promise<PhotoWithoutRenditions[]>;
+  /** Copies a stored object into a local file. */
+  downloadObject(key: string, path: string): Promise<void>;
+  /** Names the renditions in an existing row, after they are stored. May batch like insertRow. */
+  setRenditions(id: string, keys: RenditionColumns): Promise<void>;
   flush(): Promise<void>;
   close(): Promise<void>;
 };
+
+export type PhotoWithoutRenditions = Pick<MediaRow, 'id' | 'original_key'>;
+export type RenditionColumns = Pick<MediaRow, 'thumbnail_hd_key' | 'preview_key'>;
+
+export const PHOTOS_WITHOUT_RENDITIONS = `SELECT id, original_key FROM media
+  WHERE kind = 'image' AND (preview_key IS NULL OR thumbnail_hd_key IS NULL) ORDER BY id`;
+
+/** Sets the rendition columns of one row; a row that has them keeps them (re-runs change nothing). */
+export function renditionsStatement(
+  id: string,
+  keys: RenditionColumns,
+): { sql: string; params: (string | null)[] } {
+  return {
+    sql: 'UPDATE media SET thumbnail_hd_key = COALESCE(thumbnail_hd_key, ?), preview_key = COALESCE(preview_key, ?) WHERE id = ?',
+    params: [keys.thumbnail_hd_key, keys.preview_key, id],
+  };
+}
+
+/** A statement with its values inlined, for a `.sql` file run by `wrangler d1 execute`. */
+export function inlineSql({
+  sql,
+  params,
+}: {
+  sql: string;
+  params: (string | number | null)[];
+}): string {
+  let index = 0;
+  return `${sql.replace(/\?/g, () => sqlLiteral(params[index++] ?? null))};`;
+}
 
 /**
  * One row as a parameterised statement. `ON CONFLICT DO NOTHING`: a row that exists is
@@ -34,9 +69,7 @@ export function insertStatement(row: MediaRow): {
 
 /** The same statement with its values inlined, for a `.sql` file run by `wrangler d1 execute`. */
 export function insertSql(row: MediaRow): string {
-  const { sql, params } = insertStatement(row);
-  let index = 0;
-  return `${sql.replace(/\?/g, () => sqlLiteral(params[index++] ?? null))};`;
+  return inlineSql(insertStatement(row));
 }
 
 export function sqlLiteral(value: string | number | null): string {

@@ -83,10 +83,14 @@ describe('ffprobe output', () => {
       ],
       format: {
         duration: '12.3456',
-        tags: { 'com.apple.quicktime.creationdate': '2024-06-01T14:03:07+0200' },
+        tags: {
+          'com.apple.quicktime.creationdate': '2024-06-01T14:03:07+0200',
+          'com.apple.quicktime.content.identifier': 'A1B2C3D4-0000-4000-8000-000000000001',
+        },
       },
     });
     expect(probe).toEqual({
+      contentIdentifier: 'A1B2C3D4-0000-4000-8000-000000000001',
       width: 1080,
       height: 1920,
       durationSec: 12.346,

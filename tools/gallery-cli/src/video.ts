@@ -15,6 +15,8 @@ export type VideoProbe = {
   hasAudio: boolean;
   /** ISO 8601 UTC from the container's creation date, when it has a plausible one. */
   createdAt: string | undefined;
+  /** Apple's Live Photo id (com.apple.quicktime.content.identifier), when the MOV has one. */
+  contentIdentifier?: string | undefined;
 };
 
 export async function probeVideo(file: SourceFile): Promise<VideoProbe> {
@@ -58,6 +60,7 @@ export function parseProbe(probe: ProbeJson): VideoProbe {
     hasAudio: probe.streams?.some((s) => s.codec_type === 'audio') ?? false,
     createdAt:
       creationDate(tags['com.apple.quicktime.creationdate']) ?? creationDate(tags.creation_time),
+    contentIdentifier: tags['com.apple.quicktime.content.identifier']?.trim() || undefined,
   };
 }
 

@@ -1,6 +1,7 @@
-import { createReadStream, readdirSync } from 'node:fs';
+import { createReadStream, createWriteStream, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { repoRoot, services, stateDir } from './layout.ts';
 import { runWrangler } from './wrangler.ts';
 
@@ -10,7 +11,7 @@ import { runWrangler } from './wrangler.ts';
 // seed and the import CLI never start two processes on the shared SQLite files (two
 // starting at once can fail with SQLITE_BUSY). Binding ids are read from the workers'
 // wrangler.jsonc and mapped as wrangler dev maps them locally, never repeated here.
-// Objects are written by a tiny ingest worker as streamed request bodies: the binding
+// Objects are written (and read back) by a tiny ingest worker as streamed bodies: the binding
 // proxy (what `media.put` and getPlatformProxy use) base64-encodes whole bodies, ~6 MB/s
 // measured, and a 4 GB video would have to sit in memory. Nothing else may write the
 // state heavily meanwhile: open it before the workers start, or keep it to an import's
@@ -19,6 +20,10 @@ import { runWrangler } from './wrangler.ts';
 const INGEST_WORKER = `export default {
   async fetch(request, env) {
     const key = new URL(request.url).searchParams.get('key');
+    if (request.method === 'GET' && key) {
+      const object = await env.MEDIA.get(key);
+      return object ? new Response(object.body) : new Response('not found', { status: 404 });
+    }
     if (request.method !== 'PUT' || !key) return new Response('bad request', { status: 400 });
     const contentType = request.headers.get('content-type') ?? undefined;
     const object = await env.MEDIA.put(key, request.body, { httpMetadata: { contentType } });
@@ -87,6 +92,8 @@ export type LocalState = {
   media: LocalBucket;
   /** Stores into `media` through the ingest worker: streamed, never whole in memory. */
   putObject(key: string, body: ObjectBody, options?: { contentType?: string }): Promise<void>;
+  /** Reads an object from `media` into a file, streamed; false when there is none. */
+  getObject(key: string, path: string): Promise<boolean>;
   /** The viewer's D1 `DB`. */
   db: LocalDatabase;
   /** The viewer's KV `CACHE_VERSION`. */
@@ -173,6 +180,23 @@ export async function openLocalState(persistTo: string = stateDir): Promise<Loca
         throw new Error(`local R2 put ${key}: ${response.status} ${await response.text()}`);
       }
       await response.arrayBuffer();
+    },
+    async getObject(key, path) {
+      const response = await mf.dispatchFetch(
+        `http://ingest.local/?key=${encodeURIComponent(key)}`,
+      );
+      if (response.status === 404) {
+        await response.arrayBuffer();
+        return false;
+      }
+      if (!response.ok || !response.body) {
+        throw new Error(`local R2 get ${key}: ${response.status} ${await response.text()}`);
+      }
+      await pipeline(
+        Readable.fromWeb(response.body as import('node:stream/web').ReadableStream),
+        createWriteStream(path),
+      );
+      return true;
     },
     db: (await mf.getD1Database('DB')) as unknown as LocalDatabase,
     cacheVersion: (await mf.getKVNamespace('CACHE_VERSION')) as unknown as LocalKv,
