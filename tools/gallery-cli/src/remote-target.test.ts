@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { createPresigner, type Presigner } from '@edge-gallery/r2-signer';
 import { applyMigrations, type MediaRow, mediaRow, openLocalState } from '@edge-gallery/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRemoteTarget, type RowStore, uploadObject, wranglerD1 } from './remote-target.ts';
+import {
+  createRemoteTarget,
+  downloadObject,
+  type RowStore,
+  uploadObject,
+  wranglerD1,
+} from './remote-target.ts';
 
 // The remote target cannot reach a Cloudflare account from here: its S3 side is checked
 // against a local HTTP server that records what an S3 endpoint would receive, and its D1
@@ -141,6 +147,29 @@ const row = (id: string, title = id): MediaRow =>
     duration_sec: null,
   });
 
+describe('downloads through the S3 API (gallery renditions)', () => {
+  it('GETs the presigned URL into a file, retrying a server error', async () => {
+    const reader = createPresigner({
+      accessKeyId: 'test-access-key',
+      secretAccessKey: 'test-secret-key',
+      endpoint: 'http://127.0.0.1:1',
+      bucket: 'edge-gallery-media',
+      region: 'auto',
+    });
+    const urls: string[] = [];
+    const answers = [new Response('busy', { status: 503 }), new Response('the original bytes')];
+    const path = join(dir, 'downloaded.jpg');
+    await downloadObject(reader, 'originals/a b.jpg', path, async (url) => {
+      urls.push(String(url));
+      return answers.shift()!;
+    });
+    expect(await readFile(path, 'utf8')).toBe('the original bytes');
+    expect(urls).toHaveLength(2);
+    expect(new URL(urls[0]!).pathname).toBe('/edge-gallery-media/originals/a%20b.jpg');
+    expect(new URL(urls[0]!).searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
 describe('rows through wrangler d1 execute', () => {
   it('are batched: one wrangler run per 100 rows or 20 s, and the rest on flush', async () => {
     const executed: string[] = [];
@@ -174,6 +203,16 @@ describe('rows through wrangler d1 execute', () => {
     await target.insertRow(row('one', 'replaced?'));
     await target.flush();
     expect(await target.existingIds(['one', 'two', 'three'])).toEqual(new Set(['one', 'two']));
+    // `gallery renditions` over the same wrangler commands: find, then name, in one batch.
+    expect((await target.photosWithoutRenditions()).map((r) => r.id)).toEqual(['one', 'two']);
+    await target.setRenditions('one', {
+      thumbnail_hd_key: 'thumbnails/one-hd.webp',
+      preview_key: 'previews/one.webp',
+    });
+    await target.flush();
+    expect(await target.photosWithoutRenditions()).toEqual([
+      { id: 'two', original_key: 'originals/two.jpg' },
+    ]);
     const { db, dispose } = await openLocalState(state);
     try {
       const { results } = await db.prepare('SELECT id, title FROM media ORDER BY id').bind().all();
