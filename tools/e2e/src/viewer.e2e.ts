@@ -1,3 +1,4 @@
+import { cameraDemoTitles } from '@edge-gallery/stack';
 import type { MediaItem as Item } from '@edge-gallery/viewer/media-item';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { demo, demoFile, SPA_ORIGIN, urls, videoId } from './context.ts';
@@ -95,8 +96,24 @@ describe('viewer: media', () => {
     items = await listAll();
   });
 
-  it('lists every demo item once, page by page', () => {
-    expect(items.map((item) => item.id).sort()).toEqual(demo.rows.map((row) => row.id).sort());
+  it('lists every demo item once, page by page: the seeded ones and the imported camera demo', () => {
+    const seeded = new Set(demo.rows.map((row) => row.id));
+    expect(
+      items
+        .filter((item) => seeded.has(item.id))
+        .map((item) => item.id)
+        .sort(),
+    ).toEqual([...seeded].sort());
+    // The camera demo (demo/camera.json) is imported by `gallery import` on first start:
+    // content-hash ids, titles from the file names, a Live Photo as one item.
+    const imported = items.filter((item) => !seeded.has(item.id));
+    expect(imported.map((item) => item.title).sort()).toEqual(cameraDemoTitles().sort());
+    expect(new Set(items.map((item) => item.id)).size).toBe(items.length);
+    for (const item of imported) {
+      expect(item.previewUrl).toBeDefined();
+      expect(item.thumbnails).toHaveLength(2);
+    }
+    expect(imported.filter((item) => item.motionUrl !== undefined)).toHaveLength(1);
   });
 
   it.each(demo.rows)('$id: as seeded (kind, title, size, time)', (row) => {

@@ -1,3 +1,4 @@
+export { cameraDemoTitles, prepareCameraDemo } from './camera-demo.ts';
 export { type DevVars, ensureDevVars, readDevVars } from './dev-vars.ts';
 export { answering, ensureStack, type Stack } from './ensure-stack.ts';
 export { repoRoot, services, stateDir, urls } from './layout.ts';

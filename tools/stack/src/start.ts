@@ -2,7 +2,8 @@
 // `npm start` → `pnpm run stack` → here: the whole gallery on localhost.
 //
 //   1. .dev.vars beside each wrangler config, generated from .dev.vars.example (first start)
-//   2. the local state under .state: migrations + demo media (first start, or when they change)
+//   2. the local state under .state: migrations + demo media (first start, or when they change),
+//      then the camera demo made and imported with `gallery import` (first start)
 //   3. viewer :8787, video worker :8788, dev S3 :8789, SPA :5173, each its package's `dev`
 //      (STACK_SPA=preview: the SPA's `preview`, i.e. its production build in dist/, which
 //      the browser benches measure because it is what guests get)
@@ -11,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { prepareCameraDemo } from './camera-demo.ts';
 import { ensureDevVars } from './dev-vars.ts';
 import { devVarsDirs, repoRoot, type Service, services, urls } from './layout.ts';
 import { answers, portInUse, type Running, startService, stopAll } from './processes.ts';
@@ -123,6 +125,11 @@ async function main(): Promise<void> {
       `seeded ${rows} media rows and ${objects} R2 objects${configPublished ? ', published video config v1' : ''}`,
     );
   }
+
+  const camera = await prepareCameraDemo({ write: (line) => say(`  ${line}`) });
+  if (camera === 'imported') say('imported the camera demo');
+  if (camera === 'failed')
+    say('warning: the camera demo was not imported (see above); starting anyway');
 
   // The workers start one after another: workerd opens the shared SQLite files of .state
   // when it starts, and two starting at the same moment can fail with SQLITE_BUSY
