@@ -22,12 +22,14 @@ export type GalleryViewOptions = {
   videoApiBase: string;
 };
 
-/** Thumbnails per page: a few screens on a desktop, one request. */
+/** Thumbnails in the first page: a few screens on a desktop, one request. */
 const PAGE_SIZE = 60;
+/** Later pages: the viewer's maximum, so a 10,000-item gallery is 50 requests, not 167. */
+const LATER_PAGE_SIZE = 200;
 
 export function mountGallery(root: HTMLElement, options: GalleryViewOptions): { destroy(): void } {
   const { api, session, router } = options;
-  const feed = createMediaFeed((page) => api.listMedia(page), PAGE_SIZE);
+  const feed = createMediaFeed((page) => api.listMedia(page), PAGE_SIZE, LATER_PAGE_SIZE);
   const toaster = createToaster();
   let destroyed = false;
   /** The item the lightbox shows or is looking up; guards against late lookups. */

@@ -32,6 +32,15 @@ function fakeListing(ids: string[]) {
 const ids = (items: readonly MediaItem[]) => items.map((i) => i.id);
 
 describe('media feed (keyset pagination)', () => {
+  it('asks for a small first page and larger ones after it', async () => {
+    const { listPage, requests } = fakeListing(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+    const feed = createMediaFeed(listPage, 2, 4);
+    await feed.loadMore();
+    await feed.loadMore();
+    expect(ids(feed.items)).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+    expect(requests.map((r) => r.limit)).toEqual([2, 4]);
+  });
+
   it('loads pages in order, passing each next cursor', async () => {
     const { listPage, requests } = fakeListing(['a', 'b', 'c', 'd', 'e']);
     const feed = createMediaFeed(listPage, 2);

@@ -23,7 +23,16 @@ export type MediaFeed = {
 
 export type ListPage = (options: { cursor: string | null; limit: number }) => Promise<MediaPage>;
 
-export function createMediaFeed(listPage: ListPage, pageSize: number): MediaFeed {
+/**
+ * `pageSize` is the first page's size (what fills the first screen); later pages may be
+ * larger (`laterPageSize`): the grid keeps only what is near the viewport in the DOM, so
+ * more items cost a few bytes each, and fewer round trips reach deep months and links.
+ */
+export function createMediaFeed(
+  listPage: ListPage,
+  pageSize: number,
+  laterPageSize = pageSize,
+): MediaFeed {
   const items: MediaItem[] = [];
   const index = new Map<string, number>();
   const listeners = new Set<(added: readonly MediaItem[]) => void>();
@@ -32,7 +41,7 @@ export function createMediaFeed(listPage: ListPage, pageSize: number): MediaFeed
   let inFlight: Promise<readonly MediaItem[]> | undefined;
 
   async function fetchNext(): Promise<readonly MediaItem[]> {
-    const page = await listPage({ cursor, limit: pageSize });
+    const page = await listPage({ cursor, limit: cursor === null ? pageSize : laterPageSize });
     const added: MediaItem[] = [];
     for (const item of page.items) {
       // Keyset pages never overlap, unless rows were inserted while paging: never show one twice.
