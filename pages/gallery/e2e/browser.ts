@@ -18,7 +18,15 @@ const ARGS = [
   '--disable-sync',
 ];
 
-export async function launchBrowser(): Promise<{
+/** What a test or bench may set beyond the defaults (a phone: viewport, density, touch). */
+export type BrowserOptions = {
+  viewport?: { width: number; height: number };
+  deviceScaleFactor?: number;
+  isMobile?: boolean;
+  hasTouch?: boolean;
+};
+
+export async function launchBrowser(options: BrowserOptions = {}): Promise<{
   context: BrowserContext;
   /** The fresh profile (names the browser's processes, e.g. for memory measurements). */
   userDataDir: string;
@@ -31,6 +39,7 @@ export async function launchBrowser(): Promise<{
     args: ARGS,
     viewport: { width: 1280, height: 800 },
     locale: 'en-GB',
+    ...options,
   });
   return {
     context,
