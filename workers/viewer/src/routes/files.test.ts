@@ -153,9 +153,23 @@ describe('GET /api/file/<key>', () => {
     expect(await response.json()).toEqual({ error: 'not-found' });
   });
 
-  it('serves only keys under originals/, refusing odd keys with 400', async () => {
+  it('serves the display renditions beside the originals: previews/ and motion/', async () => {
+    await env.MEDIA.put('previews/photo.webp', bytes.subarray(0, 300));
+    await env.MEDIA.put('motion/photo.mp4', bytes.subarray(0, 200));
+    const preview = await get('/api/file/previews/photo.webp');
+    expect(preview.status).toBe(200);
+    expect((await preview.arrayBuffer()).byteLength).toBe(300);
+    const motion = await get('/api/file/motion/photo.mp4', { Range: 'bytes=0-9' });
+    expect(motion.status).toBe(206);
+    expect((await motion.arrayBuffer()).byteLength).toBe(10);
+  });
+
+  it('serves only keys under originals/, previews/ and motion/, refusing odd keys with 400', async () => {
     const cases: [path: string, reason: string][] = [
       ['/api/file/thumbnails/photo.webp', 'outside-prefix'],
+      // Guest uploads waiting for the owner are never served as files.
+      ['/api/file/uploads/u1/original.jpg', 'outside-prefix'],
+      ['/api/file/previews-2/photo.webp', 'outside-prefix'],
       ['/api/file/hls/v1/master.m3u8', 'outside-prefix'],
       ['/api/file/originals-2/photo.jpg', 'outside-prefix'],
       ['/api/file/originals/..%2Fhls%2Fv1%2Fmaster.m3u8', 'traversal'],

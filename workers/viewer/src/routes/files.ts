@@ -15,9 +15,15 @@ const UNVERSIONED_THUMBNAIL_CACHE = 'private, no-cache';
 /** The title a download is named after (served by the media_original_key index). */
 export const TITLE_BY_ORIGINAL_KEY = 'SELECT title FROM media WHERE original_key = ? LIMIT 1';
 
+/**
+ * What `/api/file/` serves: originals and the display renditions made from them. Never
+ * `uploads/` (guest uploads the owner has not approved) nor `hls/` (the video worker's).
+ */
+const FILE_PREFIXES = ['originals/', 'previews/', 'motion/'] as const;
+
 export const files = new Hono<AppEnv>()
   .get('/file/*', async (c) => {
-    const key = objectKey(c, '/api/file/', 'originals/');
+    const key = objectKey(c, '/api/file/', FILE_PREFIXES);
     if (key instanceof Response) return key;
     // `?download=1` saves the original instead of showing it: the SPA is on another origin,
     // where browsers ignore `<a download>`. Absent → inline; any other value is a 400
@@ -36,7 +42,7 @@ export const files = new Hono<AppEnv>()
     });
   })
   .get('/thumbnail/*', (c) => {
-    const key = objectKey(c, '/api/thumbnail/', 'thumbnails/');
+    const key = objectKey(c, '/api/thumbnail/', ['thumbnails/']);
     if (key instanceof Response) return key;
     const cacheControl =
       c.req.query('v') === String(c.var.versions.thumbnailVersion)
@@ -45,8 +51,12 @@ export const files = new Hono<AppEnv>()
     return serveObject(c.req.raw, c.env.MEDIA, key, { cacheControl });
   });
 
-/** The storage key after `route`, checked to lie under `prefix`; else the 400 answer. */
-function objectKey(c: Context<AppEnv>, route: string, prefix: string): string | Response {
+/** The storage key after `route`, checked to lie under one of `prefixes`; else the 400 answer. */
+function objectKey(
+  c: Context<AppEnv>,
+  route: string,
+  prefixes: readonly [string, ...string[]],
+): string | Response {
   // The raw path, decoded exactly once here: Hono's own decoding of c.req.path would make
   // a second decodeURIComponent turn '%252F' into '/'.
   const { pathname } = new URL(c.req.url);
@@ -57,6 +67,7 @@ function objectKey(c: Context<AppEnv>, route: string, prefix: string): string | 
   } catch {
     return jsonError(400, 'bad-key');
   }
+  const prefix = prefixes.find((candidate) => key.startsWith(candidate)) ?? prefixes[0];
   const problem = checkObjectKey(key, prefix);
   return problem === undefined ? key : jsonError(400, problem);
 }
