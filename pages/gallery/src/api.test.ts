@@ -186,12 +186,18 @@ describe('media page parsing', () => {
   it('skips malformed rows instead of failing the page', () => {
     const page = parseMediaPage(
       {
-        items: [photo, { id: 'x' }, null, { ...photo, id: 'v', kind: 'video' }],
+        items: [photo, { id: 'x' }, null, { ...photo, id: 'v', kind: 'audio' }],
         nextCursor: null,
       },
       base,
     );
     expect(page.items.map((item) => item.id)).toEqual(['p1']);
+  });
+
+  it('keeps a video without a video id: it plays from its original', () => {
+    const page = parseMediaPage({ items: [{ ...photo, id: 'v', kind: 'video' }] }, base);
+    expect(page.items[0]).toMatchObject({ id: 'v', kind: 'video' });
+    expect(page.items[0]!.videoId).toBeUndefined();
   });
 
   it('gives items without a size a 3:2 placeholder', () => {

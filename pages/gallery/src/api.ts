@@ -193,8 +193,8 @@ function parseMediaItem(raw: unknown, base: string): MediaItem | undefined {
   if (motionUrl) item.motionUrl = motionUrl;
   if (raw.state === 'pending' || raw.state === 'hidden') item.state = raw.state;
   if (kind === 'video') {
-    if (typeof raw.videoId !== 'string' || raw.videoId === '') return undefined;
-    item.videoId = raw.videoId;
+    // Without a video id (a guest's video before `gallery process`) it plays from fileUrl.
+    if (typeof raw.videoId === 'string' && raw.videoId !== '') item.videoId = raw.videoId;
     const duration = positive(raw.durationSec);
     if (duration !== undefined) item.durationSec = duration;
   }

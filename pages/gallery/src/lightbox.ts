@@ -2,6 +2,7 @@ import type { MediaItem, PlaybackToken } from './api.ts';
 import { el, ICONS, icon } from './element.ts';
 import { describeItem, formatTakenAt } from './format.ts';
 import type { HlsEngine, Quality } from './hls-engine.ts';
+import { originalVideo } from './original-video.ts';
 import { createPhotoStage, type PhotoStage } from './photo-stage.ts';
 import { type Player, type PlayerState, startPlayback } from './player.ts';
 import { listenForSwipes, type SwipeDirection } from './swipe.ts';
@@ -254,6 +255,7 @@ export function createLightbox(options: LightboxOptions): Lightbox {
       setCurrent(item);
       dialog.setAttribute('data-kind', item.kind);
       if (item.kind === 'video' && item.videoId) showVideo({ ...item, videoId: item.videoId });
+      else if (item.kind === 'video') stage.replaceChildren(originalVideo(item));
       else showPhoto(item);
       open();
     },
