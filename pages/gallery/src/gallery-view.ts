@@ -7,6 +7,8 @@ import { preloadHls } from './hls-engine.ts';
 import { createLightbox } from './lightbox.ts';
 import { createMediaFeed } from './media-feed.ts';
 import type { Route, Router } from './router.ts';
+import { canSaveFiles, createSaver } from './save-to-phone.ts';
+import { createSelectMode } from './select-mode.ts';
 import type { Session } from './session.ts';
 import { itemLink, shareLink, shareMessage } from './share-item.ts';
 import type { SwipeDirection } from './swipe.ts';
@@ -65,6 +67,18 @@ export function mountGallery(root: HTMLElement, options: GalleryViewOptions): { 
     },
   });
 
+  const saver = createSaver(navigator);
+  const selection = createSelectMode({
+    grid: grid.element,
+    feed,
+    onDownload: (items) =>
+      void downloads.download(items, `${options.galleryName} (${items.length})`),
+    onSave: canSaveFiles(navigator, matchMedia('(pointer: coarse)').matches)
+      ? (items) => void saver.save(items)
+      : undefined,
+  });
+  downloads.button.before(selection.toggle);
+
   const lightbox = createLightbox({
     videoApiBase: options.videoApiBase,
     fetchToken: (videoId) => api.playback(videoId),
@@ -78,7 +92,15 @@ export function mountGallery(root: HTMLElement, options: GalleryViewOptions): { 
   });
 
   const main = el('main', { class: 'gallery', id: 'gallery' }, grid.element);
-  root.replaceChildren(header, main, lightbox.element, toaster.element, downloads.panel);
+  root.replaceChildren(
+    header,
+    main,
+    lightbox.element,
+    toaster.element,
+    downloads.panel,
+    selection.bar,
+    saver.panel,
+  );
 
   signOut.addEventListener('click', async () => {
     signOut.disabled = true;
@@ -167,6 +189,8 @@ export function mountGallery(root: HTMLElement, options: GalleryViewOptions): { 
       main.remove();
       toaster.element.remove();
       downloads.destroy();
+      selection.destroy();
+      saver.panel.remove();
     },
   };
 }

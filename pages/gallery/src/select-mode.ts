@@ -1,0 +1,123 @@
+import type { MediaItem } from './api.ts';
+import { el } from './element.ts';
+import { formatMonth, monthKey } from './format.ts';
+import type { MediaFeed } from './media-feed.ts';
+
+// Select mode over the grid: tap tiles to pick them, tap a month's heading to pick all of
+// its loaded items; then "Download selected" (a ZIP, desktop) or "Save" (the share sheet
+// with the files, phones). It decorates the grid from outside — a click listener in the
+// capture phase and a MutationObserver for tiles the windowed grid renders later — so the
+// grid itself knows nothing about selections.
+
+export type Selection = {
+  readonly toggle: HTMLButtonElement;
+  readonly bar: HTMLElement;
+  destroy(): void;
+};
+
+export function createSelectMode(options: {
+  grid: HTMLElement;
+  feed: MediaFeed;
+  onDownload(items: MediaItem[]): void;
+  /** Present where the share sheet takes files (phones). */
+  onSave?: ((items: MediaItem[]) => void) | undefined;
+}): Selection {
+  const { grid, feed } = options;
+  const picked = new Set<string>();
+  let selecting = false;
+
+  const toggle = el(
+    'button',
+    { type: 'button', class: 'button button-quiet', 'aria-pressed': 'false' },
+    'Select',
+  );
+  const count = el('p', { class: 'select-count', role: 'status' });
+  const download = el(
+    'button',
+    { type: 'button', class: 'button button-primary download-selected' },
+    'Download selected',
+  );
+  const save = el(
+    'button',
+    { type: 'button', class: 'button button-primary', hidden: !options.onSave },
+    'Save',
+  );
+  const done = el('button', { type: 'button', class: 'button' }, 'Done');
+  const bar = el('div', { class: 'select-bar', hidden: true }, count, download, save, done);
+
+  const items = () => feed.items.filter((item) => picked.has(item.id));
+
+  function paint(li: Element) {
+    const id = li.querySelector('a[data-id]')?.getAttribute('data-id');
+    if (!id) return;
+    li.classList.toggle('is-selected', picked.has(id));
+    li.querySelector('a')?.setAttribute('aria-pressed', selecting ? String(picked.has(id)) : '');
+    if (!selecting) li.querySelector('a')?.removeAttribute('aria-pressed');
+  }
+
+  function update() {
+    for (const li of grid.querySelectorAll('.tile')) paint(li);
+    count.textContent = `${picked.size} selected`;
+    download.disabled = picked.size === 0;
+    save.disabled = picked.size === 0;
+  }
+
+  function setSelecting(on: boolean) {
+    selecting = on;
+    if (!on) picked.clear();
+    grid.classList.toggle('is-selecting', on);
+    toggle.setAttribute('aria-pressed', String(on));
+    bar.hidden = !on;
+    update();
+  }
+
+  const onClick = (event: MouseEvent) => {
+    if (!selecting) return;
+    const target = event.target as Element;
+    const link = target.closest('.tile a[data-id]');
+    const heading = target.closest('.grid-month');
+    if (!link && !heading) return;
+    event.preventDefault();
+    event.stopPropagation();
+    if (link) {
+      const id = link.getAttribute('data-id')!;
+      if (picked.has(id)) picked.delete(id);
+      else picked.add(id);
+    } else if (heading) {
+      // The heading's month: everything loaded from it (picked again: all off).
+      const title = heading.textContent;
+      const inMonth = feed.items.filter((i) => formatMonth(monthKey(i.takenAt)) === title);
+      const all = inMonth.every((i) => picked.has(i.id));
+      for (const item of inMonth) {
+        if (all) picked.delete(item.id);
+        else picked.add(item.id);
+      }
+    }
+    update();
+  };
+  grid.addEventListener('click', onClick, true);
+
+  const observer = new MutationObserver((records) => {
+    for (const record of records) {
+      for (const node of record.addedNodes) {
+        if (node instanceof Element && node.classList.contains('tile')) paint(node);
+      }
+    }
+  });
+  observer.observe(grid, { childList: true, subtree: true });
+
+  toggle.addEventListener('click', () => setSelecting(!selecting));
+  done.addEventListener('click', () => setSelecting(false));
+  download.addEventListener('click', () => options.onDownload(items()));
+  save.addEventListener('click', () => options.onSave?.(items()));
+
+  return {
+    toggle,
+    bar,
+    destroy() {
+      observer.disconnect();
+      grid.removeEventListener('click', onClick, true);
+      bar.remove();
+    },
+  };
+}
