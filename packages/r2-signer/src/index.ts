@@ -17,6 +17,7 @@ export {
   type PresignerConfig,
   PresignerConfigError,
   type PresignOptions,
+  type PresignTarget,
 } from './presigner.ts';
 export {
   createUploadPartPresigner,

@@ -24,6 +24,25 @@ function withParam(url: string, name: string, value: string): string {
 }
 
 describe('verifyPresignedUrl', () => {
+  it('covers signed query parameters: a response override cannot be changed, added or dropped', () => {
+    const disposition = `attachment; filename="a.jpg"; filename*=UTF-8''%C3%A9.jpg`;
+    const url = presigner.presign('originals/a.jpg', {
+      now: NOW,
+      query: { 'response-content-disposition': disposition },
+    });
+    expect(verifyPresignedUrl(url, { credentials, now: NOW })).toMatchObject({ ok: true });
+    const changed = withParam(url, 'response-content-disposition', 'inline');
+    const added = withParam(url, 'response-content-type', 'text/html');
+    const dropped = new URL(url);
+    dropped.searchParams.delete('response-content-disposition');
+    for (const tampered of [changed, added, dropped.href]) {
+      expect(verifyPresignedUrl(tampered, { credentials, now: NOW })).toEqual({
+        ok: false,
+        reason: 'bad-signature',
+      });
+    }
+  });
+
   it('accepts what the presigner signs and returns bucket, key and expiry', () => {
     const key = 'hls/v1/720p/a b+c%d~é/😀//end/';
     expect(verifyPresignedUrl(sign(key), { credentials, now: NOW })).toEqual({
