@@ -18,7 +18,9 @@ export type Cors = {
 const PREFLIGHT_MAX_AGE_SECONDS = '600';
 
 // Readable by the SPA and hls.js beyond the CORS-safelisted response headers.
-const EXPOSED_HEADERS = 'Content-Length, Content-Range, Accept-Ranges, ETag, Retry-After';
+// Content-Disposition: a page that fetch()es a download (a ZIP of originals) reads its name.
+const EXPOSED_HEADERS =
+  'Content-Length, Content-Range, Accept-Ranges, ETag, Content-Disposition, Retry-After';
 
 /**
  * CORS for an exact list of origins (`https://host[:port]`, as browsers send them).
