@@ -294,6 +294,89 @@ describe('dev S3 endpoint: public prefix (the local public custom domain)', () =
   });
 });
 
+describe('dev S3 endpoint: response header overrides (response-*), as S3 answers them', () => {
+  const disposition = `attachment; filename="Cafe.jpg"; filename*=UTF-8''Caf%C3%A9.jpg`;
+
+  it('answers with the signed response-content-disposition, the bytes unchanged', async () => {
+    const url = presigner.presign(KEY, {
+      query: { 'response-content-disposition': disposition },
+    });
+    const response = await get(url);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('Content-Disposition')).toBe(disposition);
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(BODY);
+  });
+
+  it('overrides Content-Type, Cache-Control, Content-Language, Content-Encoding and Expires', async () => {
+    const query = {
+      'response-content-type': 'application/octet-stream',
+      'response-cache-control': 'private, max-age=60',
+      'response-content-language': 'fr',
+      'response-content-encoding': 'identity',
+      'response-expires': 'Thu, 01 Jan 2037 00:00:00 GMT',
+    };
+    const response = await get(presigner.presign(KEY, { query }));
+    expect(
+      Object.fromEntries(
+        ['Content-Type', 'Cache-Control', 'Content-Language', 'Content-Encoding', 'Expires'].map(
+          (name) => [name, response.headers.get(name)],
+        ),
+      ),
+    ).toEqual({
+      'Content-Type': 'application/octet-stream',
+      'Cache-Control': 'private, max-age=60',
+      'Content-Language': 'fr',
+      'Content-Encoding': 'identity',
+      Expires: 'Thu, 01 Jan 2037 00:00:00 GMT',
+    });
+  });
+
+  it('keeps the overrides on a ranged answer and on HEAD (with a URL presigned for HEAD)', async () => {
+    const query = { 'response-content-disposition': disposition };
+    const ranged = await get(presigner.presign(KEY, { query }), {
+      headers: { Range: 'bytes=0-9' },
+    });
+    expect(ranged.status).toBe(206);
+    expect(ranged.headers.get('Content-Disposition')).toBe(disposition);
+    const head = await get(headPresigner.presign(KEY, { query }), { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('Content-Disposition')).toBe(disposition);
+  });
+
+  it('refuses an override added to, changed in or removed from a signed URL (403)', async () => {
+    const signed = presigner.presign(KEY, {
+      query: { 'response-content-disposition': disposition },
+    });
+    const changed = new URL(signed);
+    changed.searchParams.set('response-content-disposition', 'inline');
+    const removed = new URL(signed);
+    removed.searchParams.delete('response-content-disposition');
+    const added = new URL(presigner.presign(KEY));
+    added.searchParams.set('response-content-type', 'text/html');
+    for (const url of [changed, removed, added]) {
+      const response = await get(url.href);
+      expect(response.status).toBe(403);
+      expect((await s3Code(response)).code).toBe('SignatureDoesNotMatch');
+    }
+  });
+
+  it('refuses overrides on an anonymous (public) GET with 400 InvalidRequest, as S3 does', async () => {
+    const response = await get(`${ENDPOINT}/public/${KEY}?response-content-type=text%2Fhtml`);
+    expect(response.status).toBe(400);
+    expect((await s3Code(response)).code).toBe('InvalidRequest');
+  });
+
+  it('lets a page that fetch()es a download read its name and ETag (CORS)', async () => {
+    const url = presigner.presign(KEY, { query: { 'response-content-disposition': disposition } });
+    const response = await get(url, { headers: { Origin: SPA } });
+    expect(response.headers.get('Access-Control-Allow-Origin')).toBe(SPA);
+    const exposed = response.headers.get('Access-Control-Expose-Headers') ?? '';
+    for (const name of ['ETag', 'Content-Length', 'Content-Disposition']) {
+      expect(exposed).toContain(name);
+    }
+  });
+});
+
 describe('dev S3 endpoint: CORS for the SPA', () => {
   it('lets the SPA read bodies and Content-Range', async () => {
     const response = await get(presigner.presign(KEY), {

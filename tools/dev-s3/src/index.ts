@@ -50,9 +50,16 @@ async function answer(request: Request, bucket: R2Bucket, settings: Settings): P
   if (!isSignedMethod(method)) return methodNotAllowed(request);
   const url = new URL(request.url);
   if (url.pathname.startsWith(PUBLIC_PATH)) {
-    return method === 'PUT'
-      ? methodNotAllowed(request)
-      : answerPublic(request, bucket, url, settings);
+    if (method === 'PUT') return methodNotAllowed(request);
+    // S3: "Request specific response headers cannot be used for anonymous GET requests."
+    if (hasOverrides(url)) {
+      return s3Error(
+        request,
+        'InvalidRequest',
+        'Request specific response headers cannot be used for anonymous GET requests.',
+      );
+    }
+    return answerPublic(request, bucket, url, settings);
   }
 
   // Like S3, a request without any query authentication is anonymous, and this bucket is private.
@@ -78,7 +85,33 @@ async function answer(request: Request, bucket: R2Bucket, settings: Settings): P
     });
   }
   if (method === 'PUT') return answerPut(request, bucket, verdict.key, url);
-  return serve(request, bucket, verdict.key);
+  return serve(request, bucket, verdict.key, responseOverrides(url));
+}
+
+// GetObject's response header overrides: `response-content-disposition=attachment; …`
+// answers with that Content-Disposition. Only on signed requests (the parameters are
+// part of what was signed, so a guest cannot change them), as S3 and R2 do.
+const OVERRIDES = {
+  'response-cache-control': 'Cache-Control',
+  'response-content-disposition': 'Content-Disposition',
+  'response-content-encoding': 'Content-Encoding',
+  'response-content-language': 'Content-Language',
+  'response-content-type': 'Content-Type',
+  'response-expires': 'Expires',
+} as const;
+
+function responseOverrides(url: URL): Headers {
+  const headers = new Headers();
+  for (const [parameter, header] of Object.entries(OVERRIDES)) {
+    const value = url.searchParams.get(parameter);
+    // Header values cannot hold CR, LF or NUL; such a value (signed or not) is dropped.
+    if (value !== null && !/[\r\n\0]/.test(value)) headers.set(header, value);
+  }
+  return headers;
+}
+
+function hasOverrides(url: URL): boolean {
+  return Object.keys(OVERRIDES).some((parameter) => url.searchParams.has(parameter));
 }
 
 function methodNotAllowed(request: Request): Response {
@@ -114,8 +147,13 @@ async function answerPublic(
   return serve(request, bucket, key);
 }
 
-async function serve(request: Request, bucket: R2Bucket, key: string): Promise<Response> {
-  const response = await serveObject(request, bucket, key);
+async function serve(
+  request: Request,
+  bucket: R2Bucket,
+  key: string,
+  overrides: Headers = new Headers(),
+): Promise<Response> {
+  const response = await serveObject(request, bucket, key, { headers: overrides });
   if (response.status === 404) {
     return s3Error(request, 'NoSuchKey', 'The specified key does not exist.', { Key: key });
   }

@@ -11,6 +11,7 @@ export type S3ErrorCode =
   | 'NoSuchBucket'
   | 'NoSuchKey'
   | 'InvalidRange'
+  | 'InvalidRequest'
   | 'MethodNotAllowed'
   | 'NoSuchUpload'
   | 'InvalidArgument'
@@ -25,6 +26,7 @@ const STATUS: Record<S3ErrorCode, number> = {
   NoSuchBucket: 404,
   NoSuchKey: 404,
   InvalidRange: 416,
+  InvalidRequest: 400,
   MethodNotAllowed: 405,
   NoSuchUpload: 404,
   InvalidArgument: 400,
