@@ -17,6 +17,8 @@ export default defineConfig({
           OWNER_PASSWORD: 'test-owner-password',
           AUTH_SECRET: 'test-auth-secret-0123456789abcdef',
           PLAYBACK_TOKEN_SECRET: 'k1:test-playback-secret-0123456789',
+          // Every KV bump is seen at once; the memo has tests of its own (versions.test.ts).
+          VERSIONS_MEMO_SECONDS: '0',
           TEST_MIGRATIONS: await readD1Migrations(
             fileURLToPath(new URL('./migrations', import.meta.url)),
           ),

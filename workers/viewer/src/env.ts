@@ -1,4 +1,4 @@
-import { parseEnv } from '@edge-gallery/http';
+import { hasS3Credentials, parseEnv, type S3Settings, s3SettingsOf } from '@edge-gallery/http';
 import { type PlaybackKey, parsePlaybackKeys } from '@edge-gallery/r2-signer';
 import { createMiddleware } from 'hono/factory';
 import * as z from 'zod';
@@ -52,6 +52,8 @@ export const configSchema = z
       .min(300)
       .max(30 * DAY)
       .default(7 * DAY),
+    // How long an isolate trusts the auth_version/thumbnail_version it read (versions.ts).
+    VERSIONS_MEMO_SECONDS: z.coerce.number().int().min(0).max(60).default(15),
   })
   // The same value for both would make every guest the owner.
   .refine((config) => config.OWNER_PASSWORD !== config.GALLERY_PASSWORD, {
@@ -63,10 +65,35 @@ export type Config = z.output<typeof configSchema>;
 
 export type AppEnv = {
   Bindings: Env;
-  Variables: { config: Config; session: Session; versions: Versions };
+  Variables: {
+    config: Config;
+    /** Absent without R2_ACCESS_KEY_ID/R2_SECRET_ACCESS_KEY: media go through this worker. */
+    s3: S3Settings | undefined;
+    session: Session;
+    versions: Versions;
+  };
 };
+
+let toldNoS3 = false;
+
+/**
+ * The S3 settings (the video worker's names and checks, from @edge-gallery/http) when the
+ * key pair is set, else undefined: the listing keeps worker-served URLs and says so once
+ * per isolate. Half a key pair, or keys with a bad endpoint, is a misconfiguration.
+ */
+export function s3Of(env: object): S3Settings | undefined {
+  if (hasS3Credentials(env)) return s3SettingsOf(env);
+  if (!toldNoS3) {
+    toldNoS3 = true;
+    console.log(
+      'viewer: R2_ACCESS_KEY_ID/R2_SECRET_ACCESS_KEY not set: the listing serves media through /api/file and /api/thumbnail (one Worker request per image)',
+    );
+  }
+  return undefined;
+}
 
 export const loadConfig = createMiddleware<AppEnv>(async (c, next) => {
   c.set('config', parseEnv(configSchema, c.env));
+  c.set('s3', s3Of(c.env));
   await next();
 });

@@ -5,7 +5,7 @@ import { createMiddleware } from 'hono/factory';
 import type { CookieOptions } from 'hono/utils/cookie';
 import type { AppEnv } from './env.ts';
 import { toBase64Url } from './signature.ts';
-import { readVersions, type Versions } from './versions.ts';
+import { memoisedVersions, readVersions, type Versions } from './versions.ts';
 
 /**
  * A signed-in visitor. Stateless: the cookie value is `<id>.<authVersion>.<expiresAt>`, then
@@ -80,7 +80,7 @@ export async function readSession(
     role: match[4] ? 'owner' : 'guest',
   };
   if (session.expiresAt <= Date.now() / 1000) return undefined;
-  const versions = await readVersions(c.env.CACHE_VERSION);
+  const versions = await memoisedVersions(c.env.CACHE_VERSION, c.var.config.VERSIONS_MEMO_SECONDS);
   if (session.authVersion !== versions.authVersion) return undefined;
   return { session, versions };
 }

@@ -1,5 +1,12 @@
 // The two counters in KV CACHE_VERSION: bumping `auth_version` signs every session out,
-// bumping `thumbnail_version` changes every thumbnail URL. A missing key counts as 1.
+// bumping `thumbnail_version` changes every worker-served thumbnail URL. A missing key
+// counts as 1.
+//
+// Every signed-in request needs them, so they are memoised in the isolate for
+// VERSIONS_MEMO_SECONDS (default 15): an isolate reads KV at most once per period, not
+// once per request (a guest's scroll is a listing page every few seconds). The price is
+// revocation: after a bump, an isolate accepts old sessions for up to one period more,
+// on top of KV's own propagation (up to about 60 s). Login reads KV fresh.
 
 export type Versions = { thumbnailVersion: number; authVersion: number };
 
@@ -12,12 +19,33 @@ export class VersionError extends Error {
 
 const KEYS = { thumbnailVersion: 'thumbnail_version', authVersion: 'auth_version' } as const;
 
-export async function readVersions(kv: KVNamespace): Promise<Versions> {
+// The values, never a pending promise: a promise settled by another request's I/O must
+// not be awaited by this one (workerd refuses cross-request I/O). Keyed by the binding,
+// which an isolate keeps across requests.
+const memo = new WeakMap<KVNamespace, { readAt: number; versions: Versions }>();
+
+/** KV's current values (one read), which also refresh the memo. */
+export async function readVersions(kv: KVNamespace, now = Date.now()): Promise<Versions> {
   const values = await kv.get([KEYS.thumbnailVersion, KEYS.authVersion]);
-  return {
+  const versions = {
     thumbnailVersion: toVersion(KEYS.thumbnailVersion, values.get(KEYS.thumbnailVersion)),
     authVersion: toVersion(KEYS.authVersion, values.get(KEYS.authVersion)),
   };
+  memo.set(kv, { readAt: now, versions });
+  return versions;
+}
+
+/** The values read at most `maxAgeSeconds` ago in this isolate, else read now. */
+export async function memoisedVersions(
+  kv: KVNamespace,
+  maxAgeSeconds: number,
+  now = Date.now(),
+): Promise<Versions> {
+  const kept = memo.get(kv);
+  if (kept !== undefined && now - kept.readAt < maxAgeSeconds * 1000 && now >= kept.readAt) {
+    return kept.versions;
+  }
+  return readVersions(kv, now);
 }
 
 function toVersion(key: string, value: string | null | undefined): number {

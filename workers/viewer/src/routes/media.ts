@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { decodeCursor, encodeCursor, type Position } from '../cursor.ts';
 import type { AppEnv } from '../env.ts';
 import type { MediaItem } from '../media-item.ts';
+import { type Links, presignedLinks, workerLinks } from '../media-links.ts';
 import type { MediaRow } from '../media-row.ts';
 
 export const DEFAULT_LIMIT = 60;
@@ -51,11 +52,14 @@ export const media = new Hono<AppEnv>().get('/', async (c) => {
     results.length > limit && last
       ? await encodeCursor(c.var.config.AUTH_SECRET, { takenAt: last.taken_at, id: last.id })
       : null;
-  const { thumbnailVersion } = c.var.versions;
+  const { s3 } = c.var;
+  const { links, expiresAt } =
+    (s3 && presignedLinks(page, s3, Date.now())) ??
+    workerLinks(page, c.var.versions.thumbnailVersion);
   return c.json({
-    items: page.map((row) => toItem(row, thumbnailVersion)),
+    items: page.map((row, i) => itemWith(row, links[i]!)),
     nextCursor,
-    expiresAt: null,
+    expiresAt,
   });
 });
 
@@ -95,14 +99,16 @@ function parseLimit(value: string | undefined): number | undefined {
   return Math.min(MAX_LIMIT, Math.max(1, Number(value)));
 }
 
+/** An item with paths on this worker (the owner's review lists through it). */
 export function toItem(row: ListedRow, thumbnailVersion: number): MediaItem {
-  // `v` changes the URL when thumbnails are regenerated, so browsers may keep one forever.
-  const thumbnail = (key: string) => `/api/thumbnail/${keyPath(key)}?v=${thumbnailVersion}`;
-  const file = (key: string) => `/api/file/${keyPath(key)}`;
+  return itemWith(row, workerLinks([row], thumbnailVersion).links[0]!);
+}
+
+function itemWith(row: ListedRow, links: Links): MediaItem {
   const long = Math.max(row.width, row.height) || 1;
-  const thumbnails = [{ url: thumbnail(row.thumbnail_key), width: thumbWidth(row, 480, long) }];
-  if (row.thumbnail_hd_key) {
-    thumbnails.push({ url: thumbnail(row.thumbnail_hd_key), width: thumbWidth(row, 960, long) });
+  const thumbnails = [{ url: links.thumbnails[0]!, width: thumbWidth(row, 480, long) }];
+  if (links.thumbnails[1] !== undefined) {
+    thumbnails.push({ url: links.thumbnails[1], width: thumbWidth(row, 960, long) });
   }
   const item: MediaItem = {
     id: row.id,
@@ -113,11 +119,11 @@ export function toItem(row: ListedRow, thumbnailVersion: number): MediaItem {
     height: row.height,
     thumbnailUrl: thumbnails[0]!.url,
     thumbnails,
-    fileUrl: file(row.original_key),
-    downloadUrl: `${file(row.original_key)}?download=1`,
+    fileUrl: links.file,
+    downloadUrl: links.download,
   };
-  if (row.preview_key) item.previewUrl = file(row.preview_key);
-  if (row.motion_key) item.motionUrl = file(row.motion_key);
+  if (links.preview !== undefined) item.previewUrl = links.preview;
+  if (links.motion !== undefined) item.motionUrl = links.motion;
   if (row.kind === 'video' && row.video_id !== null) {
     item.videoId = row.video_id;
     if (row.duration_sec !== null) item.durationSec = row.duration_sec;
@@ -128,8 +134,4 @@ export function toItem(row: ListedRow, thumbnailVersion: number): MediaItem {
 /** A thumbnail's pixel width: the long side is `side` (never enlarged past the original). */
 function thumbWidth(row: ListedRow, side: number, long: number): number {
   return Math.round((row.width * Math.min(side, long)) / long);
-}
-
-function keyPath(key: string): string {
-  return key.split('/').map(encodeURIComponent).join('/');
 }
