@@ -136,34 +136,74 @@ describe('viewer: media', () => {
     );
   });
 
-  it.each(demo.rows)('$id: serves its thumbnail', async (row) => {
+  it('lists presigned URLs on the S3 endpoint for every object: no image through the viewer', () => {
+    for (const item of items) {
+      for (const url of [
+        item.thumbnailUrl,
+        ...item.thumbnails.map((t) => t.url),
+        item.fileUrl,
+        item.downloadUrl,
+        ...(item.previewUrl ? [item.previewUrl] : []),
+        ...(item.motionUrl ? [item.motionUrl] : []),
+      ]) {
+        expect(url.startsWith(`${urls.devS3}/`), url).toBe(true);
+        expect(new URL(url).searchParams.has('X-Amz-Signature')).toBe(true);
+      }
+    }
+  });
+
+  it.each(demo.rows)('$id: serves its thumbnail, from S3 and from the viewer', async (row) => {
     const item = items.find((candidate) => candidate.id === row.id)!;
-    const response = await viewer(item.thumbnailUrl);
-    expect(response.status).toBe(200);
-    expect(response.headers.get('Content-Type')).toBe('image/webp');
-    expect(Buffer.from(await response.arrayBuffer()).equals(demoFile(row.thumbnail_key))).toBe(
-      true,
-    );
+    for (const response of [
+      await fetch(item.thumbnailUrl),
+      await viewer(`/api/thumbnail/${row.thumbnail_key}`),
+    ]) {
+      expect(response.status).toBe(200);
+      expect(response.headers.get('Content-Type')).toBe('image/webp');
+      expect(Buffer.from(await response.arrayBuffer()).equals(demoFile(row.thumbnail_key))).toBe(
+        true,
+      );
+    }
   });
 
   it.each(demo.rows)('$id: serves its original whole, by range and conditionally', async (row) => {
     const item = items.find((candidate) => candidate.id === row.id)!;
-    const whole = await viewer(item.fileUrl);
-    expect(whole.status).toBe(200);
-    expect(Buffer.from(await whole.arrayBuffer()).equals(demoFile(row.original_key))).toBe(true);
+    // The presigned URL (the S3 endpoint) and the fallback path on the viewer behave alike.
+    const sources: [string, (path: string, init?: RequestInit) => Promise<Response>][] = [
+      [item.fileUrl, (url, init) => fetch(url, init)],
+      [`/api/file/${row.original_key}`, viewer],
+    ];
+    for (const [url, get] of sources) {
+      const whole = await get(url);
+      expect(whole.status).toBe(200);
+      expect(Buffer.from(await whole.arrayBuffer()).equals(demoFile(row.original_key))).toBe(true);
 
-    const ranged = await viewer(item.fileUrl, { headers: { Range: 'bytes=100-1099' } });
-    expect(ranged.status).toBe(206);
-    expect(ranged.headers.get('Content-Range')).toBe(`bytes 100-1099/${row.bytes}`);
-    expect(
-      Buffer.from(await ranged.arrayBuffer()).equals(
-        demoFile(row.original_key).subarray(100, 1100),
-      ),
-    ).toBe(true);
+      const ranged = await get(url, { headers: { Range: 'bytes=100-1099' } });
+      expect(ranged.status).toBe(206);
+      expect(ranged.headers.get('Content-Range')).toBe(`bytes 100-1099/${row.bytes}`);
+      expect(
+        Buffer.from(await ranged.arrayBuffer()).equals(
+          demoFile(row.original_key).subarray(100, 1100),
+        ),
+      ).toBe(true);
 
-    const etag = whole.headers.get('ETag')!;
-    const again = await viewer(item.fileUrl, { headers: { 'If-None-Match': etag } });
-    expect(again.status).toBe(304);
+      const etag = whole.headers.get('ETag')!;
+      const again = await get(url, { headers: { 'If-None-Match': etag } });
+      expect(again.status).toBe(304);
+    }
+  });
+
+  it.each(demo.rows)('$id: names its download as the viewer does', async (row) => {
+    const item = items.find((candidate) => candidate.id === row.id)!;
+    const fromS3 = await fetch(item.downloadUrl);
+    expect(fromS3.status).toBe(200);
+    const fromViewer = await viewer(`/api/file/${row.original_key}?download=1`);
+    expect(fromS3.headers.get('Content-Disposition')).toMatch(/^attachment; filename="/);
+    expect(fromS3.headers.get('Content-Disposition')).toBe(
+      fromViewer.headers.get('Content-Disposition'),
+    );
+    expect(Buffer.from(await fromS3.arrayBuffer()).equals(demoFile(row.original_key))).toBe(true);
+    await fromViewer.body?.cancel();
   });
 
   it('answers a range past the end with 416', async () => {

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 // git-ignored `.dev.vars` made from it on first start. An empty value in the example
 // is a secret to generate. Secrets are generated per NAME, so every config that names
 // PLAYBACK_TOKEN_SECRET (viewer, video) or R2_ACCESS_KEY_ID / R2_SECRET_ACCESS_KEY
-// (video, dev-s3) gets the same value. Existing values are never replaced.
+// (viewer, video, dev-s3: both workers presign, the dev S3 endpoint verifies) gets the
+// same value. Existing values are never replaced.
 
 export type DevVars = Map<string, string>;
 
