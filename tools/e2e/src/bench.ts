@@ -8,6 +8,8 @@
 //                                          published config version (nothing cached)
 //   segment, token strategy                a worker-served media segment (Cache API hit)
 //   1 GiB through the video worker         workerd RSS before / peak / after
+//   photo delivery cost model              cost-model.ts: a guest scrolling N = 2,000 photos,
+//                                          today's worker-served design beside presigned URLs
 //
 // Reuses a running stack, else starts one. The miss videos (hls/bench-NNNN/) and the
 // 1 GiB object (hls/bench-big/) are put into the local state only while no worker runs,
@@ -24,6 +26,7 @@ import {
   urls,
 } from '@edge-gallery/stack';
 import autocannon, { type Result } from 'autocannon';
+import { type CostRow, putCostModelRows, removeCostModelRows, runCostModel } from './cost-model.ts';
 import { ensureStack } from './stack-process.ts';
 
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 10);
@@ -62,6 +65,7 @@ async function putBenchObjects(): Promise<void> {
         await state.media.put(`hls/${missId(i)}/540p/index.m3u8`, variant);
       }
     }
+    await putCostModelRows(state);
     if ((await state.media.head(BIG_KEY))?.size !== BIG_BYTES) {
       console.log('bench: putting a 1 GiB object');
       // In parts: the proxy base64-encodes a body into one string, which caps a put near 384 MiB.
@@ -216,6 +220,7 @@ async function main(): Promise<number> {
   const rows: Row[] = [];
   const notes: string[] = [];
   const memory: Streamed[] = [];
+  let costModel: CostRow[] = [];
   const initial = (await (await admin('/admin/config')).json()) as {
     version: number | null;
     config: object;
@@ -283,6 +288,11 @@ async function main(): Promise<number> {
       notes.push(
         '1 GiB memory check skipped: the object is put only when the bench starts the stack',
       );
+
+    const password = readDevVars(join(repoRoot, services.viewer.dir)).get('GALLERY_PASSWORD');
+    const cost = await runCostModel(password ?? '');
+    costModel = cost.rows;
+    notes.push(...cost.notes);
   } finally {
     if (initial.version !== null) {
       await admin('/admin/config/rollback', {
@@ -291,6 +301,11 @@ async function main(): Promise<number> {
       });
     }
     await stack.stop();
+    if (stack.started) {
+      // The cost model's rows leave the local gallery as they came: while no worker runs.
+      const state = await openLocalState();
+      await removeCostModelRows(state).finally(() => state.dispose());
+    }
   }
 
   console.log(`\nbench: ${CONNECTIONS} connections, ${DURATION_SECONDS} s per steady run`);
@@ -320,7 +335,7 @@ async function main(): Promise<number> {
   for (const note of notes) console.log(`note: ${note}`);
   writeFileSync(
     join(reports, 'bench.json'),
-    `${JSON.stringify({ rows, memory, notes }, null, 2)}\n`,
+    `${JSON.stringify({ rows, memory, costModel, notes }, null, 2)}\n`,
   );
   return failed ? 1 : 0;
 }

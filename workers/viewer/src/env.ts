@@ -54,6 +54,8 @@ export const configSchema = z
       .default(7 * DAY),
     // How long an isolate trusts the auth_version/thumbnail_version it read (versions.ts).
     VERSIONS_MEMO_SECONDS: z.coerce.number().int().min(0).max(60).default(15),
+    // Server-Timing on responses (where the versions came from, the listing's signing time).
+    DEBUG: z.enum(['true', 'false']).default('false'),
   })
   // The same value for both would make every guest the owner.
   .refine((config) => config.OWNER_PASSWORD !== config.GALLERY_PASSWORD, {
@@ -69,6 +71,10 @@ export type AppEnv = {
     config: Config;
     /** Absent without R2_ACCESS_KEY_ID/R2_SECRET_ACCESS_KEY: media go through this worker. */
     s3: S3Settings | undefined;
+    /** Where this request's session check found the versions (Server-Timing with DEBUG). */
+    versionsFrom: 'memo' | 'kv';
+    /** Server-Timing entries a route measured (sent with DEBUG). */
+    timing: string;
     session: Session;
     versions: Versions;
   };

@@ -23,6 +23,20 @@ app.use(async (c, next) => {
   c.res = policy.apply(c.res);
 });
 
+// With DEBUG: where the session check found the versions (KV or the isolate's memo) and what
+// a route measured — what `pnpm bench`'s cost model reads. Never a secret.
+app.use(async (c, next) => {
+  await next();
+  if (c.var.config?.DEBUG !== 'true') return;
+  const entries = [
+    ...(c.var.versionsFrom ? [`versions;desc=${c.var.versionsFrom}`] : []),
+    ...(c.var.timing ? [c.var.timing] : []),
+  ];
+  if (entries.length === 0) return;
+  c.res = new Response(c.res.body, c.res);
+  c.res.headers.append('Server-Timing', entries.join(', '));
+});
+
 app.get('/healthz', (c) => c.json({ ok: true }));
 app.route('/', auth);
 // Registered before the guard below, which it therefore never reaches: the one public /api/.

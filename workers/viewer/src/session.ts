@@ -80,7 +80,9 @@ export async function readSession(
     role: match[4] ? 'owner' : 'guest',
   };
   if (session.expiresAt <= Date.now() / 1000) return undefined;
-  const versions = await memoisedVersions(c.env.CACHE_VERSION, c.var.config.VERSIONS_MEMO_SECONDS);
+  const versions = await memoisedVersions(c.env.CACHE_VERSION, c.var.config.VERSIONS_MEMO_SECONDS, {
+    source: (from) => c.set('versionsFrom', from),
+  });
   if (session.authVersion !== versions.authVersion) return undefined;
   return { session, versions };
 }

@@ -26,41 +26,41 @@ describe('versions memo', () => {
   it('reads KV at most once per period in an isolate', async () => {
     const { kv, reads } = countingKv();
     for (let second = 0; second < 15; second++) {
-      expect(await memoisedVersions(kv, 15, T + second * 1000)).toEqual({
+      expect(await memoisedVersions(kv, 15, { now: T + second * 1000 })).toEqual({
         thumbnailVersion: 1,
         authVersion: 1,
       });
     }
     expect(reads()).toBe(1);
-    await memoisedVersions(kv, 15, T + 15_000);
+    await memoisedVersions(kv, 15, { now: T + 15_000 });
     expect(reads()).toBe(2);
   });
 
   it('sees a bump after at most one period (the revocation delay it adds)', async () => {
     const { kv } = countingKv();
-    await memoisedVersions(kv, 15, T);
+    await memoisedVersions(kv, 15, { now: T });
     await env.CACHE_VERSION.put('auth_version', '2');
-    expect((await memoisedVersions(kv, 15, T + 14_999)).authVersion).toBe(1);
-    expect((await memoisedVersions(kv, 15, T + 15_000)).authVersion).toBe(2);
+    expect((await memoisedVersions(kv, 15, { now: T + 14_999 })).authVersion).toBe(1);
+    expect((await memoisedVersions(kv, 15, { now: T + 15_000 })).authVersion).toBe(2);
   });
 
   it('reads every time with a period of 0, and when the clock goes back', async () => {
     const { kv, reads } = countingKv();
-    await memoisedVersions(kv, 0, T);
-    await memoisedVersions(kv, 0, T);
+    await memoisedVersions(kv, 0, { now: T });
+    await memoisedVersions(kv, 0, { now: T });
     expect(reads()).toBe(2);
-    await memoisedVersions(kv, 15, T);
+    await memoisedVersions(kv, 15, { now: T });
     expect(reads()).toBe(2);
-    await memoisedVersions(kv, 15, T - 1000);
+    await memoisedVersions(kv, 15, { now: T - 1000 });
     expect(reads()).toBe(3);
   });
 
   it('refreshes the memo on a fresh read (login)', async () => {
     const { kv, reads } = countingKv();
-    await memoisedVersions(kv, 15, T);
+    await memoisedVersions(kv, 15, { now: T });
     await env.CACHE_VERSION.put('auth_version', '3');
     expect((await readVersions(kv, T + 1000)).authVersion).toBe(3);
-    expect((await memoisedVersions(kv, 15, T + 2000)).authVersion).toBe(3);
+    expect((await memoisedVersions(kv, 15, { now: T + 2000 })).authVersion).toBe(3);
     expect(reads()).toBe(2);
   });
 

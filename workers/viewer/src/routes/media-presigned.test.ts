@@ -257,6 +257,19 @@ describe('GET /api/media with S3 credentials: presigned URLs', () => {
     expect(anonymous.status).toBe(401);
   });
 
+  it('with DEBUG, says in Server-Timing where the versions came from and how long links took', async () => {
+    const debug = await callWith({ ...S3, DEBUG: 'true' }, '/api/media', {
+      headers: { Cookie: cookie },
+    });
+    expect(debug.headers.get('Server-Timing')).toMatch(
+      /^versions;desc=(kv|memo), links;desc=presigned;dur=\d+\.\d{3}$/,
+    );
+    const quiet = await callWith({ ...S3, DEBUG: 'false' }, '/api/media', {
+      headers: { Cookie: cookie },
+    });
+    expect(quiet.headers.get('Server-Timing')).toBeNull();
+  });
+
   it('holds no secret but signatures: no S3 secret, AUTH_SECRET, password or playback secret', async () => {
     const text = await (await callWith(S3, '/api/media', { headers: { Cookie: cookie } })).text();
     expect(text).toContain('X-Amz-Signature=');

@@ -53,9 +53,12 @@ export const media = new Hono<AppEnv>().get('/', async (c) => {
       ? await encodeCursor(c.var.config.AUTH_SECRET, { takenAt: last.taken_at, id: last.id })
       : null;
   const { s3 } = c.var;
+  const signing = performance.now();
   const { links, expiresAt } =
     (s3 && presignedLinks(page, s3, Date.now())) ??
     workerLinks(page, c.var.versions.thumbnailVersion);
+  const signed = performance.now() - signing;
+  c.set('timing', `links;desc=${s3 ? 'presigned' : 'paths'};dur=${signed.toFixed(3)}`);
   return c.json({
     items: page.map((row, i) => itemWith(row, links[i]!)),
     nextCursor,
