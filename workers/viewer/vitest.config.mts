@@ -17,6 +17,10 @@ export default defineConfig({
           OWNER_PASSWORD: 'test-owner-password',
           AUTH_SECRET: 'test-auth-secret-0123456789abcdef',
           PLAYBACK_TOKEN_SECRET: 'k1:test-playback-secret-0123456789',
+          // No S3 key pair by default (worker paths), whatever a local .dev.vars holds: the
+          // presigned listing's tests pass one (media-presigned.test.ts).
+          R2_ACCESS_KEY_ID: '',
+          R2_SECRET_ACCESS_KEY: '',
           // Every KV bump is seen at once; the memo has tests of its own (versions.test.ts).
           VERSIONS_MEMO_SECONDS: '0',
           TEST_MIGRATIONS: await readD1Migrations(
