@@ -300,12 +300,14 @@ describe('a guest visits the gallery', () => {
     expect(master?.status).toBe(200);
     expect(tokenRequests()).toBe(1);
 
-    // Media = every request for the video that is not a playlist.
+    // Media = every request for the video that is not a playlist (photos come from
+    // storage too, presigned by the listing: only hls/ objects are the video's).
     const named = network.namedUris();
     const playlists = new Set(network.playlists.keys());
     const media = network.requests.filter(
       (r) =>
-        (r.url.startsWith(STORAGE) || r.url.startsWith(`${VIDEO}/api/hls/`)) &&
+        ((r.url.startsWith(STORAGE) && new URL(r.url).pathname.includes('/hls/')) ||
+          r.url.startsWith(`${VIDEO}/api/hls/`)) &&
         !playlists.has(r.url) &&
         !r.url.includes('/api/hls/playlist'),
     );
