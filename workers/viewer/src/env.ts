@@ -6,6 +6,9 @@ import type { Session } from './session.ts';
 import type { Versions } from './versions.ts';
 
 const DAY = 24 * 60 * 60;
+const MiB = 2 ** 20;
+const GiB = 2 ** 30;
+const TiB = 2 ** 40;
 
 const origins = z
   .string()
@@ -56,6 +59,28 @@ export const configSchema = z
     VERSIONS_MEMO_SECONDS: z.coerce.number().int().min(0).max(60).default(15),
     // Server-Timing on responses (where the versions came from, the listing's signing time).
     DEBUG: z.enum(['true', 'false']).default('false'),
+    // Guest uploads (routes/uploads.ts): the largest file, the part size the browser
+    // sends (R2: at least 5 MiB but for the last part), the most parts of one upload (the
+    // part size grows to stay under it), and per uploader an hourly count and daily bytes.
+    UPLOAD_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(5 * TiB)
+      .default(4 * GiB),
+    UPLOAD_PART_BYTES: z.coerce
+      .number()
+      .int()
+      .min(5 * MiB)
+      .max(5 * GiB)
+      .default(8 * MiB),
+    UPLOAD_MAX_PARTS: z.coerce.number().int().min(1).max(10_000).default(1000),
+    UPLOADS_PER_HOUR: z.coerce.number().int().min(1).default(300),
+    UPLOAD_DAILY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(50 * GiB),
   })
   // The same value for both would make every guest the owner.
   .refine((config) => config.OWNER_PASSWORD !== config.GALLERY_PASSWORD, {

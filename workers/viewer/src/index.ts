@@ -7,6 +7,7 @@ import { files } from './routes/files.ts';
 import { media } from './routes/media.ts';
 import { playback } from './routes/playback.ts';
 import { edits, review } from './routes/review.ts';
+import { uploads } from './routes/uploads.ts';
 import { securityHeaders } from './security-headers.ts';
 import { requireSession } from './session.ts';
 import { VersionError } from './versions.ts';
@@ -45,6 +46,7 @@ app.use('/api/*', requireSession);
 app.route('/api/media', media);
 app.route('/api/media', edits);
 app.route('/api/review', review);
+app.route('/api/uploads', uploads);
 app.route('/api', files);
 app.route('/api/videos', playback);
 

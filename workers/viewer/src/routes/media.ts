@@ -1,5 +1,5 @@
 import { jsonError } from '@edge-gallery/http';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { decodeCursor, encodeCursor, type Position } from '../cursor.ts';
 import type { AppEnv } from '../env.ts';
 import type { MediaItem } from '../media-item.ts';
@@ -52,6 +52,15 @@ export const media = new Hono<AppEnv>().get('/', async (c) => {
     results.length > limit && last
       ? await encodeCursor(c.var.config.AUTH_SECRET, { takenAt: last.taken_at, id: last.id })
       : null;
+  return c.json({ ...itemsOf(c, page), nextCursor });
+});
+
+/** A page's items with its links: presigned with S3 credentials, else worker paths (the
+ * owner's review and a guest's own uploads list through it too). */
+export function itemsOf(
+  c: Context<AppEnv>,
+  page: readonly ListedRow[],
+): { items: MediaItem[]; expiresAt: number | null } {
   const { s3 } = c.var;
   const signing = performance.now();
   const { links, expiresAt } =
@@ -59,12 +68,8 @@ export const media = new Hono<AppEnv>().get('/', async (c) => {
     workerLinks(page, c.var.versions.thumbnailVersion);
   const signed = performance.now() - signing;
   c.set('timing', `links;desc=${s3 ? 'presigned' : 'paths'};dur=${signed.toFixed(3)}`);
-  return c.json({
-    items: page.map((row, i) => itemWith(row, links[i]!)),
-    nextCursor,
-    expiresAt,
-  });
-});
+  return { items: page.map((row, i) => itemWith(row, links[i]!)), expiresAt };
+}
 
 /**
  * Keyset pagination: each page starts strictly after the last (taken_at, id) of the one
@@ -127,10 +132,9 @@ function itemWith(row: ListedRow, links: Links): MediaItem {
   };
   if (links.preview !== undefined) item.previewUrl = links.preview;
   if (links.motion !== undefined) item.motionUrl = links.motion;
-  if (row.kind === 'video' && row.video_id !== null) {
-    item.videoId = row.video_id;
-    if (row.duration_sec !== null) item.durationSec = row.duration_sec;
-  }
+  // A guest's video plays from its original until `gallery process` gives it a video id.
+  if (row.kind === 'video' && row.video_id !== null) item.videoId = row.video_id;
+  if (row.kind === 'video' && row.duration_sec !== null) item.durationSec = row.duration_sec;
   return item;
 }
 

@@ -8,7 +8,7 @@ import type { MediaItem } from '../media-item.ts';
 import type { MediaState } from '../media-row.ts';
 import { requireOwner } from '../session.ts';
 import { fromAllowedOrigin } from './auth.ts';
-import { type ListedRow, toItem } from './media.ts';
+import { itemsOf, type ListedRow } from './media.ts';
 
 // The owner's routes: the review queue of guest uploads and the edits of any item. Guests
 // get 403 on every one (requireOwner, after the session check of /api/*).
@@ -19,13 +19,19 @@ const TITLE_MAX = 200;
 export const ITEM_COLUMNS = `id, kind, title, taken_at, width, height, original_key, thumbnail_key,
   thumbnail_hd_key, preview_key, motion_key, video_id, duration_sec, state`;
 
-type StatedRow = ListedRow & { state: MediaState };
+export type StatedRow = ListedRow & { state: MediaState };
 
-/** A row as the listing shows it, with its state where it is not `listed`. */
-export function itemOf(row: StatedRow, thumbnailVersion: number): MediaItem {
-  const item = toItem(row, thumbnailVersion);
-  if (row.state !== 'listed') item.state = row.state;
-  return item;
+/** Rows as the listing shows them, each with its state where it is not `listed`. */
+export function statedItemsOf(
+  c: Context<AppEnv>,
+  rows: readonly StatedRow[],
+): { items: MediaItem[]; expiresAt: number | null } {
+  const page = itemsOf(c, rows);
+  page.items.forEach((item, i) => {
+    const state = rows[i]!.state;
+    if (state !== 'listed') item.state = state;
+  });
+  return page;
 }
 
 /** `GET /api/review?state=pending|hidden&cursor=`: oldest first, as the gallery reads. */
@@ -51,12 +57,7 @@ export const review = new Hono<AppEnv>().use(requireOwner).get('/', async (c) =>
     results.length > LIMIT && last
       ? await encodeCursor(c.var.config.AUTH_SECRET, { takenAt: last.taken_at, id: last.id })
       : null;
-  const { thumbnailVersion } = c.var.versions;
-  return c.json({
-    items: page.map((row) => itemOf(row, thumbnailVersion)),
-    nextCursor,
-    expiresAt: null,
-  });
+  return c.json({ ...statedItemsOf(c, page), nextCursor });
 });
 
 const Rename = z.object({ title: z.string().max(TITLE_MAX) });

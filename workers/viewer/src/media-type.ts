@@ -1,0 +1,92 @@
+// What guests may upload: the photo and video formats phones and cameras write and that a
+// browser can show or play (HEIC: Safari, and the owner's tools). An allow-list of a dozen
+// signatures, checked on the first bytes that reached the bucket; a general detector
+// (file-type) knows hundreds of formats this list would refuse anyway.
+
+export type UploadKind = 'image' | 'video';
+
+/** Declared `type` → the kind it must be and the original's file extension. */
+export const UPLOAD_TYPES: Record<string, { kind: UploadKind; ext: string }> = {
+  'image/jpeg': { kind: 'image', ext: 'jpg' },
+  'image/png': { kind: 'image', ext: 'png' },
+  'image/gif': { kind: 'image', ext: 'gif' },
+  'image/webp': { kind: 'image', ext: 'webp' },
+  'image/heic': { kind: 'image', ext: 'heic' },
+  'image/heif': { kind: 'image', ext: 'heif' },
+  'image/avif': { kind: 'image', ext: 'avif' },
+  'video/mp4': { kind: 'video', ext: 'mp4' },
+  'video/quicktime': { kind: 'video', ext: 'mov' },
+  'video/webm': { kind: 'video', ext: 'webm' },
+  'video/3gpp': { kind: 'video', ext: '3gp' },
+  'video/x-m4v': { kind: 'video', ext: 'm4v' },
+};
+
+/** How many leading bytes `sniffKind` reads: an ISO BMFF `ftyp` box with its brands. */
+export const SNIFF_BYTES = 64;
+
+// ISO BMFF (HEIF, AVIF, MP4, MOV, 3GP) names its family in the brands of its first box.
+const IMAGE_BRANDS = new Set([
+  'heic',
+  'heix',
+  'heim',
+  'heis',
+  'hevc',
+  'hevx',
+  'mif1',
+  'msf1',
+  'avif',
+  'avis',
+]);
+const VIDEO_BRANDS = new Set([
+  'isom',
+  'iso2',
+  'iso3',
+  'iso4',
+  'iso5',
+  'iso6',
+  'mp41',
+  'mp42',
+  'avc1',
+  'M4V ',
+  'M4VP',
+  'qt  ',
+  '3gp4',
+  '3gp5',
+  '3gp6',
+  '3g2a',
+  'dash',
+  'MSNV',
+  'f4v ',
+  'mmp4',
+  'XAVC',
+]);
+// QuickTime files from older cameras open with one of these atoms instead of `ftyp`.
+const QUICKTIME_ATOMS = new Set(['moov', 'mdat', 'wide', 'free', 'skip', 'pnot']);
+
+const ascii = (bytes: Uint8Array, from: number, to: number) =>
+  String.fromCharCode(...bytes.subarray(from, to));
+
+const startsWith = (bytes: Uint8Array, signature: number[]) =>
+  signature.every((byte, i) => bytes[i] === byte);
+
+/** The kind the first bytes of a file say it is, or undefined for anything else. */
+export function sniffKind(bytes: Uint8Array): UploadKind | undefined {
+  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'image'; // JPEG
+  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image'; // PNG
+  if (ascii(bytes, 0, 6) === 'GIF87a' || ascii(bytes, 0, 6) === 'GIF89a') return 'image';
+  if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP') return 'image';
+  if (startsWith(bytes, [0x1a, 0x45, 0xdf, 0xa3])) return 'video'; // Matroska / WebM (EBML)
+  const box = ascii(bytes, 4, 8);
+  if (box === 'ftyp') {
+    const size = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0);
+    const end = Math.min(bytes.length, Math.max(16, size));
+    // The major brand, then the compatible brands (after the 4-byte minor version).
+    const brands = [ascii(bytes, 8, 12)];
+    for (let at = 16; at + 4 <= end; at += 4) brands.push(ascii(bytes, at, at + 4));
+    if (brands.some((brand) => IMAGE_BRANDS.has(brand))) return 'image';
+    if (brands.some((brand) => VIDEO_BRANDS.has(brand))) return 'video';
+    return undefined;
+  }
+  if (bytes.length >= 8 && QUICKTIME_ATOMS.has(box)) return 'video';
+  return undefined;
+}
