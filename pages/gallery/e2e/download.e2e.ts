@@ -70,7 +70,7 @@ describe.skipIf(STRATEGY !== 'presign')('Download all', () => {
     const path = await download.path();
     expect(download.suggestedFilename()).toMatch(/\.zip$/);
     await expect
-      .poll(() => page.locator('.download-panel').textContent(), { timeout: 60_000 })
+      .poll(() => page.locator('.zip-progress').textContent(), { timeout: 60_000 })
       .toMatch(new RegExp(`Downloaded ${originals.length} files`));
 
     const entries = await readZip(path);

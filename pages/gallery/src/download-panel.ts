@@ -36,7 +36,7 @@ export function createDownloads(options: {
   const cancel = el('button', { type: 'button', class: 'button' }, 'Cancel');
   const panel = el(
     'div',
-    { class: 'download-panel', role: 'status', hidden: true },
+    { class: 'download-panel zip-progress', role: 'status', hidden: true },
     text,
     bar,
     cancel,
