@@ -39,23 +39,36 @@ describe('parsePlaybackKeys', () => {
 
   it.each([
     ['', 'expected'],
-    ['k1', 'secret'],
+    ['k1', "no ':'"],
     ['k1:short', 'at least 16'],
     [':0123456789abcdef', 'key id'],
     ['k 1:0123456789abcdef', 'key id'],
     ['k1:0123456789abcdef,', 'entry 2'],
-    ['k1:0123456789abcdef,k1:fedcba9876543210', 'twice'],
+    ['k1:0123456789abcdef,k1:fedcba9876543210', 'same key id as entry 1'],
   ])('refuses %j, saying why', (value, why) => {
     const error = errorOf(() => parsePlaybackKeys(value));
     expect(error).toBeInstanceOf(PlaybackTokenError);
     expect(error.message).toContain(why);
   });
 
-  it('never puts a secret into an error message', () => {
-    const error = errorOf(() => parsePlaybackKeys('k1:sh0rt-secret,k2:0123456789abcdef'));
-    expect(error.message).not.toContain('sh0rt');
-    const duplicate = errorOf(() => parsePlaybackKeys('k1:0123456789abcdef,k1:0123456789abcdef'));
-    expect(duplicate.message).not.toContain('0123456789abcdef');
+  it('never puts a secret, a key id or any part of an entry into an error message', () => {
+    // A bare secret, the old half of a rotation list, a secret with ',' in it, a short
+    // secret, a bad id, a duplicate: the marker stands where the secret text would be.
+    const marker = 'M4RKER';
+    const values = [
+      `${marker}0123456789abcdef`,
+      `k2:0123456789abcdef,${marker}0123456789abcdef`,
+      `k1:0123456789,${marker}abcdef`,
+      `k1:${marker}`,
+      `k1:0123456789abcdef,${marker} x:0123456789abcdef`,
+      `${marker}:0123456789abcdef,${marker}:fedcba9876543210`,
+      `k1:${marker}0123456789abcdef,k1:${marker}0123456789abcdef`,
+    ];
+    for (const value of values) {
+      const error = errorOf(() => parsePlaybackKeys(value));
+      expect(error).toBeInstanceOf(PlaybackTokenError);
+      expect(`${error.message} ${error.stack}`, value).not.toContain(marker);
+    }
   });
 });
 

@@ -66,6 +66,10 @@ const SIGNATURE = /^[A-Za-z0-9_-]{43}$/;
  * Parses `PLAYBACK_TOKEN_SECRET`: `"k2:secret2,k1:secret1"`. The first key signs; all
  * verify. Key ids are 1-32 of `A-Z a-z 0-9 _ -`, secrets at least 16 characters (they
  * may contain ':'), ids unique.
+ *
+ * Errors name an entry by its position only, never by its id or any part of it: an entry
+ * without ':' is most likely a bare secret (or the old half of a rotation list), so
+ * whatever stands before a ':' may be secret text, and these messages reach logs.
  */
 export function parsePlaybackKeys(value: string): PlaybackKey[] {
   if (typeof value !== 'string' || value.trim() === '') {
@@ -75,19 +79,23 @@ export function parsePlaybackKeys(value: string): PlaybackKey[] {
   value.split(',').forEach((entry, index) => {
     const trimmed = entry.trim();
     const colon = trimmed.indexOf(':');
-    const id = colon === -1 ? trimmed : trimmed.slice(0, colon);
-    const secret = colon === -1 ? '' : trimmed.slice(colon + 1);
     const where = `playback keys: entry ${index + 1}`;
+    if (colon === -1) {
+      throw new PlaybackTokenError(`${where}: expected "<id>:<secret>" (no ':' found)`);
+    }
+    const id = trimmed.slice(0, colon);
+    const secret = trimmed.slice(colon + 1);
     if (!KEY_ID.test(id)) {
       throw new PlaybackTokenError(`${where}: key id must be 1-32 of A-Z a-z 0-9 _ - before ':'`);
     }
     if (secret.length < MIN_SECRET_LENGTH) {
       throw new PlaybackTokenError(
-        `${where} (id ${id}): secret must be at least ${MIN_SECRET_LENGTH} characters`,
+        `${where}: secret must be at least ${MIN_SECRET_LENGTH} characters`,
       );
     }
-    if (keys.some((key) => key.id === id)) {
-      throw new PlaybackTokenError(`${where}: key id ${id} appears twice`);
+    const first = keys.findIndex((key) => key.id === id);
+    if (first !== -1) {
+      throw new PlaybackTokenError(`${where}: same key id as entry ${first + 1}`);
     }
     keys.push({ id, secret });
   });

@@ -5,6 +5,7 @@ import {
   type CompatFixture,
   EXPIRES_2100,
   seedSources,
+  TIMELESS_ENV,
 } from '../test/compat.ts';
 import {
   publishConfig,
@@ -51,7 +52,7 @@ describe.each(all)('what the version of $name wrote', ({ fixture }) => {
   beforeAll(async () => {
     await resetKv();
     await seedSources(fixture.sources);
-    worker = testWorker({ start: fixture.now });
+    worker = testWorker({ start: fixture.now, env: TIMELESS_ENV });
     await publishConfig(worker, fixture.config);
   });
 
@@ -105,10 +106,14 @@ describe.each(all)('what the version of $name wrote', ({ fixture }) => {
       new Response(cacheEntry.body, { headers: cacheEntry.headers }),
     );
     const path = `/api/hls/${fixture.video}/hi/index.m3u8?${fixture.tokens.presign}`;
-    const served = await textOf(await testWorker({ start: fixture.now }).fetch(path));
+    const served = await textOf(
+      await testWorker({ start: fixture.now, env: TIMELESS_ENV }).fetch(path),
+    );
     // Another host name misses the Cache API: the current code builds afresh.
     const fresh = await textOf(
-      await testWorker({ start: fixture.now }).fetch(`https://fresh.test${path}`),
+      await testWorker({ start: fixture.now, env: TIMELESS_ENV }).fetch(
+        `https://fresh.test${path}`,
+      ),
     );
     expect(served).toBe(fresh);
   });

@@ -16,6 +16,7 @@ import {
 } from '@edge-gallery/r2-signer';
 import * as z from 'zod/mini';
 import { tagOf } from './tag.ts';
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from './token.ts';
 
 // The worker's environment, validated once per isolate at the first request that needs
 // it (parseEnv memoises per env object). A bad or missing variable fails every such
@@ -38,6 +39,8 @@ export type Settings = {
   /** Where the worker reads playlists and token-served media from. */
   storage: 'r2' | 's3';
   presignTtlSeconds: number;
+  /** The longest remaining lifetime a playback token may claim (MAX_TOKEN_LIFETIME_SECONDS). */
+  maxTokenLifetimeSeconds: number;
   publicBase: string | undefined;
   allowedOrigins: string[];
   debug: boolean;
@@ -85,6 +88,15 @@ const EnvSchema = z.object({
   PLAYBACK_TOKEN_SECRET: PlaybackKeys,
   ADMIN_TOKEN: z.string().check(z.minLength(16, 'must be at least 16 characters')),
   MEDIA_STORAGE: withDefault(z.enum(['r2', 's3'], 'must be "r2" or "s3"'), 'r2'),
+  // A day by default: the viewer issues 4 h tokens. The upper bound is loose on purpose:
+  // the compatibility fixtures carry tokens valid until 2100 and raise it in their test.
+  MAX_TOKEN_LIFETIME_SECONDS: withDefault(
+    z.pipe(
+      z.pipe(z.string(), z.transform(Number)),
+      z.int('must be whole seconds').check(z.minimum(60), z.maximum(100 * 365 * 86_400)),
+    ),
+    DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+  ),
   PUBLIC_MEDIA_BASE: optional(HttpUrl),
   ALLOWED_ORIGINS: withDefault(Origins, []),
   DEBUG: withDefault(Flag, false),
@@ -117,6 +129,7 @@ export function settingsOf(env: Env): Settings {
     s3: location,
     storage: own.MEDIA_STORAGE,
     presignTtlSeconds: s3.presignTtlSeconds,
+    maxTokenLifetimeSeconds: own.MAX_TOKEN_LIFETIME_SECONDS,
     publicBase,
     allowedOrigins: own.ALLOWED_ORIGINS,
     debug: own.DEBUG,

@@ -13,6 +13,7 @@ const STATUS = {
   'token-unknown-key': 401,
   'token-bad-signature': 401,
   'token-expired': 401,
+  'token-lifetime-exceeded': 401,
   'token-out-of-scope': 403,
   // Admin API.
   unauthorized: 401,

@@ -13,7 +13,14 @@ import type { Visit } from './visit.ts';
 // playlist) or stream/redirect (media).
 
 export async function serveHls(visit: Visit, path: ObjectPath): Promise<Response> {
-  const grant = authorize(visit.url.searchParams, path.key, visit.settings.playbackKeys, visit.now);
+  const { playbackKeys, maxTokenLifetimeSeconds } = visit.settings;
+  const grant = authorize(
+    visit.url.searchParams,
+    path.key,
+    playbackKeys,
+    visit.now,
+    maxTokenLifetimeSeconds,
+  );
   const loaded = await visit.config();
   const strategy = strategyFor(grant.bucket, loaded.config);
   visit.timing.strategy(strategy);

@@ -129,6 +129,18 @@ const cases: { name: string; url: () => string; status: number; reason: string }
     reason: 'token-bad-signature',
   },
   {
+    name: 'a correctly signed token living longer than a day (the lifetime ceiling)',
+    url: () => masterUrl(video, tokenFor(video, { expiresAt: T0 / 1000 + 86_400 + 1 })),
+    status: 401,
+    reason: 'token-lifetime-exceeded',
+  },
+  {
+    name: 'a correctly signed token for ten years',
+    url: () => masterUrl(video, tokenFor(video, { expiresAt: T0 / 1000 + 10 * 365 * 86_400 })),
+    status: 401,
+    reason: 'token-lifetime-exceeded',
+  },
+  {
     name: 'a parameter given twice',
     url: () => `${masterUrl(video, valid())}&bucket=1`,
     status: 401,
@@ -194,6 +206,17 @@ describe('playback token', () => {
     shuffled.append('player', 'hls.js');
     const response = await testWorker().fetch(`/api/hls/playlist?${shuffled}&key=${video}`);
     expect(response.status).toBe(200);
+  });
+
+  it('accepts a token living exactly the ceiling, and follows MAX_TOKEN_LIFETIME_SECONDS', async () => {
+    const day = tokenFor(video, { expiresAt: T0 / 1000 + 86_400 });
+    expect((await testWorker().fetch(masterUrl(video, day))).status).toBe(200);
+    const hour = testWorker({ env: { ...env, MAX_TOKEN_LIFETIME_SECONDS: '3600' } as Env });
+    const justOver = tokenFor(video, { expiresAt: T0 / 1000 + 3601 });
+    expect((await hour.fetch(masterUrl(video, valid()))).status).toBe(200);
+    const refused = await hour.fetch(masterUrl(video, justOver));
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual({ error: 'token-lifetime-exceeded' });
   });
 
   it('accepts tokens of every key in PLAYBACK_TOKEN_SECRET (rotation)', async () => {

@@ -24,6 +24,9 @@ const REASONS: Record<PlaybackTokenRejection, Reason> = {
   'out-of-scope': 'token-out-of-scope',
 };
 
+/** The ceiling on a token's remaining lifetime when MAX_TOKEN_LIFETIME_SECONDS is unset. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
+
 /**
  * Checks the request's playback token for the storage key it asks for. This is the
  * first thing every playlist and media request does: no cache and no storage is read
@@ -34,10 +37,14 @@ export function authorize(
   key: string,
   keys: readonly PlaybackKey[],
   now: number,
+  maxLifetimeSeconds = DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
 ): Grant {
   if (!PLAYBACK_TOKEN_PARAMS.some((name) => params.has(name))) throw new Failure('token-missing');
   const verdict = verifyPlaybackToken(params, keys, { path: key, now });
   if (!verdict.ok) throw new Failure(REASONS[verdict.reason]);
   const { expiresAt, bucket } = verdict.claims;
+  // Tokens carry no issue time, so the ceiling bounds what is left of one: a correctly
+  // signed token for ten years (a leaked signing key, a viewer bug) still lives a day at most.
+  if (expiresAt - now / 1000 > maxLifetimeSeconds) throw new Failure('token-lifetime-exceeded');
   return { expiresAt, bucket, query: verdict.query };
 }

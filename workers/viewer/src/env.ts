@@ -28,14 +28,9 @@ const origins = z
 const playbackKeys = z.string().transform((value, ctx): PlaybackKey[] => {
   try {
     return parsePlaybackKeys(value);
-  } catch {
-    // Not the parser's message: given a value without ':', it quotes the whole value (the
-    // secret) as a key id, and this message goes to the logs.
-    ctx.addIssue({
-      code: 'custom',
-      message:
-        'expected "<id>:<secret>[,<id>:<secret>...]", ids of A-Z a-z 0-9 _ -, secrets of 16+ characters, the signing key first',
-    });
+  } catch (error) {
+    // The parser's messages name entries by position only, never by content (tested).
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
     return z.NEVER;
   }
 });
