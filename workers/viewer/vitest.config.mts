@@ -12,6 +12,12 @@ export default defineConfig({
       wrangler: { configPath: './wrangler.jsonc' },
       // Secrets for tests only; local dev reads .dev.vars, production `wrangler secret`.
       miniflare: {
+        // Gallery-wide login ceilings with their own counts for src/login-limits.test.ts: one
+        // with LOGIN_CEILING's limits (200 guests at once), one of 3 a minute (spent at once).
+        ratelimits: {
+          TEST_LOGIN_CEILING: { namespace_id: '9002', simple: { limit: 300, period: 60 } },
+          TEST_SMALL_CEILING: { namespace_id: '9003', simple: { limit: 3, period: 60 } },
+        },
         bindings: {
           GALLERY_PASSWORD: 'test-password',
           OWNER_PASSWORD: 'test-owner-password',

@@ -1,3 +1,11 @@
+export {
+  BINDING_RETRY_AFTER_SECONDS,
+  type BindingBound,
+  BindingUnavailable,
+  bindingUnavailableResponse,
+  boundBindings,
+  withinDeadline,
+} from './bounded-bindings.ts';
 export { isNotModified, type Validators } from './conditional.ts';
 export { contentTypeFor } from './content-type.ts';
 export { type Cors, type CorsOptions, cors } from './cors.ts';

@@ -9,8 +9,9 @@ describe('jsonError', () => {
     expect(await response.json()).toEqual({ error: 'not-found' });
   });
 
-  it('is never cached', () => {
+  it('is never cached, and never sniffed', () => {
     expect(jsonError(400, 'bad-key').headers.get('Cache-Control')).toBe('no-store');
+    expect(jsonError(401, 'token-missing').headers.get('X-Content-Type-Options')).toBe('nosniff');
   });
 
   it('adds the caller’s headers', () => {

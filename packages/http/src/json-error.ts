@@ -5,7 +5,8 @@
 export function jsonError(status: number, reason: string, headers?: HeadersInit): Response {
   const response = Response.json(
     { error: reason },
-    { status, headers: { 'Cache-Control': 'no-store' } },
+    // nosniff: an error body is JSON, never something a browser should guess into a page.
+    { status, headers: { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' } },
   );
   for (const [name, value] of new Headers(headers)) response.headers.set(name, value);
   return response;

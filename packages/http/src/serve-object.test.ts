@@ -142,6 +142,51 @@ describe('serveObject: Content-Type and caller headers', () => {
     );
   });
 
+  it('serves only expected media types as themselves; anything else is a download', async () => {
+    const cases: [stored: string | undefined, key: string, sent: string][] = [
+      ['image/jpeg', 'content-type/a.jpg', 'image/jpeg'],
+      ['IMAGE/JPEG; charset=x', 'content-type/b.jpg', 'image/jpeg'],
+      ['video/mp4', 'content-type/c.bin', 'video/mp4'],
+      ['application/x-mpegURL', 'content-type/d.m3u8', 'application/vnd.apple.mpegurl'],
+      ['text/html', 'content-type/e.jpg', 'application/octet-stream'],
+      ['text/html; charset=utf-8', 'content-type/f.html', 'application/octet-stream'],
+      ['image/svg+xml', 'content-type/g.svg', 'application/octet-stream'],
+      ['application/javascript', 'content-type/h.mp4', 'application/octet-stream'],
+      ['application/xhtml+xml', 'content-type/i.webp', 'application/octet-stream'],
+      [undefined, 'content-type/j.svg', 'application/octet-stream'],
+      [undefined, 'content-type/k.html', 'application/octet-stream'],
+      [undefined, 'content-type/l.webp', 'image/webp'],
+    ];
+    for (const [stored, key, sent] of cases) {
+      await env.MEDIA.put(key, CONTENT, stored ? { httpMetadata: { contentType: stored } } : {});
+      for (const headers of [{}, { Range: 'bytes=0-3' }]) {
+        const response = await serveObject(
+          new Request('https://media.example/x', { headers }),
+          env.MEDIA,
+          key,
+        );
+        expect(response.headers.get('Content-Type'), `${stored} ${key}`).toBe(sent);
+        expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff');
+        const disposition = response.headers.get('Content-Disposition');
+        expect(disposition, `${stored} ${key}`).toBe(
+          sent === 'application/octet-stream' ? 'attachment' : null,
+        );
+        await response.body?.cancel();
+      }
+    }
+    // A caller's own attachment (a named download) still wins.
+    const named = await serveObject(
+      new Request('https://media.example/x'),
+      env.MEDIA,
+      'content-type/e.jpg',
+      {
+        headers: { 'Content-Disposition': 'attachment; filename="e.jpg"' },
+      },
+    );
+    expect(named.headers.get('Content-Disposition')).toBe('attachment; filename="e.jpg"');
+    await named.body?.cancel();
+  });
+
   it('lets cacheControl win and adds the caller’s headers', async () => {
     const request = new Request('https://media.example/x');
     const response = await serveObject(request, env.MEDIA, TYPED_KEY, {

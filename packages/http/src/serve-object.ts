@@ -1,5 +1,6 @@
+import { BindingUnavailable } from './bounded-bindings.ts';
 import { isNotModified, rangeStillApplies } from './conditional.ts';
-import { contentTypeFor } from './content-type.ts';
+import { isFallbackType, servedContentType } from './content-type.ts';
 import { jsonError } from './json-error.ts';
 import { type ByteRange, parseRangeSpec, type RangeSpec, resolveRange } from './range.ts';
 
@@ -100,7 +101,9 @@ async function getDirectly(
   let object: R2ObjectBody | null;
   try {
     object = await bucket.get(key, { range: asked });
-  } catch {
+  } catch (error) {
+    // A bounded binding that timed out: the one wait is spent, no second read.
+    if (error instanceof BindingUnavailable && error.kind === 'timeout') throw error;
     return undefined;
   }
   if (object === null) return notFound();
@@ -156,7 +159,11 @@ function bodyResponse(
 ): Response {
   const headers = new Headers();
   object.writeHttpMetadata(headers);
-  if (!headers.has('Content-Type')) headers.set('Content-Type', contentTypeFor(object.key));
+  const type = servedContentType(headers.get('Content-Type'), object.key);
+  headers.set('Content-Type', type);
+  // Bytes of a type we do not expect are only ever saved, never shown (a caller's own
+  // Content-Disposition, applied below, still names the file).
+  if (isFallbackType(type)) headers.set('Content-Disposition', 'attachment');
   headers.set('X-Content-Type-Options', 'nosniff');
   applyCallerHeaders(headers, object, options);
   headers.set('Accept-Ranges', 'bytes');

@@ -1,4 +1,10 @@
-import { EnvError, jsonError, type ObjectKeyProblem } from '@edge-gallery/http';
+import {
+  BindingUnavailable,
+  bindingUnavailableResponse,
+  EnvError,
+  jsonError,
+  type ObjectKeyProblem,
+} from '@edge-gallery/http';
 
 // Every reason code this worker answers with, and its status: the one place where the
 // modules' failures become HTTP. Modules throw `new Failure(reason)`; the router's
@@ -59,6 +65,11 @@ export function statusOf(reason: Reason): number {
 export function failureResponse(error: unknown): Response {
   if (error instanceof Failure) {
     return jsonError(statusOf(error.reason), error.reason, error.headers);
+  }
+  if (error instanceof BindingUnavailable) {
+    // A binding call no module turned into its own reason: still the visitor's 503.
+    console.error(`video-streaming: ${error.message}`);
+    return bindingUnavailableResponse(error);
   }
   if (error instanceof EnvError) {
     // The message names each bad variable and never holds a value; it is for the owner's logs.

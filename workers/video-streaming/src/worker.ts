@@ -1,6 +1,7 @@
 import { cors } from '@edge-gallery/http';
 import { type IRequest, Router } from 'itty-router';
 import { publish, readConfig, requireAdmin, rollback, versions } from './admin.ts';
+import { boundedEnv } from './bindings.ts';
 import { Failure, failureResponse } from './failure.ts';
 import { serveHls } from './hls.ts';
 import { masterPath, objectPath } from './paths.ts';
@@ -24,7 +25,7 @@ export function createWorker(options: WorkerOptions = {}) {
   const router = Router<VisitRequest, Args>({
     before: [
       (request: VisitRequest, env: Env, ctx: ExecutionContext) => {
-        request.visit = new Visit(request, env, ctx, isolate, now());
+        request.visit = new Visit(request, boundedEnv(env), ctx, isolate, now());
       },
       preflight,
     ],

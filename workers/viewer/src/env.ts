@@ -2,6 +2,7 @@ import { hasS3Credentials, parseEnv, type S3Settings, s3SettingsOf } from '@edge
 import { type PlaybackKey, parsePlaybackKeys } from '@edge-gallery/r2-signer';
 import { createMiddleware } from 'hono/factory';
 import * as z from 'zod';
+import { warnAboutGuessablePasswords } from './login-limits.ts';
 import type { Session } from './session.ts';
 import type { Versions } from './versions.ts';
 
@@ -119,7 +120,12 @@ export function s3Of(env: object): S3Settings | undefined {
 }
 
 export const loadConfig = createMiddleware<AppEnv>(async (c, next) => {
-  c.set('config', parseEnv(configSchema, c.env));
+  const config = parseEnv(configSchema, c.env);
+  warnAboutGuessablePasswords({
+    GALLERY_PASSWORD: config.GALLERY_PASSWORD,
+    OWNER_PASSWORD: config.OWNER_PASSWORD,
+  });
+  c.set('config', config);
   c.set('s3', s3Of(c.env));
   await next();
 });

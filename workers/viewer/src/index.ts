@@ -1,5 +1,12 @@
-import { cors, EnvError, jsonError } from '@edge-gallery/http';
+import {
+  BindingUnavailable,
+  bindingUnavailableResponse,
+  cors,
+  EnvError,
+  jsonError,
+} from '@edge-gallery/http';
 import { Hono } from 'hono';
+import { boundedBindings } from './bindings.ts';
 import { type AppEnv, loadConfig } from './env.ts';
 import { auth } from './routes/auth.ts';
 import { cacheVersion } from './routes/cache-version.ts';
@@ -15,6 +22,7 @@ import { VersionError } from './versions.ts';
 const app = new Hono<AppEnv>();
 
 app.use(securityHeaders);
+app.use(boundedBindings);
 app.use(loadConfig);
 app.use(async (c, next) => {
   const policy = cors(c.req.raw, c.var.config.ALLOWED_ORIGINS, { credentials: true });
@@ -57,6 +65,12 @@ app.onError((error) => {
   if (error instanceof EnvError) {
     console.error(error.message);
     return misconfigured(error.variables[0] ?? '(env)');
+  }
+  if (error instanceof BindingUnavailable) {
+    // The binding's own message may name a key, never a secret; it helps the owner's logs.
+    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    console.error(`viewer: ${error.message}${cause}`);
+    return bindingUnavailableResponse(error);
   }
   if (error instanceof VersionError) {
     console.error(error.message);

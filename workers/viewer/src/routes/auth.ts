@@ -3,11 +3,9 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv, Config } from '../env.ts';
+import { clientKey, LOGIN_WINDOW_SECONDS } from '../login-limits.ts';
 import { endSession, type Role, readSession, startSession } from '../session.ts';
 import { hmac, sameBytes } from '../signature.ts';
-
-// One window of the LOGIN_LIMITER binding (wrangler.jsonc: "simple": { "period": 60 }).
-const RETRY_AFTER_SECONDS = 60;
 
 /**
  * A form on another site can POST here without a preflight. Browsers send Origin with every
@@ -31,12 +29,17 @@ const smallBody = bodyLimit({ maxSize: 4096, onError: () => jsonError(413, 'body
 
 export const auth = new Hono<AppEnv>()
   .post('/login', fromAllowedOrigin, smallBody, async (c) => {
-    // Keyed by the client address Cloudflare saw. Every attempt counts, right or wrong: a
-    // limit that only counted failures would still answer whether a guess was right.
-    const client = c.req.header('CF-Connecting-IP') ?? 'unknown';
-    const { success } = await c.env.LOGIN_LIMITER.limit({ key: `login:${client}` });
-    if (!success) {
-      return jsonError(429, 'rate-limited', { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+    // Every attempt counts, right or wrong: a limit that only counted failures would still
+    // answer whether a guess was right. The client's own limit first, so that one noisy
+    // client spends its own budget, not the gallery's (login-limits.ts has the numbers).
+    const client = clientKey(c.req.header('CF-Connecting-IP'));
+    const retry = { 'Retry-After': String(LOGIN_WINDOW_SECONDS) };
+    if (!(await c.env.LOGIN_LIMITER.limit({ key: `login:${client}` })).success) {
+      return jsonError(429, 'rate-limited', retry);
+    }
+    if (!(await c.env.LOGIN_CEILING.limit({ key: 'login:gallery' })).success) {
+      console.warn('viewer: the gallery-wide login ceiling was reached');
+      return jsonError(429, 'rate-limited', retry);
     }
     const password = await readPassword(c.req.raw);
     if (typeof password !== 'string') return jsonError(password.status, password.reason);

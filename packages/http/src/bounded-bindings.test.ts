@@ -1,0 +1,142 @@
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import {
+  BindingUnavailable,
+  bindingUnavailableResponse,
+  boundBindings,
+  withinDeadline,
+} from './bounded-bindings.ts';
+import { serveObject } from './serve-object.ts';
+
+const BOUND = { reason: 'storage-unavailable', timeoutMs: 50 };
+const never = () => new Promise<never>(() => {});
+
+/** A stand-in binding whose every call hangs (or throws), like R2, KV or D1 in an incident. */
+function broken(mode: 'hang' | 'throw'): R2Bucket {
+  return new Proxy({} as R2Bucket, {
+    get: () => () =>
+      mode === 'hang' ? never() : Promise.reject(new Error('simulated outage 10001')),
+  });
+}
+
+async function rejection(work: Promise<unknown>): Promise<BindingUnavailable> {
+  try {
+    await work;
+  } catch (error) {
+    expect(error).toBeInstanceOf(BindingUnavailable);
+    return error as BindingUnavailable;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('withinDeadline', () => {
+  it('settles like the work when it answers in time', async () => {
+    expect(await withinDeadline(Promise.resolve(42), 'KV', BOUND)).toBe(42);
+  });
+
+  it('rejects a call that never answers with a timeout naming the binding', async () => {
+    const error = await rejection(withinDeadline(never(), 'MEDIA', BOUND));
+    expect(error).toMatchObject({
+      binding: 'MEDIA',
+      reason: 'storage-unavailable',
+      kind: 'timeout',
+    });
+  });
+
+  it('turns a failing call into an error of the same kind, keeping the cause for logs', async () => {
+    const cause = new Error('boom');
+    const error = await rejection(withinDeadline(Promise.reject(cause), 'DB', BOUND));
+    expect(error).toMatchObject({ binding: 'DB', kind: 'error', cause });
+  });
+});
+
+describe('boundBindings', () => {
+  it('bounds every call of the named bindings, and leaves the rest of env alone', async () => {
+    const source = { MEDIA: broken('hang'), OTHER: broken('hang'), NAME: 'x' };
+    const bounded = boundBindings(source, { MEDIA: BOUND });
+    expect(bounded.NAME).toBe('x');
+    expect(bounded.OTHER).toBe(source.OTHER);
+    for (const call of [
+      () => bounded.MEDIA.get('k'),
+      () => bounded.MEDIA.head('k'),
+      () => bounded.MEDIA.list(),
+    ]) {
+      expect((await rejection(call())).kind).toBe('timeout');
+    }
+    const thrown = await rejection(
+      boundBindings({ MEDIA: broken('throw') }, { MEDIA: BOUND }).MEDIA.get('k'),
+    );
+    expect(thrown.kind).toBe('error');
+  });
+
+  it('is the same object for the same env (per-isolate memos keep working)', () => {
+    const source = { MEDIA: env.MEDIA };
+    expect(boundBindings(source, { MEDIA: BOUND })).toBe(boundBindings(source, { MEDIA: BOUND }));
+  });
+
+  it('passes the real binding through untouched when it answers', async () => {
+    await env.MEDIA.put('bounded/a.txt', 'hello');
+    const { MEDIA } = boundBindings(
+      { MEDIA: env.MEDIA },
+      { MEDIA: { ...BOUND, timeoutMs: 10_000 } },
+    );
+    const object = await MEDIA.get('bounded/a.txt');
+    expect(await object?.text()).toBe('hello');
+    const response = await serveObject(
+      new Request('https://x/a', { headers: { Range: 'bytes=1-2' } }),
+      MEDIA,
+      'bounded/a.txt',
+    );
+    expect(response.status).toBe(206);
+    expect(await response.text()).toBe('el');
+  });
+
+  it('bounds D1-style statements made by prepare and bind, and unwraps them for batch', async () => {
+    const seen: unknown[] = [];
+    const statement = {
+      bind: () => statement,
+      first: never,
+      all: () => Promise.resolve({ results: [] }),
+    };
+    const db = {
+      prepare: () => statement,
+      batch: (list: unknown[]) => {
+        seen.push(...list);
+        return Promise.resolve([]);
+      },
+    };
+    const { DB } = boundBindings(
+      { DB: db },
+      { DB: { reason: 'database-unavailable', timeoutMs: 50 } },
+    );
+    const prepared = DB.prepare().bind();
+    expect((await rejection(prepared.first())).reason).toBe('database-unavailable');
+    expect(await prepared.all()).toEqual({ results: [] });
+    await DB.batch([prepared]);
+    expect(seen).toEqual([statement]);
+  });
+
+  it('serveObject over a hanging or failing bucket ends in BindingUnavailable, never a half answer', async () => {
+    for (const mode of ['hang', 'throw'] as const) {
+      const { MEDIA } = boundBindings({ MEDIA: broken(mode) }, { MEDIA: BOUND });
+      for (const headers of [{}, { Range: 'bytes=0-1' }, { 'If-None-Match': '"x"' }]) {
+        const request = new Request('https://x/a', { headers });
+        expect((await rejection(serveObject(request, MEDIA, 'a.jpg'))).kind).toBe(
+          mode === 'hang' ? 'timeout' : 'error',
+        );
+      }
+    }
+  });
+});
+
+describe('bindingUnavailableResponse', () => {
+  it('is a 503 with Retry-After, a JSON reason and no-store', async () => {
+    const response = bindingUnavailableResponse(
+      new BindingUnavailable('KV', 'kv-unavailable', 'timeout'),
+    );
+    expect(response.status).toBe(503);
+    expect(response.headers.get('Retry-After')).toBe('1');
+    expect(response.headers.get('Cache-Control')).toBe('no-store');
+    expect(await response.json()).toEqual({ error: 'kv-unavailable' });
+  });
+});
