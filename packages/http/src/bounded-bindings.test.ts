@@ -69,9 +69,14 @@ describe('boundBindings', () => {
     expect(thrown.kind).toBe('error');
   });
 
-  it('is the same object for the same env (per-isolate memos keep working)', () => {
+  it('is the same object for the same env, and the same binding proxy for the same binding', () => {
     const source = { MEDIA: env.MEDIA };
     expect(boundBindings(source, { MEDIA: BOUND })).toBe(boundBindings(source, { MEDIA: BOUND }));
+    // Memos keyed by a binding object keep working across env objects (tests copy env).
+    const other = { MEDIA: env.MEDIA, EXTRA: 'x' };
+    expect(boundBindings(other, { MEDIA: BOUND }).MEDIA).toBe(
+      boundBindings(source, { MEDIA: BOUND }).MEDIA,
+    );
   });
 
   it('passes the real binding through untouched when it answers', async () => {

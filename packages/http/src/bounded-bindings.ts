@@ -56,7 +56,7 @@ export function boundBindings<E extends object>(
   for (const [name, bound] of Object.entries(bounds) as [string, BindingBound][]) {
     const binding = out[name];
     if (typeof binding === 'object' && binding !== null) {
-      out[name] = wrap(binding, name, bound);
+      out[name] = boundBinding(binding, name, bound);
     }
   }
   bounded.set(env, out);
@@ -89,6 +89,27 @@ export function withinDeadline<T>(work: Promise<T>, binding: string, bound: Bind
 /** The answer for a BindingUnavailable: 503, `{"error": reason}`, Retry-After, no-store. */
 export function bindingUnavailableResponse(error: BindingUnavailable): Response {
   return jsonError(503, error.reason, { 'Retry-After': String(BINDING_RETRY_AFTER_SECONDS) });
+}
+
+const byBinding = new WeakMap<object, Map<string, object>>();
+
+/**
+ * One bounded proxy per binding object and bound: memos keyed by a binding (the viewer's
+ * versions memo keys on its KV namespace) see the same object whichever env it came from.
+ */
+function boundBinding<T extends object>(target: T, name: string, bound: BindingBound): T {
+  let proxies = byBinding.get(target);
+  if (proxies === undefined) {
+    proxies = new Map();
+    byBinding.set(target, proxies);
+  }
+  const id = `${name}\n${bound.reason}\n${bound.timeoutMs}`;
+  let proxy = proxies.get(id);
+  if (proxy === undefined) {
+    proxy = wrap(target, name, bound);
+    proxies.set(id, proxy);
+  }
+  return proxy as T;
 }
 
 function wrap<T extends object>(target: T, binding: string, bound: BindingBound): T {
