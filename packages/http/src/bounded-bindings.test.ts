@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import {
   BindingUnavailable,
+  bindingFailure,
   bindingUnavailableResponse,
   boundBindings,
   withinDeadline,
@@ -19,12 +20,14 @@ function broken(mode: 'hang' | 'throw'): R2Bucket {
   });
 }
 
+/** What `work` rejected with, as the binding failure it stands for. */
 async function rejection(work: Promise<unknown>): Promise<BindingUnavailable> {
   try {
     await work;
   } catch (error) {
-    expect(error).toBeInstanceOf(BindingUnavailable);
-    return error as BindingUnavailable;
+    const failure = bindingFailure(error);
+    expect(failure).toBeInstanceOf(BindingUnavailable);
+    return failure!;
   }
   throw new Error('expected a rejection');
 }
@@ -43,10 +46,11 @@ describe('withinDeadline', () => {
     });
   });
 
-  it('turns a failing call into an error of the same kind, keeping the cause for logs', async () => {
+  it("passes a failing call's own error on, recorded as the binding's failure", async () => {
     const cause = new Error('boom');
-    const error = await rejection(withinDeadline(Promise.reject(cause), 'DB', BOUND));
-    expect(error).toMatchObject({ binding: 'DB', kind: 'error', cause });
+    await expect(withinDeadline(Promise.reject(cause), 'DB', BOUND)).rejects.toBe(cause);
+    expect(bindingFailure(cause)).toMatchObject({ binding: 'DB', kind: 'error', cause });
+    expect(bindingFailure(new Error('not from a binding'))).toBeUndefined();
   });
 });
 

@@ -63,9 +63,15 @@ export function boundBindings<E extends object>(
   return out as E;
 }
 
+// Errors a bounded binding call rejected with, as the binding threw them: callers that
+// inspect them (R2's "invalid part" on a multipart completion is the client's fault) still
+// can, and the worker's error mapping recognises them as the binding's (`bindingFailure`).
+const failures = new WeakMap<object, BindingUnavailable>();
+
 /**
- * Settles like `work`, or rejects with BindingUnavailable after `bound.timeoutMs`; a
- * rejection of `work` becomes BindingUnavailable too. The one deadline of this package.
+ * Settles like `work`, or rejects with BindingUnavailable after `bound.timeoutMs`. A
+ * rejection of `work` is passed on as it is, recorded as this binding's failure. The one
+ * deadline of this package.
  */
 export function withinDeadline<T>(work: Promise<T>, binding: string, bound: BindingBound) {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -78,12 +84,22 @@ export function withinDeadline<T>(work: Promise<T>, binding: string, bound: Bind
   const settled = work.then(
     (value) => value,
     (error: unknown) => {
-      throw error instanceof BindingUnavailable
-        ? error
-        : new BindingUnavailable(binding, bound.reason, 'error', error);
+      if (typeof error === 'object' && error !== null && !(error instanceof BindingUnavailable)) {
+        failures.set(error, new BindingUnavailable(binding, bound.reason, 'error', error));
+      }
+      throw error;
     },
   );
   return Promise.race([settled, deadline]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The BindingUnavailable an error stands for: itself (a timeout), the record of a bounded
+ * call that threw it, or undefined when no bounded binding call produced it.
+ */
+export function bindingFailure(error: unknown): BindingUnavailable | undefined {
+  if (error instanceof BindingUnavailable) return error;
+  return typeof error === 'object' && error !== null ? failures.get(error) : undefined;
 }
 
 /** The answer for a BindingUnavailable: 503, `{"error": reason}`, Retry-After, no-store. */

@@ -2,6 +2,7 @@ export {
   BINDING_RETRY_AFTER_SECONDS,
   type BindingBound,
   BindingUnavailable,
+  bindingFailure,
   bindingUnavailableResponse,
   boundBindings,
   withinDeadline,

@@ -1,5 +1,5 @@
 import {
-  BindingUnavailable,
+  bindingFailure,
   bindingUnavailableResponse,
   EnvError,
   jsonError,
@@ -66,10 +66,11 @@ export function failureResponse(error: unknown): Response {
   if (error instanceof Failure) {
     return jsonError(statusOf(error.reason), error.reason, error.headers);
   }
-  if (error instanceof BindingUnavailable) {
+  const unavailable = bindingFailure(error);
+  if (unavailable !== undefined) {
     // A binding call no module turned into its own reason: still the visitor's 503.
-    console.error(`video-streaming: ${error.message}`);
-    return bindingUnavailableResponse(error);
+    console.error(`video-streaming: ${unavailable.message}`);
+    return bindingUnavailableResponse(unavailable);
   }
   if (error instanceof EnvError) {
     // The message names each bad variable and never holds a value; it is for the owner's logs.

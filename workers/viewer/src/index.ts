@@ -1,5 +1,5 @@
 import {
-  BindingUnavailable,
+  bindingFailure,
   bindingUnavailableResponse,
   cors,
   EnvError,
@@ -66,11 +66,12 @@ app.onError((error) => {
     console.error(error.message);
     return misconfigured(error.variables[0] ?? '(env)');
   }
-  if (error instanceof BindingUnavailable) {
+  const unavailable = bindingFailure(error);
+  if (unavailable !== undefined) {
     // The binding's own message may name a key, never a secret; it helps the owner's logs.
-    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
-    console.error(`viewer: ${error.message}${cause}`);
-    return bindingUnavailableResponse(error);
+    const cause = unavailable.cause instanceof Error ? ` (${unavailable.cause.message})` : '';
+    console.error(`viewer: ${unavailable.message}${cause}`);
+    return bindingUnavailableResponse(unavailable);
   }
   if (error instanceof VersionError) {
     console.error(error.message);
