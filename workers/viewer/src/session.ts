@@ -9,17 +9,29 @@ import { memoisedVersions, readVersions, type Versions } from './versions.ts';
 
 /**
  * A signed-in visitor. Stateless: the cookie value is `<id>.<authVersion>.<expiresAt>`, then
- * `.owner` for the owner, HMAC-signed with AUTH_SECRET. It ends when it expires, when the
- * visitor logs out, or when `auth_version` in KV moves past the version it carries.
+ * `.owner` for the owner, then `.<device id>` (device.ts), HMAC-signed with AUTH_SECRET. It
+ * ends when it expires, when the visitor logs out, or when `auth_version` in KV moves past
+ * the version it carries.
  */
-export type Session = { id: string; authVersion: number; expiresAt: number; role: Role };
+export type Session = {
+  id: string;
+  authVersion: number;
+  expiresAt: number;
+  role: Role;
+  /**
+   * The device the session was signed in on (its rollout bucket, its uploads). A session from
+   * before device ids has its own id here, which is what it used for both then.
+   */
+  device: string;
+};
 
 /** `owner` only ever comes from OWNER_PASSWORD; the role is inside the signed value. */
 export type Role = 'guest' | 'owner';
 
 const NAME = 'gallery_session';
 // A guest's value has no role part, so cookies issued before roles existed stay guests.
-const VALUE = /^([A-Za-z0-9_-]{22})\.([1-9]\d{0,14})\.(\d{1,12})(\.owner)?$/;
+const VALUE =
+  /^([A-Za-z0-9_-]{22})\.([1-9]\d{0,14})\.(\d{1,12})(\.owner)?(?:\.([A-Za-z0-9_-]{22}))?$/;
 
 // Plain-http local development: a Secure cookie would not be stored or sent back by every
 // browser, and `__Host-` requires Secure. Everywhere else: Secure and the `__Host-` prefix
@@ -37,12 +49,16 @@ function isLocalhost(c: Context<AppEnv>): boolean {
 // None (a cookie for a page on another site) is what third-party-cookie blocking refuses.
 const SAME_SITE = 'Lax';
 
-function cookieOptions(c: Context<AppEnv>): CookieOptions {
+export function cookieOptions(c: Context<AppEnv>): CookieOptions {
   if (isLocalhost(c)) return { path: '/', httpOnly: true, sameSite: SAME_SITE };
   return { path: '/', httpOnly: true, secure: true, sameSite: SAME_SITE, prefix: 'host' };
 }
 
-export async function startSession(c: Context<AppEnv>, role: Role): Promise<Session> {
+export async function startSession(
+  c: Context<AppEnv>,
+  role: Role,
+  device: string,
+): Promise<Session> {
   const { authVersion } = await readVersions(c.env.CACHE_VERSION);
   const ttl = c.var.config.SESSION_TTL_SECONDS;
   const session: Session = {
@@ -50,8 +66,9 @@ export async function startSession(c: Context<AppEnv>, role: Role): Promise<Sess
     authVersion,
     expiresAt: Math.floor(Date.now() / 1000) + ttl,
     role,
+    device,
   };
-  const value = `${session.id}.${session.authVersion}.${session.expiresAt}${role === 'owner' ? '.owner' : ''}`;
+  const value = `${session.id}.${session.authVersion}.${session.expiresAt}${role === 'owner' ? '.owner' : ''}.${device}`;
   await setSignedCookie(c, NAME, value, c.var.config.AUTH_SECRET, {
     ...cookieOptions(c),
     maxAge: ttl,
@@ -78,6 +95,7 @@ export async function readSession(
     authVersion: Number(match[2]),
     expiresAt: Number(match[3]),
     role: match[4] ? 'owner' : 'guest',
+    device: match[5] ?? match[1]!,
   };
   if (session.expiresAt <= Date.now() / 1000) return undefined;
   const versions = await memoisedVersions(c.env.CACHE_VERSION, c.var.config.VERSIONS_MEMO_SECONDS, {

@@ -2,6 +2,7 @@ import { jsonError } from '@edge-gallery/http';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
+import { readDevice, sendDevice } from '../device.ts';
 import type { AppEnv, Config } from '../env.ts';
 import { clientKey, LOGIN_WINDOW_SECONDS } from '../login-limits.ts';
 import { endSession, type Role, readSession, startSession } from '../session.ts';
@@ -45,7 +46,10 @@ export const auth = new Hono<AppEnv>()
     if (typeof password !== 'string') return jsonError(password.status, password.reason);
     const role = await roleOf(password, c.var.config);
     if (role === undefined) return jsonError(401, 'wrong-password');
-    const session = await startSession(c, role);
+    // The session first: its Set-Cookie stays the response's first (tools read that one).
+    const device = await readDevice(c);
+    const session = await startSession(c, role, device.id);
+    sendDevice(c, device);
     return c.json({ ok: true, expiresAt: session.expiresAt, role });
   })
   .post('/logout', fromAllowedOrigin, (c) => {

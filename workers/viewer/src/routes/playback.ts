@@ -26,7 +26,7 @@ export const playback = new Hono<AppEnv>().get('/:videoId/playback', async (c) =
     Math.floor(Date.now() / 1000) + PLAYBACK_TOKEN_TTL_SECONDS,
     session.expiresAt,
   );
-  const bucket = await rolloutBucket(config.AUTH_SECRET, session.id);
+  const bucket = await rolloutBucket(config.AUTH_SECRET, session.device);
   // The first key signs; the video worker accepts every key listed (rotation).
   const query = signPlaybackToken(
     { scope: `hls/${videoId}/`, expiresAt, bucket },
@@ -36,10 +36,11 @@ export const playback = new Hono<AppEnv>().get('/:videoId/playback', async (c) =
 });
 
 /**
- * The visitor's rollout bucket (0..99): the same for every video and token of one session,
- * so the strategy the video worker picks for it stays put; spread evenly across sessions.
+ * The visitor's rollout bucket (0..99): the same for every video, token and login of one
+ * device (device.ts), so the strategy the video worker picks for it stays put and signing in
+ * again does not pick another; spread evenly across devices.
  */
-export async function rolloutBucket(secret: string, sessionId: string): Promise<number> {
-  const mac = await hmac(secret, 'rollout-bucket', sessionId);
+export async function rolloutBucket(secret: string, deviceId: string): Promise<number> {
+  const mac = await hmac(secret, 'rollout-bucket', deviceId);
   return new DataView(mac.buffer, mac.byteOffset).getUint32(0) % 100;
 }
