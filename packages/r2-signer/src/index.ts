@@ -1,4 +1,5 @@
 export {
+  isVideoId,
   PLAYBACK_TOKEN_PARAMS,
   type PlaybackClaims,
   type PlaybackKey,
@@ -6,6 +7,7 @@ export {
   type PlaybackTokenRejection,
   type PlaybackTokenVerdict,
   parsePlaybackKeys,
+  playbackScope,
   signPlaybackToken,
   verifyPlaybackToken,
 } from './playback-token.ts';

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  isVideoId,
   PLAYBACK_TOKEN_PARAMS,
   type PlaybackKey,
   PlaybackTokenError,
   parsePlaybackKeys,
+  playbackScope,
   signPlaybackToken,
   verifyPlaybackToken,
 } from './playback-token.ts';
@@ -70,6 +72,23 @@ describe('parsePlaybackKeys', () => {
       expect(`${error.message} ${error.stack}`, value).not.toContain(marker);
     }
   });
+});
+
+describe('video ids and their scope', () => {
+  it.each(['abc', 'abc_1.x', 'A-b', '_', `a${'.'.repeat(127)}`])('accepts %j', (id) => {
+    expect(isVideoId(id)).toBe(true);
+    expect(playbackScope(id)).toBe(`hls/${id}/`);
+    // Every id it accepts makes a scope the signer takes.
+    expect(() => signPlaybackToken({ ...claims, scope: playbackScope(id) }, k2)).not.toThrow();
+  });
+
+  it.each(['', '.', '..', '.abc', 'a/b', 'a%2Fb', 'a\\b', 'a b', 'ü', 'x'.repeat(129)])(
+    'refuses %j',
+    (id) => {
+      expect(isVideoId(id)).toBe(false);
+      expect(errorOf(() => playbackScope(id))).toBeInstanceOf(PlaybackTokenError);
+    },
+  );
 });
 
 describe('signPlaybackToken', () => {

@@ -54,13 +54,29 @@ export class PlaybackTokenError extends Error {
 
 const VERSION = 'edge-gallery-playback-v1';
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
-/** `hls/<videoId>/` where the id is a safe single path segment (never `.` or `..`). */
-const SCOPE = /^hls\/[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}\/$/;
+// A video id is one path segment under hls/: no '/', never '.' or '..' (a scope must name
+// exactly one video), at most 128 characters. The viewer checks ids with it before it signs
+// and the video worker before it maps a URL to a key, so both read the same rule from here.
+const VIDEO_ID_PATTERN = '[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}';
+const VIDEO_ID = new RegExp(`^${VIDEO_ID_PATTERN}$`);
+/** `hls/<videoId>/` */
+const SCOPE = new RegExp(`^hls/${VIDEO_ID_PATTERN}/$`);
 const MIN_SECRET_LENGTH = 16;
 /** No more than 11 digits: expiries stay below the year 5138 and exactly representable. */
 const EXPIRES = /^(0|[1-9][0-9]{0,10})$/;
 const BUCKET = /^(0|[1-9][0-9]?)$/;
 const SIGNATURE = /^[A-Za-z0-9_-]{43}$/;
+
+/** Whether `value` is a video id a playback token can be scoped to. */
+export function isVideoId(value: string): boolean {
+  return typeof value === 'string' && VIDEO_ID.test(value);
+}
+
+/** The scope of a video's tokens, `hls/<videoId>/`: every key of that video lies under it. */
+export function playbackScope(videoId: string): string {
+  if (!isVideoId(videoId)) throw new PlaybackTokenError('playback token: not a video id');
+  return `hls/${videoId}/`;
+}
 
 /**
  * Parses `PLAYBACK_TOKEN_SECRET`: `"k2:secret2,k1:secret1"`. The first key signs; all

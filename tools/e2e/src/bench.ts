@@ -16,7 +16,7 @@
 // i.e. when this starts the stack; they stay in .state (`pnpm stack:reset` removes them).
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parsePlaybackKeys, signPlaybackToken } from '@edge-gallery/r2-signer';
+import { parsePlaybackKeys, playbackScope, signPlaybackToken } from '@edge-gallery/r2-signer';
 import {
   openLocalState,
   readDevVars,
@@ -47,7 +47,7 @@ const [playbackKey] = parsePlaybackKeys(video.get('PLAYBACK_TOKEN_SECRET') ?? ''
 const adminToken = video.get('ADMIN_TOKEN') ?? '';
 const token = (videoId: string) =>
   signPlaybackToken(
-    { scope: `hls/${videoId}/`, expiresAt: Math.floor(Date.now() / 1000) + 3600, bucket: 0 },
+    { scope: playbackScope(videoId), expiresAt: Math.floor(Date.now() / 1000) + 3600, bucket: 0 },
     playbackKey!,
   );
 

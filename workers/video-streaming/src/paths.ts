@@ -1,4 +1,5 @@
 import { checkObjectKey } from '@edge-gallery/http';
+import { isVideoId, playbackScope } from '@edge-gallery/r2-signer';
 import { Failure } from './failure.ts';
 
 // The mapping between this worker's URLs and storage keys, both ways:
@@ -8,18 +9,16 @@ import { Failure } from './failure.ts';
 //
 // so the URL path of any key is '/api/' + the key, each segment percent-encoded.
 
-/** A video id is one safe path segment; the same rule the playback token's scope follows. */
-const VIDEO_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
-
-export type ObjectPath = { videoId: string; key: string; scope: string };
+/** A storage key and the playback-token scope (`hls/<videoId>/`) it lies in. */
+export type ObjectPath = { key: string; scope: string };
 
 export function masterPath(videoIds: readonly string[]): ObjectPath {
   const [videoId] = videoIds;
-  if (videoIds.length !== 1 || videoId === undefined || !VIDEO_ID.test(videoId)) {
+  if (videoIds.length !== 1 || videoId === undefined || !isVideoId(videoId)) {
     throw new Failure('bad-video-id');
   }
-  const scope = `hls/${videoId}/`;
-  return { videoId, key: `${scope}master.m3u8`, scope };
+  const scope = playbackScope(videoId);
+  return { key: `${scope}master.m3u8`, scope };
 }
 
 /** The key a `/api/hls/<videoId>/<path>` URL names; throws a 400 Failure for anything unsafe. */
@@ -35,14 +34,14 @@ export function objectPath(pathname: string): ObjectPath {
   }
   const slash = key.indexOf('/', 'hls/'.length);
   const videoId = key.slice('hls/'.length, slash);
-  if (!key.startsWith('hls/') || slash === -1 || !VIDEO_ID.test(videoId)) {
+  if (!key.startsWith('hls/') || slash === -1 || !isVideoId(videoId)) {
     throw new Failure('bad-video-id');
   }
-  const scope = `hls/${videoId}/`;
+  const scope = playbackScope(videoId);
   const problem = checkObjectKey(key, scope);
   if (problem !== undefined) throw new Failure(problem);
   if (key.length === scope.length) throw new Failure('bad-path');
-  return { videoId, key, scope };
+  return { key, scope };
 }
 
 /** The URL path this worker serves `key` at (root-relative, so it works on any host). */

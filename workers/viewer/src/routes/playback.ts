@@ -1,5 +1,5 @@
 import { jsonError } from '@edge-gallery/http';
-import { signPlaybackToken } from '@edge-gallery/r2-signer';
+import { isVideoId, playbackScope, signPlaybackToken } from '@edge-gallery/r2-signer';
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { hmac } from '../signature.ts';
@@ -7,12 +7,9 @@ import { hmac } from '../signature.ts';
 // Long enough for a feature-length video with pauses; never longer than the session.
 export const PLAYBACK_TOKEN_TTL_SECONDS = 4 * 60 * 60;
 
-// One path segment under hls/: no '/', no '.'/'..' (the scope must name one video).
-const VIDEO_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
-
 export const playback = new Hono<AppEnv>().get('/:videoId/playback', async (c) => {
   const videoId = c.req.param('videoId');
-  if (!VIDEO_ID.test(videoId)) return jsonError(400, 'bad-video-id');
+  if (!isVideoId(videoId)) return jsonError(400, 'bad-video-id');
   // A guest only ever plays listed items; the owner also reviews pending and hidden ones.
   const video = await c.env.DB.prepare(
     "SELECT 1 FROM media WHERE video_id = ? AND (state = 'listed' OR ?) LIMIT 1",
@@ -29,7 +26,7 @@ export const playback = new Hono<AppEnv>().get('/:videoId/playback', async (c) =
   const bucket = await rolloutBucket(config.AUTH_SECRET, session.device);
   // The first key signs; the video worker accepts every key listed (rotation).
   const query = signPlaybackToken(
-    { scope: `hls/${videoId}/`, expiresAt, bucket },
+    { scope: playbackScope(videoId), expiresAt, bucket },
     config.PLAYBACK_TOKEN_SECRET[0]!,
   );
   return c.json({ query, expiresAt });
