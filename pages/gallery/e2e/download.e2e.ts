@@ -95,6 +95,40 @@ describe.skipIf(STRATEGY !== 'presign')('Download all', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('saves only the picked tiles with "Download selected"', async () => {
+    await page.getByRole('button', { name: 'Select' }).click();
+    const tiles = page.locator('.grid .tile a[data-id]');
+    const ids = [
+      await tiles.nth(0).getAttribute('data-id'),
+      await tiles.nth(2).getAttribute('data-id'),
+    ];
+    await tiles.nth(0).click();
+    await tiles.nth(2).click();
+    await tiles.nth(1).click();
+    await tiles.nth(1).click(); // picked again: off
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    expect(await page.locator('.select-count').textContent()).toBe('2 selected');
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      page.getByRole('button', { name: 'Download selected' }).click(),
+    ]);
+    const path = await download.path();
+    const digests: string[] = [];
+    for (const entry of await readZip(path)) {
+      const hash = createHash('sha256');
+      await readEntry(path, entry, (chunk) => hash.update(chunk));
+      digests.push(hash.digest('hex'));
+    }
+    const originals = await listOriginals(page);
+    expect(digests.sort()).toEqual(
+      originals
+        .filter((o) => ids.includes(o.id))
+        .map((o) => o.sha256)
+        .sort(),
+    );
+    await page.getByRole('button', { name: 'Done' }).click();
+  });
+
   it('leaves the page and its API alone: the worker controls nothing outside /download/', async () => {
     const scopes = await page.evaluate(async () =>
       (await navigator.serviceWorker.getRegistrations()).map((r) => new URL(r.scope).pathname),
