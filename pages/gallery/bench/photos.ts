@@ -227,8 +227,15 @@ async function tapToSharp(page: Page, cdp: CDPSession, bytes: ReturnType<typeof 
       capture: true,
       once: true,
     });
-    state.shown = new Promise((resolve) => {
+    state.shown = new Promise((resolve, reject) => {
       const check = () => {
+        // A photo that cannot be shown ends the measurement instead of hanging it.
+        const failed = document.querySelector('.stage-frame[data-state="failed"] .stage-photo');
+        if (failed) {
+          observer.disconnect();
+          reject(new Error(`the lightbox could not show ${(failed as HTMLImageElement).src}`));
+          return;
+        }
         const photo = document.querySelector<HTMLImageElement>(
           '.stage-frame[data-state="ready"] .stage-photo',
         );
@@ -248,14 +255,20 @@ async function tapToSharp(page: Page, cdp: CDPSession, bytes: ReturnType<typeof 
   await cdp.send('Network.emulateNetworkConditions', PHONE_NETWORK);
   const mark = bytes.mark();
   await tile.tap();
-  const shown = (await page.evaluate(async () => {
-    const state = window as unknown as {
-      tapAt: number;
-      shown: Promise<{ at: number; src: string }>;
-    };
-    const { at, src } = await state.shown;
-    return { ms: at - state.tapAt, src };
-  })) as { ms: number; src: string };
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error('no photo shown within 120 s of the tap')), 120_000).unref(),
+  );
+  const shown = (await Promise.race([
+    timeout,
+    page.evaluate(async () => {
+      const state = window as unknown as {
+        tapAt: number;
+        shown: Promise<{ at: number; src: string }>;
+      };
+      const { at, src } = await state.shown;
+      return { ms: at - state.tapAt, src };
+    }),
+  ])) as { ms: number; src: string };
   const after = bytes.since(mark);
   await cdp.send('Network.emulateNetworkConditions', NO_THROTTLE);
   const result: Shown = {
