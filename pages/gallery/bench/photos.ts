@@ -404,14 +404,20 @@ async function jumpToMonth(page: Page) {
   await page.waitForTimeout(100);
   const heading = await page.evaluate(() => {
     const bar = document.querySelector('.topbar')?.getBoundingClientRect().bottom ?? 0;
-    const visible = [...document.querySelectorAll('.grid-month')].find((h) => {
+    const visible = [...document.querySelectorAll('.grid-day')].find((h) => {
       const box = h.getBoundingClientRect();
       return box.bottom > bar && box.top < window.innerHeight;
     });
-    return visible?.textContent ?? '';
+    return { day: visible?.getAttribute('data-day') ?? '', label: visible?.textContent ?? '' };
   });
   await page.screenshot({ path: join(screenshots, 'grid-phone-month.png') });
-  return { months: options.length, chose: target.label, landedOn: heading };
+  // Sections are days: the jump lands on the first day of the chosen month.
+  return {
+    months: options.length,
+    chose: target.label,
+    landedOn: heading.label,
+    landedRight: heading.day.slice(0, 7) === target.value,
+  };
 }
 
 async function main(): Promise<number> {
@@ -517,7 +523,7 @@ async function main(): Promise<number> {
       `${JSON.stringify({ runs, original, preview, ratio, listed, scroll, month, place, targets: TARGETS }, null, 2)}\n`,
     );
     const placeKept = place.closeKeepsScroll && place.reloadedLinkInView;
-    return complete && month.chose === month.landedOn && placeKept ? 0 : 1;
+    return complete && month.landedRight && placeKept ? 0 : 1;
   } finally {
     await browser?.close();
     await stack.stop();

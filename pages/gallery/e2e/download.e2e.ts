@@ -96,7 +96,7 @@ describe.skipIf(STRATEGY !== 'presign')('Download all', () => {
   });
 
   it('saves only the picked tiles with "Download selected"', async () => {
-    await page.getByRole('button', { name: 'Select' }).click();
+    await page.getByRole('button', { name: 'Select', exact: true }).click();
     const tiles = page.locator('.grid .tile a[data-id]');
     const ids = [
       await tiles.nth(0).getAttribute('data-id'),
@@ -127,6 +127,65 @@ describe.skipIf(STRATEGY !== 'presign')('Download all', () => {
         .sort(),
     );
     await page.getByRole('button', { name: 'Done' }).click();
+  });
+
+  it('picks a whole day with its "Select day", and drops it when tapped again', async () => {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.getByRole('button', { name: 'Select', exact: true }).click();
+    const first = page.locator('.grid-day').first();
+    const day = (await first.getAttribute('data-day'))!;
+    // The listing's items of that day, in the guest's time zone (the page's).
+    const expected = await page.evaluate(async (key) => {
+      const ids: string[] = [];
+      const pad = (n: number) => String(n).padStart(2, '0');
+      for (let cursor = ''; ; ) {
+        const listing = (await (await fetch(`/api/media?limit=100&cursor=${cursor}`)).json()) as {
+          items: { id: string; takenAt: string }[];
+          nextCursor: string | null;
+        };
+        for (const item of listing.items) {
+          const d = new Date(item.takenAt);
+          const local = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+          if (item.takenAt !== '' && local === key) ids.push(item.id);
+        }
+        if (!listing.nextCursor) return ids;
+        cursor = encodeURIComponent(listing.nextCursor);
+      }
+    }, day);
+    expect(expected.length).toBeGreaterThan(0);
+    const pick = first.locator('.day-pick');
+    await pick.click();
+    expect(await pick.getAttribute('aria-pressed')).toBe('true');
+    expect(await page.locator('.select-count').textContent()).toBe(`${expected.length} selected`);
+    const selected = await page
+      .locator('.tile.is-selected a[data-id]')
+      .evaluateAll((links) => links.map((a) => a.getAttribute('data-id')));
+    for (const id of selected) expect(expected).toContain(id);
+    await pick.click();
+    expect(await page.locator('.select-count').textContent()).toBe('0 selected');
+    await page.getByRole('button', { name: 'Done' }).click();
+    expect(await pick.isVisible()).toBe(false);
+  });
+
+  it('offers "Download selected" on a phone whose browser cannot share files', async () => {
+    const phone = await launchBrowser({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 3,
+      isMobile: true,
+      hasTouch: true,
+    });
+    try {
+      const tab = phone.context.pages()[0] ?? (await phone.context.newPage());
+      await tab.goto(`${GALLERY_URL}/#/join/${encodeURIComponent(PASSWORD!)}`);
+      await tab.locator('.grid .tile').first().waitFor();
+      // Headless Chromium's navigator.canShare refuses files, as some phone browsers do.
+      expect(await tab.evaluate(() => navigator.canShare?.({ files: [] }) === true)).toBe(false);
+      await tab.getByRole('button', { name: 'Select', exact: true }).click();
+      expect(await tab.getByRole('button', { name: 'Save', exact: true }).isVisible()).toBe(false);
+      expect(await tab.getByRole('button', { name: 'Download selected' }).isVisible()).toBe(true);
+    } finally {
+      await phone.close();
+    }
   });
 
   it('leaves the page and its API alone: the worker controls nothing outside /download/', async () => {

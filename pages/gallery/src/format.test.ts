@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  dayKey,
   describeItem,
+  formatDay,
   formatDuration,
   formatMonth,
   formatTakenAt,
@@ -51,6 +53,22 @@ describe('item descriptions (alt text)', () => {
       describeItem({ kind: 'video', title: '', takenAt: '2026-06-01T12:00:00Z' }, 'en-GB'),
     ).toBe('Video from 1 June 2026');
     expect(describeItem({ kind: 'image', title: '', takenAt: '' })).toBe('Photo');
+  });
+});
+
+describe('days', () => {
+  it('groups by the day in the guest’s time zone and names it with its weekday', () => {
+    const key = dayKey('2026-06-13T12:00:00.000Z');
+    expect(key).toMatch(/^2026-06-1[234]$/);
+    expect(formatDay('2026-06-13', 'en-GB')).toMatch(/^Saturday,? 13 June 2026$/);
+    expect(dayKey('')).toBe('');
+    expect(dayKey('not a date')).toBe('');
+    expect(formatDay('')).toBe('Undated');
+  });
+
+  it('gives a day key whose first seven characters are its month key', () => {
+    const iso = '2026-01-31T23:30:00.000Z';
+    expect(dayKey(iso).slice(0, 7)).toBe(monthKey(iso));
   });
 });
 

@@ -50,6 +50,26 @@ export function monthKey(iso: string): string {
   return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}`;
 }
 
+/** The day a photo was taken, in the guest's time zone: "2026-06-13"; '' when unknown. */
+export function dayKey(iso: string): string {
+  const date = new Date(iso);
+  if (iso === '' || Number.isNaN(date.getTime())) return '';
+  const month = String(date.getMonth() + 1).padStart(2, '0');
+  return `${date.getFullYear()}-${month}-${String(date.getDate()).padStart(2, '0')}`;
+}
+
+/** "2026-06-13" → "Saturday 13 June 2026" in the guest's language; '' → "Undated". */
+export function formatDay(key: string, locale?: string): string {
+  const [year, month, day] = key.split('-').map(Number);
+  if (!year || !month || !day) return 'Undated';
+  return new Intl.DateTimeFormat(locale, {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }).format(new Date(year, month - 1, day));
+}
+
 /** "2026-06" → "June 2026" in the guest's language; '' → "Undated". */
 export function formatMonth(key: string, locale?: string): string {
   const [year, month] = key.split('-').map(Number);

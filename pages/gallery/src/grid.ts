@@ -1,6 +1,6 @@
 import type { MediaItem } from './api.ts';
 import { el, ICONS, icon } from './element.ts';
-import { describeItem, formatDuration, formatMonth, monthKey, spokenDuration } from './format.ts';
+import { dayKey, describeItem, formatDay, formatDuration, spokenDuration } from './format.ts';
 import {
   bandAt,
   bandsBetween,
@@ -20,6 +20,10 @@ import { routeHash } from './router.ts';
 // tile's box is known before its thumbnail arrives (no layout jump); `srcset` with the
 // tile's exact width as `sizes` lets the browser pick the thumbnail that is sharp at
 // the screen's density. The next keyset page loads well before the guest reaches the end.
+//
+// Sections are days (an event is a day or a weekend: "Saturday 13 June" is how guests
+// remember it, and what select mode picks at once); the floating jump lists months, so a
+// gallery of years stays a short list.
 
 export type GridOptions = {
   feed: MediaFeed;
@@ -63,7 +67,7 @@ export function createGrid(options: GridOptions): Grid {
 
   function append(added: readonly MediaItem[]) {
     for (const item of added) {
-      items.push({ ratio: tileRatio(item.width, item.height), section: monthKey(item.takenAt) });
+      items.push({ ratio: tileRatio(item.width, item.height), section: dayKey(item.takenAt) });
     }
     relayout();
   }
@@ -79,14 +83,11 @@ export function createGrid(options: GridOptions): Grid {
       width,
       rowHeight: number('--row-height', 220),
       gap: number('--gap', 4),
-      headerHeight: number('--month-height', 44),
+      headerHeight: number('--day-height', 44),
     });
     list.style.height = `${layout.height}px`;
     for (const [key, node] of rendered) place(key, node);
-    monthJump.setMonths(
-      layout.sections.map((section) => section.key),
-      !feed.done,
-    );
+    monthJump.setMonths([...new Set(layout.sections.map((s) => monthOf(s.key)))], !feed.done);
     schedule();
   }
 
@@ -140,7 +141,8 @@ export function createGrid(options: GridOptions): Grid {
     const current = layout.bands[bandAt(layout, Math.max(0, view.top))];
     if (current) {
       const index = current.kind === 'header' ? current.first : current.start;
-      monthJump.setCurrent(items[index]?.section);
+      const day = items[index]?.section;
+      monthJump.setCurrent(day === undefined ? undefined : monthOf(day));
     }
     if (!feed.done && layout.height - view.bottom < LOOKAHEAD) void loadMore();
   }
@@ -164,11 +166,15 @@ export function createGrid(options: GridOptions): Grid {
   }
 
   function header(index: number): HTMLLIElement {
-    return el(
-      'li',
-      { class: 'grid-month' },
-      el('h2', {}, formatMonth(items[index]?.section ?? '')),
+    const key = items[index]?.section ?? '';
+    const label = formatDay(key);
+    // The pick button is select mode's (select-mode.ts), shown only while selecting.
+    const pick = el(
+      'button',
+      { type: 'button', class: 'day-pick', 'data-day': key, 'aria-label': `Select ${label}` },
+      'Select day',
     );
+    return el('li', { class: 'grid-day', 'data-day': key }, el('h2', {}, label), pick);
   }
 
   function tile(item: MediaItem): HTMLLIElement {
@@ -271,22 +277,22 @@ export function createGrid(options: GridOptions): Grid {
     render();
   }
 
-  function scrollToMonth(key: string) {
-    const section = layout?.sections.find((s) => s.key === key);
+  function scrollToMonth(month: string) {
+    const section = layout?.sections.find((s) => monthOf(s.key) === month);
     if (section && layout) scrollToLayout(layout.bands[section.band]!.top);
   }
 
   async function loadOlderMonth() {
-    const known = new Set(items.map((item) => item.section));
+    const known = new Set(items.map((item) => monthOf(item.section)));
     for (let page = 0; page < MAX_PAGES_PER_JUMP && !feed.done; page++) {
       if (feed.loading) await feed.loadMore().catch(() => {});
       else if (!(await loadMore())) break;
-      const older = layout?.sections.find((section) => !known.has(section.key));
-      if (older) return scrollToMonth(older.key);
+      const older = layout?.sections.find((section) => !known.has(monthOf(section.key)));
+      if (older) return scrollToMonth(monthOf(older.key));
     }
     // Nothing older after all (or a failure): show the last month there is.
     const last = layout?.sections.at(-1);
-    if (last) scrollToMonth(last.key);
+    if (last) scrollToMonth(monthOf(last.key));
   }
 
   const onScroll = () => schedule();
@@ -327,6 +333,11 @@ export function createGrid(options: GridOptions): Grid {
       element.remove();
     },
   };
+}
+
+/** "2026-06-13" → "2026-06" (the month jump's key); '' (undated) stays ''. */
+function monthOf(day: string): string {
+  return day.slice(0, 7);
 }
 
 /** The height of the sticky top bar, which covers the top of the grid. */

@@ -1,10 +1,10 @@
 import type { MediaItem } from './api.ts';
 import { el } from './element.ts';
-import { formatMonth, monthKey } from './format.ts';
+import { dayKey } from './format.ts';
 import type { MediaFeed } from './media-feed.ts';
 
-// Select mode over the grid: tap tiles to pick them, tap a month's heading to pick all of
-// its loaded items; then "Download selected" (a ZIP, desktop) or "Save" (the share sheet
+// Select mode over the grid: tap tiles to pick them, or a day's "Select day" to pick all
+// of its loaded items (tapped again: none of them); then "Download selected" (a ZIP, desktop) or "Save" (the share sheet
 // with the files, phones). It decorates the grid from outside — a click listener in the
 // capture phase and a MutationObserver for tiles the windowed grid renders later — so the
 // grid itself knows nothing about selections.
@@ -32,9 +32,11 @@ export function createSelectMode(options: {
     'Select',
   );
   const count = el('p', { class: 'select-count', role: 'status' });
+  // One way to take the picks home: the share sheet where it takes files (phones), else
+  // the ZIP — also on a phone whose browser lacks it, so select mode never ends in nothing.
   const download = el(
     'button',
-    { type: 'button', class: 'button button-primary download-selected' },
+    { type: 'button', class: 'button button-primary download-selected', hidden: !!options.onSave },
     'Download selected',
   );
   const save = el(
@@ -55,8 +57,18 @@ export function createSelectMode(options: {
     if (!selecting) li.querySelector('a')?.removeAttribute('aria-pressed');
   }
 
+  /** A day's button is pressed when every loaded item of that day is picked. */
+  function paintDay(button: Element) {
+    const day = feed.items.filter((i) => dayKey(i.takenAt) === button.getAttribute('data-day'));
+    button.setAttribute(
+      'aria-pressed',
+      String(day.length > 0 && day.every((i) => picked.has(i.id))),
+    );
+  }
+
   function update() {
     for (const li of grid.querySelectorAll('.tile')) paint(li);
+    for (const button of grid.querySelectorAll('.day-pick')) paintDay(button);
     count.textContent = `${picked.size} selected`;
     download.disabled = picked.size === 0;
     save.disabled = picked.size === 0;
@@ -75,20 +87,19 @@ export function createSelectMode(options: {
     if (!selecting) return;
     const target = event.target as Element;
     const link = target.closest('.tile a[data-id]');
-    const heading = target.closest('.grid-month');
-    if (!link && !heading) return;
+    const dayButton = target.closest('.day-pick');
+    if (!link && !dayButton) return;
     event.preventDefault();
     event.stopPropagation();
     if (link) {
       const id = link.getAttribute('data-id')!;
       if (picked.has(id)) picked.delete(id);
       else picked.add(id);
-    } else if (heading) {
-      // The heading's month: everything loaded from it (picked again: all off).
-      const title = heading.textContent;
-      const inMonth = feed.items.filter((i) => formatMonth(monthKey(i.takenAt)) === title);
-      const all = inMonth.every((i) => picked.has(i.id));
-      for (const item of inMonth) {
+    } else if (dayButton) {
+      const key = dayButton.getAttribute('data-day');
+      const day = feed.items.filter((i) => dayKey(i.takenAt) === key);
+      const all = day.every((i) => picked.has(i.id));
+      for (const item of day) {
         if (all) picked.delete(item.id);
         else picked.add(item.id);
       }
@@ -100,7 +111,9 @@ export function createSelectMode(options: {
   const observer = new MutationObserver((records) => {
     for (const record of records) {
       for (const node of record.addedNodes) {
-        if (node instanceof Element && node.classList.contains('tile')) paint(node);
+        if (!(node instanceof Element)) continue;
+        if (node.classList.contains('tile')) paint(node);
+        for (const button of node.querySelectorAll('.day-pick')) paintDay(button);
       }
     }
   });
