@@ -11,6 +11,7 @@ import {
   seedVideo,
   T0,
   testWorker,
+  textOf,
   tokenFor,
   uniqueVideoId,
 } from '../test/helpers.ts';
@@ -88,7 +89,7 @@ describe('admin config API', () => {
     });
   });
 
-  it('publishes a document as version 1, 2, ... and reads it back', async () => {
+  it('publishes a document under a new version id and reads it back', async () => {
     const worker = testWorker();
     const put = await worker.fetch('/admin/config', {
       method: 'PUT',
@@ -96,17 +97,18 @@ describe('admin config API', () => {
       body: JSON.stringify(tokenHalf),
     });
     expect(put.status).toBe(201);
-    const published = (await put.json()) as { version: number; config: { rollout: unknown } };
-    expect(published.version).toBe(1);
+    const published = (await put.json()) as { version: string; config: { rollout: unknown } };
+    expect(published.version).toMatch(/^\d{8}T\d{9}Z-[a-z2-7]{10}$/);
     expect(published.config.rollout).toEqual(tokenHalf.rollout);
-    expect(await publishConfig(worker, { debug: true })).toBe(2);
+    const second = await publishConfig(worker, { debug: true });
+    expect(second).not.toBe(published.version);
     const read = (await (
       await worker.fetch('/admin/config', { headers: adminHeaders() })
     ).json()) as {
-      version: number;
+      version: string;
       config: { debug: boolean };
     };
-    expect(read.version).toBe(2);
+    expect(read.version).toBe(second);
     expect(read.config.debug).toBe(true);
   });
 
@@ -136,17 +138,67 @@ describe('admin config API', () => {
     expect(await response.json()).toEqual({ error: reason });
   });
 
+  it('gives two concurrent publishes two versions, each naming its own document', async () => {
+    // Two admins (two isolates) at the same instant: with counted versions both read "no
+    // version yet", both wrote version 1, and isolates then disagreed under one number.
+    const [a, b] = [testWorker({ start: T0 }), testWorker({ start: T0 })];
+    const documents = [tokenHalf, { rollout: { presign: 0, token: 100, public: 0 } }];
+    const [first, second] = await Promise.all(
+      documents.map((document, i) => publishConfig(i === 0 ? a : b, document)),
+    );
+    expect(first).not.toBe(second);
+    for (const [version, document] of [
+      [first, documents[0]],
+      [second, documents[1]],
+    ] as const) {
+      const stored = JSON.parse((await env.VIDEO_CACHE.get(`config:v${version}`))!);
+      expect(stored.rollout).toEqual(document!.rollout);
+    }
+    // Whichever pointer write came last is live, and a fresh isolate reads exactly the
+    // document published under that version.
+    const live = (await (
+      await testWorker({ start: T0 }).fetch('/admin/config', { headers: adminHeaders() })
+    ).json()) as { version: string; config: { rollout: unknown } };
+    expect([first, second]).toContain(live.version);
+    expect(live.config.rollout).toEqual(documents[live.version === first ? 0 : 1]!.rollout);
+    const listed = (await (
+      await a.fetch('/admin/config/versions', { headers: adminHeaders() })
+    ).json()) as { versions: { version: string }[] };
+    expect(listed.versions.map((v) => v.version).sort()).toEqual([first, second].sort());
+  });
+
+  it('never lets isolates holding concurrently published versions share a cached playlist', async () => {
+    const video = uniqueVideoId('concurrent');
+    await seedVideo(video);
+    const [a, b] = [testWorker({ start: T0 }), testWorker({ start: T0 })];
+    await Promise.all([
+      publishConfig(a, { presignTtlSeconds: 600 }),
+      publishConfig(b, { presignTtlSeconds: 1200 }),
+    ]);
+    // Each isolate holds the version it published; the playlist key names that version, so
+    // the second build cannot be answered from the first one's Cache API entry.
+    const variant = `/api/hls/${video}/540p/index.m3u8?${tokenFor(video, { bucket: BUCKET.presign })}`;
+    const expiresOf = async (worker: typeof a) =>
+      new Set(
+        [...(await textOf(await worker.settle(variant))).matchAll(/X-Amz-Expires=(\d+)/g)].map(
+          (m) => m[1],
+        ),
+      );
+    expect(await expiresOf(a)).toEqual(new Set(['900'])); // window 300 + 600
+    expect(await expiresOf(b)).toEqual(new Set(['1500'])); // window 300 + 1200
+  });
+
   it('lists versions newest first with the live one', async () => {
     const worker = testWorker({ start: T0 });
-    await publishConfig(worker, tokenHalf);
+    const first = await publishConfig(worker, tokenHalf);
     worker.clock.now = T0 + 60_000;
-    await publishConfig(worker, {});
+    const second = await publishConfig(worker, {});
     const response = await worker.fetch('/admin/config/versions', { headers: adminHeaders() });
     expect(await response.json()).toEqual({
-      current: 2,
+      current: second,
       versions: [
-        { version: 2, publishedAt: '2030-01-01T00:01:00.000Z' },
-        { version: 1, publishedAt: '2030-01-01T00:00:00.000Z' },
+        { version: second, publishedAt: '2030-01-01T00:01:00.000Z' },
+        { version: first, publishedAt: '2030-01-01T00:00:00.000Z' },
       ],
     });
   });
@@ -155,7 +207,7 @@ describe('admin config API', () => {
     const video = uniqueVideoId('rollback');
     await seedVideo(video);
     const worker = testWorker();
-    await publishConfig(worker, { rollout: { presign: 0, token: 100, public: 0 } });
+    const first = await publishConfig(worker, { rollout: { presign: 0, token: 100, public: 0 } });
     await publishConfig(worker, {});
     const segment = `/api/hls/${video}/540p/seg0.m4s?${tokenFor(video, { bucket: BUCKET.presign })}`;
     expect((await worker.fetch(segment)).status).toBe(302); // version 2: presign
@@ -163,22 +215,33 @@ describe('admin config API', () => {
     const response = await worker.fetch('/admin/config/rollback', {
       method: 'POST',
       headers: adminHeaders(),
-      body: JSON.stringify({ version: 1 }),
+      body: JSON.stringify({ version: first }),
     });
     expect(response.status).toBe(200);
-    expect(((await response.json()) as { version: number }).version).toBe(1);
-    expect(await env.VIDEO_CACHE.get('config:current')).toBe('config:v1');
+    expect(((await response.json()) as { version: string }).version).toBe(first);
+    expect(await env.VIDEO_CACHE.get('config:current')).toBe(`config:v${first}`);
     expect((await worker.fetch(segment)).status).toBe(200); // version 1: token, served here
   });
 
   it.each([
-    ['a version that does not exist', { version: 9 }, 404, 'unknown-version'],
+    [
+      'a version that does not exist',
+      { version: '20300101T000000000Z-aaaaaaaaaa' },
+      404,
+      'unknown-version',
+    ],
+    ['a legacy number that does not exist', { version: 9 }, 404, 'unknown-version'],
     ['version 0', { version: 0 }, 400, 'invalid-version'],
-    ['a version as a string', { version: '1' }, 400, 'invalid-version'],
-    ['extra fields', { version: 1, force: true }, 400, 'invalid-version'],
+    ['a malformed id', { version: 'config:current' }, 400, 'invalid-version'],
+    [
+      'extra fields',
+      { version: '20300101T000000000Z-aaaaaaaaaa', force: true },
+      400,
+      'invalid-version',
+    ],
   ])('refuses a rollback to %s', async (_name, body, status, reason) => {
     const worker = testWorker();
-    await publishConfig(worker, {});
+    const live = await publishConfig(worker, {});
     const response = await worker.fetch('/admin/config/rollback', {
       method: 'POST',
       headers: adminHeaders(),
@@ -186,7 +249,7 @@ describe('admin config API', () => {
     });
     expect(response.status).toBe(status);
     expect(await response.json()).toEqual({ error: reason });
-    expect(await env.VIDEO_CACHE.get('config:current')).toBe('config:v1');
+    expect(await env.VIDEO_CACHE.get('config:current')).toBe(`config:v${live}`);
   });
 
   it('answers 503 when KV fails', async () => {

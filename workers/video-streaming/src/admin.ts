@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
+import { bindingTimeoutMs } from './bindings.ts';
 import {
   currentVersion,
+  isVersionId,
   listVersions,
   parseConfig,
   publishConfig,
@@ -15,7 +17,7 @@ import type { Visit } from './visit.ts';
 //   GET  /admin/config            the live version and its document
 //   PUT  /admin/config            publish a document as the next version (validated)
 //   GET  /admin/config/versions   every stored version, newest first
-//   POST /admin/config/rollback   {"version": N}: make an existing version live again
+//   POST /admin/config/rollback   {"version": "<id>"}: make an existing version live again
 //
 // Answers are never cached. A change is live in this isolate at once and in every other
 // within the config memo (about 60 s).
@@ -40,9 +42,9 @@ export async function requireAdmin(visit: Visit): Promise<undefined> {
 
 export async function readConfig(visit: Visit): Promise<Response> {
   const { kv, defaults } = visit.configStore;
-  const version = await kvCall(currentVersion(kv));
+  const version = await kvCall(visit, () => currentVersion(kv));
   if (version === undefined) return answer({ version: null, source: 'default', config: defaults });
-  const config = await kvCall(readVersion(kv, version, defaults));
+  const config = await kvCall(visit, () => readVersion(kv, version, defaults));
   if (config === undefined) throw new Failure('config-unavailable');
   return answer({ version, source: 'kv', config });
 }
@@ -67,25 +69,37 @@ export async function publish(visit: Visit): Promise<Response> {
     );
   }
   const config = parsed.data;
-  const version = await kvCall(publishConfig(configStore.kv, config, visit.now));
+  const version = await kvCall(visit, (signal) =>
+    publishConfig(configStore.kv, config, visit.now, signal),
+  );
   configStore.remember(version, config, visit.now);
   return answer({ version, config }, 201);
 }
 
 export async function versions(visit: Visit): Promise<Response> {
   const { kv } = visit.configStore;
-  const [current, all] = await kvCall(Promise.all([currentVersion(kv), listVersions(kv)]));
+  const [current, all] = await kvCall(visit, () =>
+    Promise.all([currentVersion(kv), listVersions(kv)]),
+  );
   return answer({ current: current ?? null, versions: all });
 }
 
-const RollbackBody = z.strictObject({ version: z.int().check(z.minimum(1)) });
+// A version id as listed; a whole number names a version published before ids (`config:v7`).
+const RollbackBody = z.strictObject({
+  version: z.union([
+    z.string().check(z.refine(isVersionId)),
+    z.pipe(z.int().check(z.minimum(1)), z.transform(String)),
+  ]),
+});
 
 export async function rollback(visit: Visit): Promise<Response> {
   const configStore = visit.configStore;
   const body = RollbackBody.safeParse(await readJson(visit.request));
   if (!body.success) throw new Failure('invalid-version');
   const { version } = body.data;
-  const config = await kvCall(rollbackTo(configStore.kv, version, configStore.defaults));
+  const config = await kvCall(visit, () =>
+    rollbackTo(configStore.kv, version, configStore.defaults),
+  );
   if (config === undefined) throw new Failure('unknown-version');
   configStore.remember(version, config, visit.now);
   return answer({ version, config });
@@ -103,10 +117,21 @@ async function readJson(request: Request): Promise<unknown> {
   }
 }
 
-/** KV failing is a 503 for this admin request; nothing is half-applied but the version document. */
-async function kvCall<T>(work: Promise<T>): Promise<T> {
+/**
+ * KV failing is a 503 for this admin request. Reads are bounded by the bound env; writes
+ * are not (a put may stream a body), so the whole call gets the same wait here, and a
+ * publish that ran out of it stops before the pointer: nothing is half-applied but the
+ * version document, which no pointer names.
+ */
+async function kvCall<T>(visit: Visit, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const signal = AbortSignal.timeout(bindingTimeoutMs(visit.env));
   try {
-    return await work;
+    return await Promise.race([
+      work(signal),
+      new Promise<never>((_, reject) => {
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      }),
+    ]);
   } catch (error) {
     if (error instanceof Failure) throw error;
     console.error(

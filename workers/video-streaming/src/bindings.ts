@@ -7,11 +7,15 @@ import { boundBindings } from '@edge-gallery/http';
 // BINDING_TIMEOUT_MS overrides it (tests use a few milliseconds for bindings made to hang).
 const DEFAULT_TIMEOUT_MS = 5_000;
 
+/** The longest wait for one binding call, in milliseconds. */
+export function bindingTimeoutMs(env: Env): number {
+  const value = Number((env as { BINDING_TIMEOUT_MS?: string }).BINDING_TIMEOUT_MS);
+  return Number.isInteger(value) && value > 0 && value <= 60_000 ? value : DEFAULT_TIMEOUT_MS;
+}
+
 /** `env` with bounded MEDIA and VIDEO_CACHE (the same object for the same env). */
 export function boundedEnv(env: Env): Env {
-  const value = Number((env as { BINDING_TIMEOUT_MS?: string }).BINDING_TIMEOUT_MS);
-  const timeoutMs =
-    Number.isInteger(value) && value > 0 && value <= 60_000 ? value : DEFAULT_TIMEOUT_MS;
+  const timeoutMs = bindingTimeoutMs(env);
   return boundBindings(env, {
     MEDIA: { reason: 'storage-unavailable', timeoutMs },
     VIDEO_CACHE: { reason: 'config-unavailable', timeoutMs },

@@ -69,12 +69,12 @@ describe('cache keys', () => {
     expect(
       templateKey({
         fingerprint: 'f1',
-        configVersion: 3,
+        configVersion: '20300101T000000000Z-abcdefgh23',
         strategy: 'presign',
         windowStart: 1_893_456_000,
         key: 'hls/v/540p/index.m3u8',
       }),
-    ).toBe('f1/3/presign/1893456000/hls/v/540p/index.m3u8');
+    ).toBe('f1/20300101T000000000Z-abcdefgh23/presign/1893456000/hls/v/540p/index.m3u8');
   });
 
   it('carry the cache format version in every cache name', () => {

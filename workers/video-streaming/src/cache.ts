@@ -22,7 +22,8 @@ export type Tier = 'isolate' | 'cache' | 'kv';
 export type TemplateKeyParts = {
   /** Settings.fingerprint: endpoint, bucket, access key id, public base. */
   fingerprint: string;
-  configVersion: number;
+  /** The config's version id (unique per publish); null for the defaults. */
+  configVersion: string | null;
   strategy: Strategy;
   /** Unix seconds. */
   windowStart: number;
@@ -32,7 +33,8 @@ export type TemplateKeyParts = {
 /** `<fingerprint>/<config version>/<strategy>/<window start>/<storage key>`: no token. */
 export function templateKey(parts: TemplateKeyParts): string {
   const { fingerprint, configVersion, strategy, windowStart, key } = parts;
-  return `${fingerprint}/${configVersion}/${strategy}/${windowStart}/${encodeKey(key)}`;
+  const version = configVersion ?? 'default';
+  return `${fingerprint}/${version}/${strategy}/${windowStart}/${encodeKey(key)}`;
 }
 
 type Entry = { template: Template; expiresAt: number; weight: number };

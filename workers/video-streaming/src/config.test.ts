@@ -119,8 +119,12 @@ describe('config document', () => {
   });
 
   it.each([
-    ['config:v7', 7],
-    ['7', 7],
+    ['config:v20300101T000000000Z-abcdefgh23', '20300101T000000000Z-abcdefgh23'],
+    [' 20300101T000000000Z-abcdefgh23 ', '20300101T000000000Z-abcdefgh23'],
+    ['config:v7', '7'],
+    ['7', '7'],
+    ['config:v20300101T000000000Z-abcdefgh2', undefined],
+    ['config:v20300101T000000000Z-ABCDEFGH23', undefined],
     ['config:v0', undefined],
     ['config:v-1', undefined],
     ['config:vx', undefined],
@@ -137,43 +141,78 @@ describe('versions in KV', () => {
     rollout: { presign, token: 100 - presign, public: 0 },
   });
 
-  it('stores each publish as the next version and points at it', async () => {
-    expect(await publishConfig(kv, config(90), T)).toBe(1);
-    expect(await publishConfig(kv, config(80), T + 1000)).toBe(2);
-    expect(await kv.get(CURRENT_KEY)).toBe('config:v2');
-    expect(JSON.parse((await kv.get(versionKey(1)))!)).toEqual(config(90));
+  it('stores each publish under a new time-ordered id, document first, then the pointer', async () => {
+    const calls: string[] = [];
+    const watched = new Proxy(kv, {
+      get: (target, property) => {
+        const value = Reflect.get(target, property, target);
+        if (property !== 'put') return typeof value === 'function' ? value.bind(target) : value;
+        return (key: string, ...rest: unknown[]) => {
+          calls.push(key);
+          return (value as (...args: unknown[]) => Promise<void>).call(target, key, ...rest);
+        };
+      },
+    });
+    const first = await publishConfig(watched, config(90), T);
+    const second = await publishConfig(watched, config(80), T + 1000);
+    expect(first).toMatch(/^20300101T000000000Z-[a-z2-7]{10}$/);
+    expect(second).toMatch(/^20300101T000001000Z-[a-z2-7]{10}$/);
+    expect(calls).toEqual([versionKey(first), CURRENT_KEY, versionKey(second), CURRENT_KEY]);
+    expect(await kv.get(CURRENT_KEY)).toBe(versionKey(second));
+    expect(JSON.parse((await kv.get(versionKey(first)))!)).toEqual(config(90));
     expect(await listVersions(kv)).toEqual([
-      { version: 2, publishedAt: '2030-01-01T00:00:01.000Z' },
-      { version: 1, publishedAt: '2030-01-01T00:00:00.000Z' },
+      { version: second, publishedAt: '2030-01-01T00:00:01.000Z' },
+      { version: first, publishedAt: '2030-01-01T00:00:00.000Z' },
     ]);
   });
 
-  it('never overwrites a version, even one the (eventually consistent) list does not show yet', async () => {
-    await kv.put(versionKey(1), JSON.stringify(config(50)));
-    await kv.put(CURRENT_KEY, versionKey(1));
-    await kv.put(versionKey(2), JSON.stringify(config(60)));
-    expect(await publishConfig(kv, config(70), T)).toBe(3);
-    expect(JSON.parse((await kv.get(versionKey(2)))!)).toEqual(config(60));
+  it('never moves the pointer for a publish whose caller gave up during the document write', async () => {
+    const deadline = new AbortController();
+    const slow = new Proxy(kv, {
+      get: (target, property) => {
+        const value = Reflect.get(target, property, target);
+        if (property !== 'put') return typeof value === 'function' ? value.bind(target) : value;
+        return async (...args: Parameters<KVNamespace['put']>) => {
+          await target.put(...args);
+          deadline.abort(new Error('deadline'));
+        };
+      },
+    });
+    await expect(publishConfig(slow, config(90), T, deadline.signal)).rejects.toThrow('deadline');
+    expect(await kv.get(CURRENT_KEY)).toBeNull();
   });
 
-  it('numbers after a rollback from the highest version, not the live one', async () => {
-    await publishConfig(kv, config(90), T);
-    await publishConfig(kv, config(80), T);
-    expect(await rollbackTo(kv, 1, defaults)).toEqual(config(90));
-    expect(await kv.get(CURRENT_KEY)).toBe('config:v1');
-    expect(await publishConfig(kv, config(70), T)).toBe(3);
+  it('gives publishes in the same millisecond different ids (randomness)', async () => {
+    const ids = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => publishConfig(kv, config(i), T)),
+    );
+    expect(new Set(ids).size).toBe(20);
+    for (const [i, id] of ids.entries()) {
+      expect(JSON.parse((await kv.get(versionKey(id)))!)).toEqual(config(i));
+    }
   });
 
-  it('rolls back only to a version that exists', async () => {
-    await publishConfig(kv, config(90), T);
-    expect(await rollbackTo(kv, 5, defaults)).toBeUndefined();
-    expect(await kv.get(CURRENT_KEY)).toBe('config:v1');
+  it('rolls back to any stored version, and only to one that exists', async () => {
+    const first = await publishConfig(kv, config(90), T);
+    await publishConfig(kv, config(80), T + 1);
+    expect(await rollbackTo(kv, first, defaults)).toEqual(config(90));
+    expect(await kv.get(CURRENT_KEY)).toBe(versionKey(first));
+    expect(await rollbackTo(kv, '20300101T000000000Z-aaaaaaaaaa', defaults)).toBeUndefined();
+    expect(await kv.get(CURRENT_KEY)).toBe(versionKey(first));
   });
 
-  it('lists versions numerically (v10 after v9) and ignores other keys', async () => {
-    for (const version of [1, 2, 9, 10]) await kv.put(versionKey(version), '{}');
+  it('still reads and lists versions counted before ids (legacy config:v7), oldest last', async () => {
+    for (const version of ['1', '2', '9', '10']) {
+      await kv.put(versionKey(version), JSON.stringify(config(50)), {
+        metadata: { publishedAt: `2029-01-01T00:00:0${version.length}.000Z` },
+      });
+    }
+    await kv.put(CURRENT_KEY, 'config:v10');
+    const store = new ConfigStore(kv, defaults);
+    expect(await store.current(T)).toEqual({ version: '10', config: config(50), source: 'kv' });
+    const next = await publishConfig(kv, config(60), T);
     await kv.put('config:vnext', '{}');
-    expect((await listVersions(kv)).map((v) => v.version)).toEqual([10, 9, 2, 1]);
+    expect((await listVersions(kv)).map((v) => v.version)).toEqual([next, '10', '9', '2', '1']);
   });
 });
 
@@ -189,23 +228,23 @@ describe('config memo of an isolate', () => {
 
   it('serves the defaults while nothing is published, and looks again after about 10 s', async () => {
     const store = new ConfigStore(kv, defaults);
-    expect(await store.current(T)).toEqual({ version: 0, config: defaults, source: 'default' });
-    await publishConfig(kv, tokenHalf, T);
-    expect((await store.current(T + MEMO_MS.absent - 1)).version).toBe(0);
+    expect(await store.current(T)).toEqual({ version: null, config: defaults, source: 'default' });
+    const published = await publishConfig(kv, tokenHalf, T);
+    expect((await store.current(T + MEMO_MS.absent - 1)).version).toBeNull();
     expect(await store.current(T + MEMO_MS.absent)).toEqual({
-      version: 1,
+      version: published,
       config: tokenHalf,
       source: 'kv',
     });
   });
 
   it('keeps a published config about 60 s, then sees the new version', async () => {
-    await publishConfig(kv, tokenHalf, T);
+    const first = await publishConfig(kv, tokenHalf, T);
     const store = new ConfigStore(kv, defaults);
-    expect((await store.current(T)).version).toBe(1);
-    await publishConfig(kv, defaults, T);
-    expect((await store.current(T + MEMO_MS.found - 1)).version).toBe(1);
-    expect((await store.current(T + MEMO_MS.found)).version).toBe(2);
+    expect((await store.current(T)).version).toBe(first);
+    const second = await publishConfig(kv, defaults, T);
+    expect((await store.current(T + MEMO_MS.found - 1)).version).toBe(first);
+    expect((await store.current(T + MEMO_MS.found)).version).toBe(second);
   });
 
   it('reads KV once per memo period, and once for concurrent requests', async () => {
@@ -223,7 +262,7 @@ describe('config memo of an isolate', () => {
   it('falls back to the defaults when KV fails, and retries after about 5 s', async () => {
     const calls: string[] = [];
     const store = new ConfigStore(failing(kv, calls), defaults);
-    expect(await store.current(T)).toEqual({ version: 0, config: defaults, source: 'fallback' });
+    expect(await store.current(T)).toEqual({ version: null, config: defaults, source: 'fallback' });
     await store.current(T + MEMO_MS.failed - 1);
     expect(calls).toEqual(['get']);
     await store.current(T + MEMO_MS.failed);
@@ -231,7 +270,7 @@ describe('config memo of an isolate', () => {
   });
 
   it('keeps the last config it read when KV starts failing', async () => {
-    await publishConfig(kv, tokenHalf, T);
+    const published = await publishConfig(kv, tokenHalf, T);
     const flaky = { broken: false };
     const store = new ConfigStore(
       new Proxy(kv, {
@@ -245,7 +284,7 @@ describe('config memo of an isolate', () => {
     expect((await store.current(T)).config).toEqual(tokenHalf);
     flaky.broken = true;
     expect(await store.current(T + MEMO_MS.found)).toEqual({
-      version: 1,
+      version: published,
       config: tokenHalf,
       source: 'fallback',
     });
@@ -255,16 +294,20 @@ describe('config memo of an isolate', () => {
     const store = new ConfigStore(kv, defaults);
     await kv.put(CURRENT_KEY, 'config:v3');
     expect((await store.current(T)).source).toBe('fallback');
-    await kv.put(versionKey(3), JSON.stringify({ rollout: { presign: 1, token: 1, public: 1 } }));
+    await kv.put(versionKey('3'), JSON.stringify({ rollout: { presign: 1, token: 1, public: 1 } }));
     expect((await store.current(T + MEMO_MS.failed)).source).toBe('fallback');
-    await kv.put(versionKey(3), 'not json');
+    await kv.put(versionKey('3'), 'not json');
     expect((await store.current(T + 2 * MEMO_MS.failed)).source).toBe('fallback');
   });
 
   it('makes a publish of this isolate live at once', async () => {
     const store = new ConfigStore(kv, defaults);
     await store.current(T);
-    store.remember(4, tokenHalf, T);
-    expect(await store.current(T + 1)).toEqual({ version: 4, config: tokenHalf, source: 'kv' });
+    store.remember('20300101T000000000Z-rememberme', tokenHalf, T);
+    expect(await store.current(T + 1)).toEqual({
+      version: '20300101T000000000Z-rememberme',
+      config: tokenHalf,
+      source: 'kv',
+    });
   });
 });

@@ -3,13 +3,40 @@ import * as z from 'zod/mini';
 // The worker's runtime config: one JSON document per version in KV VIDEO_CACHE, and a
 // pointer naming the live one. Old versions stay for rollback.
 //
-//   config:current  →  "config:v7"
-//   config:v7       →  {"rollout":{"presign":90,"token":10,"public":0}, ...}   metadata {publishedAt}
+//   config:current                       →  "config:v20300101T000000000Z-k3j9x2m4qa"
+//   config:v20300101T000000000Z-k3j9x2m4qa →  {"rollout":{"presign":90,...}, ...}   metadata {publishedAt}
+//
+// A version id is the publish time (UTC, to the millisecond, so ids sort in time order) and
+// 50 random bits: two admins publishing at once get two ids, each naming exactly one
+// document, so no two isolates can hold different configs under one version (they could
+// with counted versions: both publishers read "6" and wrote "7"). The document is written
+// before the pointer names it. Versions published before ids (`config:v7`) still load.
 
 export const CURRENT_KEY = 'config:current';
 const VERSION_PREFIX = 'config:v';
 
-export const versionKey = (version: number): string => `${VERSION_PREFIX}${version}`;
+/** `20300101T000000000Z-k3j9x2m4qa`, or a legacy counted version such as `7`. */
+export type VersionId = string;
+
+const VERSION_ID = /^(?:[0-9]{8}T[0-9]{9}Z-[a-z2-7]{10}|[1-9][0-9]{0,8})$/;
+const LEGACY_ID = /^[1-9][0-9]{0,8}$/;
+
+export const versionKey = (version: VersionId): string => `${VERSION_PREFIX}${version}`;
+
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/** A new version id for a publish at `now` (ms). */
+export function newVersionId(now: number): VersionId {
+  const time = new Date(now).toISOString().replace(/[-:.]/g, ''); // 20300101T000000000Z
+  const random = crypto.getRandomValues(new Uint8Array(10));
+  let suffix = '';
+  for (const byte of random) suffix += BASE32[byte & 31];
+  return `${time}-${suffix}`;
+}
+
+/** Whether `value` is a version id (new or legacy). */
+export const isVersionId = (value: unknown): value is VersionId =>
+  typeof value === 'string' && VERSION_ID.test(value);
 
 // S3 and R2 refuse presigned URLs valid for longer than 7 days (X-Amz-Expires).
 const MAX_URL_LIFETIME_SECONDS = 604_800;
@@ -122,8 +149,8 @@ export function parseConfig(
 }
 
 export type LoadedConfig = {
-  /** 0 when no version is published or when it could not be read. */
-  version: number;
+  /** null when no version is published, or none could be read. */
+  version: VersionId | null;
   config: Config;
   /**
    * `kv`: the published version. `default`: none is published. `fallback`: KV failed or
@@ -141,7 +168,7 @@ export class ConfigStore {
   #memo: { loaded: LoadedConfig; until: number } | undefined;
   #pending: Promise<LoadedConfig> | undefined;
   // Version documents never change once written: each is read once per isolate.
-  readonly #documents = new Map<number, Config>();
+  readonly #documents = new Map<VersionId, Config>();
 
   constructor(
     readonly kv: KVNamespace,
@@ -165,7 +192,7 @@ export class ConfigStore {
   }
 
   /** Makes a just-published or rolled-back version live in this isolate at once. */
-  remember(version: number, config: Config, now: number): void {
+  remember(version: VersionId, config: Config, now: number): void {
     this.#documents.set(version, config);
     this.#memo = { loaded: { version, config, source: 'kv' }, until: now + MEMO_MS.found };
   }
@@ -176,14 +203,14 @@ export class ConfigStore {
     let ttl: number;
     try {
       const read = await readLive(this.kv, this.defaults, this.#documents);
-      loaded = read ?? { version: 0, config: this.defaults, source: 'default' };
+      loaded = read ?? { version: null, config: this.defaults, source: 'default' };
       ttl = read === undefined ? MEMO_MS.absent : MEMO_MS.found;
     } catch (error) {
       console.error('video-streaming: config unreadable, serving a fallback', describe(error));
       // A config that was live a moment ago is a better guess than the defaults.
       const previous = this.#memo?.loaded;
       loaded = {
-        version: previous?.version ?? 0,
+        version: previous?.version ?? null,
         config: previous?.config ?? this.defaults,
         source: 'fallback',
       };
@@ -203,7 +230,7 @@ export class ConfigDocumentError extends Error {
 async function readLive(
   kv: KVNamespace,
   defaults: Config,
-  documents: Map<number, Config>,
+  documents: Map<VersionId, Config>,
 ): Promise<LoadedConfig | undefined> {
   const pointer = await kv.get(CURRENT_KEY);
   if (pointer === null) return undefined;
@@ -218,16 +245,17 @@ async function readLive(
   return { version, config, source: 'kv' };
 }
 
-/** `config:v7` (and a bare `7`, as an owner might write by hand) → 7. */
-export function parsePointer(pointer: string): number | undefined {
-  const match = /^(?:config:v)?([1-9][0-9]{0,8})$/.exec(pointer.trim());
-  return match === null ? undefined : Number(match[1]);
+/** `config:v<id>` (and a bare id, as an owner might write by hand) → the id. */
+export function parsePointer(pointer: string): VersionId | undefined {
+  const trimmed = pointer.trim();
+  const id = trimmed.startsWith(VERSION_PREFIX) ? trimmed.slice(VERSION_PREFIX.length) : trimmed;
+  return isVersionId(id) ? id : undefined;
 }
 
 /** One stored version; `undefined` when absent. Throws ConfigDocumentError when invalid. */
 export async function readVersion(
   kv: KVNamespace,
-  version: number,
+  version: VersionId,
   defaults: Config,
 ): Promise<Config | undefined> {
   const text = await kv.get(versionKey(version));
@@ -244,7 +272,7 @@ export async function readVersion(
   return parsed.data;
 }
 
-export type VersionInfo = { version: number; publishedAt: string | null };
+export type VersionInfo = { version: VersionId; publishedAt: string | null };
 type VersionMetadata = { publishedAt?: string };
 
 /** Every stored version, newest first. */
@@ -263,11 +291,21 @@ export async function listVersions(kv: KVNamespace): Promise<VersionInfo[]> {
     }
     cursor = page.list_complete ? undefined : page.cursor;
   } while (cursor !== undefined);
-  return versions.sort((a, b) => b.version - a.version);
+  // Newest first: ids sort by their publish time; versions counted before ids are older.
+  return versions.sort((a, b) => compareVersionIds(b.version, a.version));
+}
+
+/** Orders ids by publish time; a legacy counted version comes before every id. */
+export function compareVersionIds(a: VersionId, b: VersionId): number {
+  const legacyA = LEGACY_ID.test(a);
+  const legacyB = LEGACY_ID.test(b);
+  if (legacyA && legacyB) return Number(a) - Number(b);
+  if (legacyA !== legacyB) return legacyA ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The version the pointer names, or undefined when none is published. */
-export async function currentVersion(kv: KVNamespace): Promise<number | undefined> {
+export async function currentVersion(kv: KVNamespace): Promise<VersionId | undefined> {
   const pointer = await kv.get(CURRENT_KEY);
   if (pointer === null) return undefined;
   const version = parsePointer(pointer);
@@ -276,17 +314,21 @@ export async function currentVersion(kv: KVNamespace): Promise<number | undefine
 }
 
 /**
- * Stores `config` as the next version and points at it. KV lists are eventually
- * consistent, so the next number is checked against the pointer and probed before use:
- * a version document is never overwritten. (Two admins publishing in the same second
- * may still both succeed; the pointer then names the later one.)
+ * Stores `config` under a new version id, then points at it: the document exists before any
+ * isolate can read the pointer. Concurrent publishes each get their own id; the pointer
+ * names whichever was written last.
  */
-export async function publishConfig(kv: KVNamespace, config: Config, now: number): Promise<number> {
-  const [listed, pointed] = await Promise.all([listVersions(kv), currentVersion(kv)]);
-  let version = Math.max(listed[0]?.version ?? 0, pointed ?? 0) + 1;
-  while ((await kv.get(versionKey(version))) !== null) version++;
+export async function publishConfig(
+  kv: KVNamespace,
+  config: Config,
+  now: number,
+  /** A caller that gave up (its deadline passed) must not see its publish go live later. */
+  signal?: AbortSignal,
+): Promise<VersionId> {
+  const version = newVersionId(now);
   const metadata: VersionMetadata = { publishedAt: new Date(now).toISOString() };
   await kv.put(versionKey(version), JSON.stringify(config), { metadata });
+  signal?.throwIfAborted();
   await kv.put(CURRENT_KEY, versionKey(version));
   return version;
 }
@@ -294,7 +336,7 @@ export async function publishConfig(kv: KVNamespace, config: Config, now: number
 /** Points at an existing, valid version. Returns its config, or undefined if there is none. */
 export async function rollbackTo(
   kv: KVNamespace,
-  version: number,
+  version: VersionId,
   defaults: Config,
 ): Promise<Config | undefined> {
   const config = await readVersion(kv, version, defaults);

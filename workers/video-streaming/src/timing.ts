@@ -12,7 +12,7 @@ export class Timing {
   readonly #durations = new Map<string, number>();
   #strategy: string | undefined;
   #tier: string | undefined;
-  #config: number | undefined;
+  #config: string | null | undefined;
 
   strategy(name: string): void {
     this.#strategy = name;
@@ -23,7 +23,7 @@ export class Timing {
     this.#tier = name;
   }
 
-  configVersion(version: number): void {
+  configVersion(version: string | null): void {
     this.#config = version;
   }
 
@@ -44,7 +44,7 @@ export class Timing {
     const entries: string[] = [];
     if (this.#strategy !== undefined) entries.push(`strategy;desc=${this.#strategy}`);
     if (this.#tier !== undefined) entries.push(`cache;desc=${this.#tier}`);
-    if (this.#config !== undefined) entries.push(`config;desc=v${this.#config}`);
+    if (this.#config !== undefined) entries.push(`config;desc=${this.#config ?? 'default'}`);
     for (const [metric, ms] of this.#durations) entries.push(`${metric};dur=${ms.toFixed(2)}`);
     return entries.join(', ');
   }

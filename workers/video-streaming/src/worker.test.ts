@@ -182,7 +182,7 @@ describe('Server-Timing', () => {
     const timing = response.headers.get('Server-Timing')!;
     expect(timing).toMatch(/strategy;desc=presign/);
     expect(timing).toMatch(/cache;desc=miss/);
-    expect(timing).toMatch(/config;desc=v0/);
+    expect(timing).toMatch(/config;desc=default/);
     expect(timing).toMatch(/r2;dur=\d/);
     expect(timing).toMatch(/kv;dur=\d/);
     expect(response.headers.get('Timing-Allow-Origin')).toBe('http://localhost:5173');

@@ -138,7 +138,7 @@ export const adminHeaders = (token = ADMIN_TOKEN): HeadersInit => ({
 });
 
 /** Publishes a config through the admin API; fails the test unless it is accepted. */
-export async function publishConfig(worker: TestWorker, document: unknown): Promise<number> {
+export async function publishConfig(worker: TestWorker, document: unknown): Promise<string> {
   const response = await worker.fetch('/admin/config', {
     method: 'PUT',
     headers: adminHeaders(),
@@ -147,7 +147,7 @@ export async function publishConfig(worker: TestWorker, document: unknown): Prom
   if (response.status !== 201) {
     throw new Error(`publish failed: ${response.status} ${await response.text()}`);
   }
-  return ((await response.json()) as { version: number }).version;
+  return ((await response.json()) as { version: string }).version;
 }
 
 /** A body as text (Response.text() warns about the HLS media type inside workerd). */
