@@ -25,6 +25,7 @@ import {
   stateDir,
   urls,
 } from '@edge-gallery/stack';
+import type { VersionId } from '@edge-gallery/video-streaming/config/versions';
 import autocannon, { type Result } from 'autocannon';
 import { type CostRow, putCostModelRows, removeCostModelRows, runCostModel } from './cost-model.ts';
 import { ensureStack } from './stack-process.ts';
@@ -222,7 +223,7 @@ async function main(): Promise<number> {
   const memory: Streamed[] = [];
   let costModel: CostRow[] = [];
   const initial = (await (await admin('/admin/config')).json()) as {
-    version: number | null;
+    version: VersionId | null;
     config: object;
   };
   try {

@@ -8,6 +8,9 @@ import {
   services,
   urls,
 } from '@edge-gallery/stack';
+import type { RolloutConfig } from '@edge-gallery/video-streaming/config/document';
+import type { VersionId } from '@edge-gallery/video-streaming/config/versions';
+import type { Strategy as VideoStrategy } from '@edge-gallery/video-streaming/strategy';
 
 // What the end-to-end suites know about the running stack: its URLs (the fixed ports),
 // the generated local secrets (the password, the admin token, the keys the tamper cases
@@ -56,12 +59,6 @@ export async function logIn(): Promise<{ cookie: string; setCookie: string }> {
   return { cookie: setCookie.split(';')[0]!, setCookie };
 }
 
-export type VideoConfig = {
-  rollout: { presign: number; token: number; public: number };
-  publicBase: string | null;
-  [field: string]: unknown;
-};
-
 export async function admin(
   path: string,
   init: RequestInit = {},
@@ -77,17 +74,21 @@ export async function admin(
   });
 }
 
-export async function liveConfig(): Promise<{ version: number | null; config: VideoConfig }> {
+export async function liveConfig(): Promise<{
+  version: VersionId | null;
+  config: RolloutConfig;
+}> {
   const response = await admin('/admin/config');
   if (response.status !== 200) throw new Error(`GET /admin/config: ${response.status}`);
-  return (await response.json()) as { version: number | null; config: VideoConfig };
+  return (await response.json()) as { version: VersionId | null; config: RolloutConfig };
 }
 
-export type Strategy = 'presign' | 'token' | 'public';
+/** The strategies guests get (`redirect` is the browser bench's baseline only). */
+export type Strategy = Exclude<VideoStrategy, 'redirect'>;
 export const STRATEGIES: readonly Strategy[] = ['presign', 'token', 'public'];
 
 /** Publishes the live config with every rollout bucket on `strategy`. */
-export async function useStrategy(strategy: Strategy): Promise<number> {
+export async function useStrategy(strategy: Strategy): Promise<VersionId> {
   const { config } = await liveConfig();
   const rollout = { presign: 0, token: 0, public: 0, [strategy]: 100 };
   const response = await admin('/admin/config', {
@@ -96,7 +97,7 @@ export async function useStrategy(strategy: Strategy): Promise<number> {
   });
   if (response.status !== 201)
     throw new Error(`PUT /admin/config: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { version: number }).version;
+  return ((await response.json()) as { version: VersionId }).version;
 }
 
 /** A playback token for the demo video, as the SPA gets it. */

@@ -20,6 +20,7 @@ import {
 } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { readDevVars, repoRoot, services, urls } from '@edge-gallery/stack';
+import type { VersionId } from '@edge-gallery/video-streaming/config/versions';
 import { hasFfmpeg } from './ffmpeg.ts';
 import { ensureStack, type Stack } from './stack-process.ts';
 
@@ -116,7 +117,7 @@ async function main(): Promise<number> {
   try {
     stack = await ensureStack({ logFile: join(reports, 'stack.log') });
     const initial = (await (await adminCall('/admin/config')).json()) as {
-      version: number | null;
+      version: VersionId | null;
       config: Record<string, unknown>;
     };
     counts.push(

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RolloutConfig } from '@edge-gallery/video-streaming/config/document';
+import { currentVersion, publishConfig } from '@edge-gallery/video-streaming/config/versions';
 import { demoDir, stateDir, urls } from './layout.ts';
 import { applyMigrations, type LocalState, migrationNames, openLocalState } from './local-state.ts';
 import { MEDIA_COLUMNS, type MediaRow, mediaRow } from './media-row.ts';
@@ -36,8 +38,8 @@ export function demoFingerprint(dir: string = demoDir): string {
   return hash.digest('hex');
 }
 
-/** The video worker's first published config (TEAM.md): everything presigned. */
-export const DEFAULT_VIDEO_CONFIG = {
+/** The video worker's first published config: everything presigned. */
+export const DEFAULT_VIDEO_CONFIG: RolloutConfig = {
   rollout: { presign: 100, token: 0, public: 0 },
   presignTtlSeconds: 3600,
   playlistWindowSeconds: 300,
@@ -45,6 +47,7 @@ export const DEFAULT_VIDEO_CONFIG = {
   publicBase: `${urls.devS3}/public`,
   allowedOrigins: ['http://localhost:5173', 'http://127.0.0.1:5173'],
   debug: false,
+  kvPlaylistCache: false,
 };
 
 export type SeedReport = { rows: number; objects: number; configPublished: boolean };
@@ -82,14 +85,12 @@ export async function seedDemo(
     await state.cacheVersion.put('auth_version', '1');
   }
 
-  // The video worker's versioned config: `config:current` → `config:v1`. An existing
-  // pointer means someone published through the admin API: never overwrite it.
+  // The video worker's versioned config, published as its admin API does (the worker owns
+  // the KV layout). An existing pointer means someone published through the admin API:
+  // never overwrite it.
   let configPublished = false;
-  if ((await state.videoCache.get('config:current')) === null) {
-    await state.videoCache.put('config:v1', JSON.stringify(DEFAULT_VIDEO_CONFIG), {
-      metadata: { publishedAt: new Date().toISOString() },
-    });
-    await state.videoCache.put('config:current', 'config:v1');
+  if ((await currentVersion(state.videoCache)) === undefined) {
+    await publishConfig(state.videoCache, DEFAULT_VIDEO_CONFIG, Date.now());
     configPublished = true;
   }
   return { rows: manifest.rows.length, objects: manifest.objects.length, configPublished };

@@ -15,7 +15,7 @@ import {
   tokenFor,
   uniqueVideoId,
 } from '../test/helpers.ts';
-import { MEMO_MS } from './config.ts';
+import { MEMO_MS } from './config/memo.ts';
 
 beforeEach(async () => {
   await resetKv();

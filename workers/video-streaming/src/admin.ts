@@ -1,14 +1,14 @@
 import * as z from 'zod/mini';
 import { bindingTimeoutMs } from './bindings.ts';
+import { parseConfig } from './config/document.ts';
 import {
   currentVersion,
   isVersionId,
   listVersions,
-  parseConfig,
   publishConfig,
   readVersion,
   rollbackTo,
-} from './config.ts';
+} from './config/versions.ts';
 import { Failure } from './failure.ts';
 import type { Visit } from './visit.ts';
 
@@ -41,7 +41,7 @@ export async function requireAdmin(visit: Visit): Promise<undefined> {
 }
 
 export async function readConfig(visit: Visit): Promise<Response> {
-  const { kv, defaults } = visit.configStore;
+  const { kv, defaults } = visit.configMemo;
   const version = await kvCall(visit, () => currentVersion(kv));
   if (version === undefined) return answer({ version: null, source: 'default', config: defaults });
   const config = await kvCall(visit, () => readVersion(kv, version, defaults));
@@ -53,9 +53,9 @@ export async function readConfig(visit: Visit): Promise<Response> {
 const MAX_BODY_BYTES = 64 * 1024;
 
 export async function publish(visit: Visit): Promise<Response> {
-  const configStore = visit.configStore;
+  const configMemo = visit.configMemo;
   const document = await readJson(visit.request);
-  const parsed = parseConfig(document, configStore.defaults, 'publish');
+  const parsed = parseConfig(document, configMemo.defaults, 'publish');
   if (!parsed.success) {
     return answer(
       {
@@ -70,14 +70,14 @@ export async function publish(visit: Visit): Promise<Response> {
   }
   const config = parsed.data;
   const version = await kvCall(visit, (signal) =>
-    publishConfig(configStore.kv, config, visit.now, signal),
+    publishConfig(configMemo.kv, config, visit.now, signal),
   );
-  configStore.remember(version, config, visit.now);
+  configMemo.remember(version, config, visit.now);
   return answer({ version, config }, 201);
 }
 
 export async function versions(visit: Visit): Promise<Response> {
-  const { kv } = visit.configStore;
+  const { kv } = visit.configMemo;
   const [current, all] = await kvCall(visit, () =>
     Promise.all([currentVersion(kv), listVersions(kv)]),
   );
@@ -93,15 +93,13 @@ const RollbackBody = z.strictObject({
 });
 
 export async function rollback(visit: Visit): Promise<Response> {
-  const configStore = visit.configStore;
+  const configMemo = visit.configMemo;
   const body = RollbackBody.safeParse(await readJson(visit.request));
   if (!body.success) throw new Failure('invalid-version');
   const { version } = body.data;
-  const config = await kvCall(visit, () =>
-    rollbackTo(configStore.kv, version, configStore.defaults),
-  );
+  const config = await kvCall(visit, () => rollbackTo(configMemo.kv, version, configMemo.defaults));
   if (config === undefined) throw new Failure('unknown-version');
-  configStore.remember(version, config, visit.now);
+  configMemo.remember(version, config, visit.now);
   return answer({ version, config });
 }
 

@@ -16,7 +16,7 @@ import {
   tokenFor,
   urisOf,
 } from '../test/helpers.ts';
-import { CACHE_FORMAT } from './cache.ts';
+import { CACHE_FORMAT } from './cache/format.ts';
 
 // During a gradual deployment two versions of this worker serve at once: a player may
 // get its master playlist from version N and every later request from N+1, and both

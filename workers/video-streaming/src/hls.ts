@@ -1,5 +1,6 @@
-import { lookupTemplate, matchMedia, storeMedia, storeTemplate, templateKey } from './cache.ts';
-import type { LoadedConfig } from './config.ts';
+import { matchMedia, storeMedia } from './cache/media.ts';
+import { lookupTemplate, storeTemplate, templateKey } from './cache/templates.ts';
+import type { LoadedConfig } from './config/memo.ts';
 import { Failure } from './failure.ts';
 import { encodeKey, isPlaylistKey, type ObjectPath } from './paths.ts';
 import { serveBytes } from './range.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from './config.ts';
+import { defaultConfig } from './config/document.ts';
 import { strategyFor } from './strategy.ts';
 
 const base = defaultConfig({ presignTtlSeconds: 3600, publicBase: 'https://media.example.com' });

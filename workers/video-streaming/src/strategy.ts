@@ -1,4 +1,4 @@
-import type { Config } from './config.ts';
+import type { RolloutConfig } from './config/document.ts';
 
 /** How media URIs in a playlist are written (DESIGN.md "Video delivery"). */
 export type Strategy = 'presign' | 'token' | 'public' | 'redirect';
@@ -13,7 +13,7 @@ export type Strategy = 'presign' | 'token' | 'public' | 'redirect';
  * `302` to a URL presigned then): one more round trip per segment. It exists so that the
  * SPA's browser bench measures that baseline against the real worker.
  */
-export function strategyFor(bucket: number, config: Config): Strategy {
+export function strategyFor(bucket: number, config: RolloutConfig): Strategy {
   const { presign, token, public: pub } = config.rollout;
   if (bucket < presign) return 'presign';
   if (bucket < presign + token) return 'token';

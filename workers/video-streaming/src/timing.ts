@@ -1,3 +1,5 @@
+import type { Tier } from './cache/templates.ts';
+
 /**
  * Server-Timing for one request (sent only when debug is on): the strategy, the cache
  * tier that answered, and how long signing, KV and storage took. Never a secret.
@@ -11,7 +13,7 @@ type Metric = 'sign' | 'kv' | 'r2' | 's3' | 'cache-api';
 export class Timing {
   readonly #durations = new Map<string, number>();
   #strategy: string | undefined;
-  #tier: string | undefined;
+  #tier: Tier | undefined;
   #config: string | null | undefined;
 
   strategy(name: string): void {
@@ -19,7 +21,7 @@ export class Timing {
   }
 
   /** The cache tier that answered: `isolate`, `cache`, `kv`, or `miss`. */
-  tier(name: string): void {
+  tier(name: Tier): void {
     this.#tier = name;
   }
 

@@ -1,21 +1,22 @@
-import { IsolateCache } from './cache.ts';
-import { ConfigStore, defaultConfig, type LoadedConfig } from './config.ts';
+import { TemplateLru } from './cache/template-lru.ts';
+import { defaultConfig } from './config/document.ts';
+import { ConfigMemo, type LoadedConfig } from './config/memo.ts';
 import { type Settings, settingsOf } from './env.ts';
 import { Timing } from './timing.ts';
 import { r2Storage, type Storage, s3Storage } from './upstream.ts';
 
 /** What lives as long as the isolate: caches and the config memo. */
 export class Isolate {
-  readonly templates = new IsolateCache();
-  readonly #configs = new WeakMap<Settings, ConfigStore>();
+  readonly templates = new TemplateLru();
+  readonly #configs = new WeakMap<Settings, ConfigMemo>();
   readonly #storages = new WeakMap<Settings, Storage>();
 
   constructor(readonly fetcher: typeof fetch = (input, init) => fetch(input, init)) {}
 
-  configStore(settings: Settings, kv: KVNamespace): ConfigStore {
+  configMemo(settings: Settings, kv: KVNamespace): ConfigMemo {
     let store = this.#configs.get(settings);
     if (store === undefined) {
-      store = new ConfigStore(kv, defaultConfig(settings));
+      store = new ConfigMemo(kv, defaultConfig(settings));
       this.#configs.set(settings, store);
     }
     return store;
@@ -61,13 +62,13 @@ export class Visit {
     return this.isolate.storage(this.settings, this.env.MEDIA);
   }
 
-  get configStore(): ConfigStore {
-    return this.isolate.configStore(this.settings, this.env.VIDEO_CACHE);
+  get configMemo(): ConfigMemo {
+    return this.isolate.configMemo(this.settings, this.env.VIDEO_CACHE);
   }
 
   /** The live config through the isolate memo; never fails (KV trouble gives a fallback). */
   async config(): Promise<LoadedConfig> {
-    this.loaded ??= await this.configStore.current(this.now, (ms) => this.timing.add('kv', ms));
+    this.loaded ??= await this.configMemo.current(this.now, (ms) => this.timing.add('kv', ms));
     this.timing.configVersion(this.loaded.version);
     return this.loaded;
   }

@@ -87,7 +87,7 @@ async function preflight({ visit }: VisitRequest): Promise<Response | undefined>
  * error answer uses whatever config this isolate already holds.
  */
 async function allowedOrigins(visit: Visit, mayRead: boolean): Promise<string[]> {
-  const loaded = visit.loaded ?? (mayRead ? await visit.config() : visit.configStore.peek());
+  const loaded = visit.loaded ?? (mayRead ? await visit.config() : visit.configMemo.peek());
   return [...visit.settings.allowedOrigins, ...(loaded?.config.allowedOrigins ?? [])];
 }
 
@@ -102,7 +102,7 @@ async function decorate(response: Response, { visit }: VisitRequest): Promise<Re
   }
   const origins = await allowedOrigins(visit, false);
   const out = cors(visit.request, origins, { methods: ['GET', 'HEAD'] }).apply(response);
-  const debug = visit.loaded?.config.debug ?? visit.configStore.peek()?.config.debug ?? false;
+  const debug = visit.loaded?.config.debug ?? visit.configMemo.peek()?.config.debug ?? false;
   if (settings.debug || debug) {
     out.headers.set('Server-Timing', visit.timing.header());
     const origin = out.headers.get('Access-Control-Allow-Origin');

@@ -5,7 +5,7 @@
 // of it. See README.md "Compatibility between live versions".
 import { env } from 'cloudflare:workers';
 import { vi } from 'vitest';
-import { CACHE_FORMAT } from '../src/cache.ts';
+import { CACHE_FORMAT } from '../src/cache/format.ts';
 import {
   ALL_STRATEGIES,
   BUCKET,

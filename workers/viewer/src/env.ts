@@ -84,12 +84,13 @@ export const configSchema = z
     message: 'must differ from GALLERY_PASSWORD',
   });
 
-export type Config = z.output<typeof configSchema>;
+/** The validated environment (the video worker's word too; its `RolloutConfig` is the KV document). */
+export type Settings = z.output<typeof configSchema>;
 
 export type AppEnv = {
   Bindings: Env;
   Variables: {
-    config: Config;
+    config: Settings;
     /** Absent without R2_ACCESS_KEY_ID/R2_SECRET_ACCESS_KEY: media go through this worker. */
     s3: S3Settings | undefined;
     /** Where this request's session check found the versions (Server-Timing with DEBUG). */

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { readDevice, sendDevice } from '../device.ts';
-import type { AppEnv, Config } from '../env.ts';
+import type { AppEnv, Settings } from '../env.ts';
 import { clientKey, LOGIN_WINDOW_SECONDS } from '../login-limits.ts';
 import { endSession, type Role, readSession, startSession } from '../session.ts';
 import { hmac, sameBytes } from '../signature.ts';
@@ -91,7 +91,7 @@ async function readPassword(
  * Compares MACs, so the time taken says nothing about the password or its length; both
  * passwords are always compared, so it says nothing about which one matched either.
  */
-async function roleOf(candidate: string, config: Config): Promise<Role | undefined> {
+async function roleOf(candidate: string, config: Settings): Promise<Role | undefined> {
   const mac = (password: string) => hmac(config.AUTH_SECRET, 'gallery-password', password);
   const [given, guest, owner] = await Promise.all([
     mac(candidate),

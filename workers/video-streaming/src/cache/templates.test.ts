@@ -12,9 +12,11 @@ import {
   textOf,
   tokenFor,
   uniqueVideoId,
-} from '../test/helpers.ts';
-import { CACHE_FORMAT, IsolateCache, matchMedia, storeMedia, templateKey } from './cache.ts';
-import type { Template } from './template.ts';
+} from '../../test/helpers.ts';
+import type { Template } from '../template.ts';
+import { CACHE_FORMAT } from './format.ts';
+import { TemplateLru } from './template-lru.ts';
+import { templateKey } from './templates.ts';
 
 const template = (text: string, tag = 't'): Template => ({
   parts: [text],
@@ -30,7 +32,7 @@ afterEach(() => {
 
 describe('isolate cache (LRU)', () => {
   it('returns what it holds until it expires', () => {
-    const cache = new IsolateCache();
+    const cache = new TemplateLru();
     cache.set('a', template('A'), 1000);
     expect(cache.get('a', 999)?.parts).toEqual(['A']);
     expect(cache.get('a', 1000)).toBeUndefined();
@@ -38,7 +40,7 @@ describe('isolate cache (LRU)', () => {
   });
 
   it('evicts the least recently used entry beyond its entry bound', () => {
-    const cache = new IsolateCache(2, 1000);
+    const cache = new TemplateLru(2, 1000);
     cache.set('a', template('A'), 10);
     cache.set('b', template('B'), 10);
     cache.get('a', 0); // a is now more recent than b
@@ -47,7 +49,7 @@ describe('isolate cache (LRU)', () => {
   });
 
   it('evicts by weight (template length)', () => {
-    const cache = new IsolateCache(100, 800);
+    const cache = new TemplateLru(100, 800);
     cache.set('a', template('x'.repeat(100)), 10);
     cache.set('b', template('x'.repeat(100)), 10);
     cache.set('c', template('x'.repeat(100)), 10);
@@ -57,7 +59,7 @@ describe('isolate cache (LRU)', () => {
   });
 
   it('never lets one huge template flush the rest', () => {
-    const cache = new IsolateCache(100, 800);
+    const cache = new TemplateLru(100, 800);
     cache.set('a', template('small'), 10);
     cache.set('huge', template('x'.repeat(500)), 10);
     expect(cache.keys()).toEqual(['a']);
@@ -231,38 +233,5 @@ describe('failures are answered for one request and never cached', () => {
     const response = await testWorker().fetch(masterUrl(video, tokenFor(video)));
     expect(response.status).toBe(502);
     expect(await response.json()).toEqual({ error: 'playlist-too-large' });
-  });
-});
-
-describe('media cache (token strategy)', () => {
-  const origin = 'https://video.test';
-  const body = (size: number) =>
-    new Response(new Uint8Array(size), {
-      headers: { 'Content-Length': String(size), 'Cache-Control': 'public, max-age=31536000' },
-    });
-  const stored = async (response: Response, key: string, maxBytes: number) => {
-    const waits: Promise<unknown>[] = [];
-    const ctx = {
-      waitUntil: (p: Promise<unknown>) => void waits.push(p),
-    } as unknown as ExecutionContext;
-    const sent = storeMedia(response, key, origin, ctx, maxBytes);
-    await sent.arrayBuffer();
-    await Promise.all(waits);
-    return matchMedia(new Request(`${origin}/x`), key, origin);
-  };
-
-  it('keeps a copy of a bounded 200 body, keyed by storage key alone', async () => {
-    const key = `hls/${uniqueVideoId()}/360p/seg_0.m4s`;
-    const hit = await stored(body(10), key, 10);
-    expect(hit?.status).toBe(200);
-    expect((await hit!.arrayBuffer()).byteLength).toBe(10);
-  });
-
-  it('streams bodies over the limit, or of unknown length, without a copy (no tee piling up in memory)', async () => {
-    const big = `hls/${uniqueVideoId()}/original.mp4`;
-    expect(await stored(body(11), big, 10)).toBeUndefined();
-    const unknown = `hls/${uniqueVideoId()}/stream.ts`;
-    const chunked = new Response(new ReadableStream({ start: (c) => c.close() }));
-    expect(await stored(chunked, unknown, 10)).toBeUndefined();
   });
 });
