@@ -1,3 +1,5 @@
+export { fromBase64Url, toBase64Url } from './base64url.ts';
+export { equalInConstantTime } from './constant-time.ts';
 export {
   isVideoId,
   PLAYBACK_TOKEN_PARAMS,

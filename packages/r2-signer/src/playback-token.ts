@@ -14,8 +14,9 @@
  * unambiguous. The version prefix keeps these MACs from ever colliding with another use
  * of the same secret.
  */
+import { toBase64Url } from './base64url.ts';
+import { equalInConstantTime } from './constant-time.ts';
 import { digestBytes, type HmacKey, hmacInto, hmacKey } from './sha256.ts';
-import { equalInConstantTime } from './verify.ts';
 
 export type PlaybackKey = { id: string; secret: string };
 
@@ -204,23 +205,5 @@ function macFor(secret: string, message: string): string {
   }
   hmacInto(key, encoder.encode(message), state);
   digestBytes(state, digest, 0);
-  return base64url(digest);
-}
-
-const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
-function base64url(bytes: Uint8Array): string {
-  let out = '';
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out +=
-      BASE64URL[n >> 18]! +
-      BASE64URL[(n >> 12) & 63]! +
-      BASE64URL[(n >> 6) & 63]! +
-      BASE64URL[n & 63]!;
-  }
-  // 32 bytes: 30 in whole groups, 2 left → 3 characters, no padding.
-  const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
-  return out + BASE64URL[n >> 18]! + BASE64URL[(n >> 12) & 63]! + BASE64URL[(n >> 6) & 63]!;
+  return toBase64Url(digest);
 }

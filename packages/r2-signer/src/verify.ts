@@ -1,3 +1,4 @@
+import { equalInConstantTime } from './constant-time.ts';
 import {
   ALGORITHM,
   canonicalQueryString,
@@ -202,12 +203,4 @@ function parseAmzDate(text: string): number | undefined {
     return undefined;
   }
   return time;
-}
-
-/** Compares two strings of equal, public length without an early exit. */
-export function equalInConstantTime(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return difference === 0;
 }

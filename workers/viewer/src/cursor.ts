@@ -1,4 +1,5 @@
-import { fromBase64Url, hmac, sameBytes, toBase64Url } from './signature.ts';
+import { equalInConstantTime, fromBase64Url, toBase64Url } from '@edge-gallery/r2-signer';
+import { hmac } from './signature.ts';
 
 /** A place in the (taken_at, id) order: the last item of the page before. */
 export type Position = { takenAt: string; id: string };
@@ -9,14 +10,14 @@ const MAX_CURSOR_LENGTH = 1024;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-async function mac(secret: string, payload: string): Promise<Uint8Array> {
-  return (await hmac(secret, 'media-cursor', payload)).subarray(0, MAC_BYTES);
+async function mac(secret: string, payload: string): Promise<string> {
+  return toBase64Url((await hmac(secret, 'media-cursor', payload)).subarray(0, MAC_BYTES));
 }
 
 /** `<base64url JSON [takenAt, id]>.<base64url MAC>`: opaque to clients, tamper-evident here. */
 export async function encodeCursor(secret: string, position: Position): Promise<string> {
   const payload = toBase64Url(encoder.encode(JSON.stringify([position.takenAt, position.id])));
-  return `${payload}.${toBase64Url(await mac(secret, payload))}`;
+  return `${payload}.${await mac(secret, payload)}`;
 }
 
 /** undefined for anything this worker did not issue. */
@@ -24,8 +25,7 @@ export async function decodeCursor(secret: string, cursor: string): Promise<Posi
   if (cursor.length > MAX_CURSOR_LENGTH) return undefined;
   const [payload, signature, ...rest] = cursor.split('.');
   if (payload === undefined || signature === undefined || rest.length > 0) return undefined;
-  const given = fromBase64Url(signature);
-  if (!given || !sameBytes(given, await mac(secret, payload))) return undefined;
+  if (!equalInConstantTime(signature, await mac(secret, payload))) return undefined;
   const bytes = fromBase64Url(payload);
   if (!bytes) return undefined;
   try {

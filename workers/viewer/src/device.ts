@@ -1,8 +1,9 @@
+import { equalInConstantTime, toBase64Url } from '@edge-gallery/r2-signer';
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from './env.ts';
 import { cookieOptions } from './session.ts';
-import { fromBase64Url, hmac, sameBytes, toBase64Url } from './signature.ts';
+import { hmac } from './signature.ts';
 
 /**
  * The browser a visitor uses, remembered across logins and logouts: a random id in a
@@ -29,8 +30,7 @@ export async function readDevice(c: Context<AppEnv>): Promise<Device> {
   const match = typeof value === 'string' ? VALUE.exec(value) : null;
   if (match) {
     const [, id, mac] = match as unknown as [string, string, string];
-    const given = fromBase64Url(mac);
-    if (given && sameBytes(given, await hmac(secret, PURPOSE, id))) return { id, mac };
+    if (equalInConstantTime(mac, toBase64Url(await hmac(secret, PURPOSE, id)))) return { id, mac };
   }
   const id = toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
   return { id, mac: toBase64Url(await hmac(secret, PURPOSE, id)) };

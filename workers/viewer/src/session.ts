@@ -1,10 +1,10 @@
 import { jsonError } from '@edge-gallery/http';
+import { toBase64Url } from '@edge-gallery/r2-signer';
 import type { Context } from 'hono';
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { CookieOptions } from 'hono/utils/cookie';
 import type { AppEnv } from './env.ts';
-import { toBase64Url } from './signature.ts';
 import { memoisedVersions, readVersions, type Versions } from './versions.ts';
 
 /**

@@ -1,4 +1,5 @@
 import { jsonError } from '@edge-gallery/http';
+import { equalInConstantTime, toBase64Url } from '@edge-gallery/r2-signer';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
@@ -6,7 +7,7 @@ import { readDevice, sendDevice } from '../device.ts';
 import type { AppEnv, Settings } from '../env.ts';
 import { clientKey, LOGIN_WINDOW_SECONDS } from '../login-limits.ts';
 import { endSession, type Role, readSession, startSession } from '../session.ts';
-import { hmac, sameBytes } from '../signature.ts';
+import { hmac } from '../signature.ts';
 
 /**
  * A form on another site can POST here without a preflight. Browsers send Origin with every
@@ -92,13 +93,14 @@ async function readPassword(
  * passwords are always compared, so it says nothing about which one matched either.
  */
 async function roleOf(candidate: string, config: Settings): Promise<Role | undefined> {
-  const mac = (password: string) => hmac(config.AUTH_SECRET, 'gallery-password', password);
+  const mac = async (password: string) =>
+    toBase64Url(await hmac(config.AUTH_SECRET, 'gallery-password', password));
   const [given, guest, owner] = await Promise.all([
     mac(candidate),
     mac(config.GALLERY_PASSWORD),
     mac(config.OWNER_PASSWORD),
   ]);
-  const isOwner = sameBytes(given, owner);
-  const isGuest = sameBytes(given, guest);
+  const isOwner = equalInConstantTime(given, owner);
+  const isGuest = equalInConstantTime(given, guest);
   return isOwner ? 'owner' : isGuest ? 'guest' : undefined;
 }

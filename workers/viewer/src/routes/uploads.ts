@@ -1,10 +1,10 @@
 import { jsonError, type S3Location } from '@edge-gallery/http';
+import { toBase64Url } from '@edge-gallery/r2-signer';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod';
 import type { AppEnv } from '../env.ts';
 import { SNIFF_BYTES, sniffKind, UPLOAD_TYPES } from '../media-type.ts';
-import { toBase64Url } from '../signature.ts';
 import { uploadSignersFor } from '../upload-signers.ts';
 import { uploaderOf } from '../uploader.ts';
 import { fromAllowedOrigin } from './auth.ts';
