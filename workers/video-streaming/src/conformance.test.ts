@@ -22,6 +22,9 @@ import {
 // worker under each strategy: each URI comes out either exactly as it was, or rewritten
 // to something that verifies — a presigned URL with the signer's own verifier, a URI
 // back to this worker with the playback-token verifier, a public URL under the base.
+// A playlist that could take the player (and its token) to another host is refused with
+// 502 bad-playlist instead: the rule is written again here, by lines, independently of
+// the rewriter's attribute cursor.
 
 const corpus = import.meta.glob<string>('../../../../shared/conformance/m3u8/**/*.m3u8', {
   eager: true,
@@ -49,6 +52,45 @@ beforeAll(async () => {
 
 // A bare file name (with or without a query) names an object inside the video: it must change.
 const PLAIN_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*(\?[^#]*)?$/;
+
+const ORIGIN = 'https://video.test';
+
+/** Whether a player would fetch `uri` (as served from a worker URL) from another origin. */
+function leavesOrigin(uri: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(uri, `${ORIGIN}/api/hls/v/${DIR}/list.m3u8`);
+  } catch {
+    return false;
+  }
+  return url.protocol !== 'data:' && url.protocol !== 'skd:' && url.origin !== ORIGIN;
+}
+
+/** The URIs a player would fetch, variables expanded; undefined for an undefined variable. */
+function fetchedUris(text: string): (string | undefined)[] {
+  const values = new Map<string, string>();
+  for (const [, name, value] of text.matchAll(/^#EXT-X-DEFINE:NAME="([^"]*)",VALUE="([^"]*)"/gm)) {
+    if (!values.has(name!)) values.set(name!, value!);
+  }
+  const lines = text.split(/\r?\n/).filter((line) => !/METHOD=NONE/.test(line));
+  return urisOf(lines.join('\n')).map((uri) => {
+    let undefinedName = false;
+    const expanded = uri.replace(/\{\$([^}]*)\}/g, (_, name: string) => {
+      const value = values.get(name);
+      if (value === undefined) undefinedName = true;
+      return value ?? '';
+    });
+    return undefinedName ? undefined : expanded;
+  });
+}
+
+function mayLeave(text: string): boolean {
+  return (
+    /^#EXT-X-CONTENT-STEERING/m.test(text) ||
+    /^#EXT-X-DEFINE:.*QUERYPARAM=/m.test(text) ||
+    fetchedUris(text).some((uri) => uri === undefined || leavesOrigin(uri))
+  );
+}
 
 function checkUri(
   uri: string,
@@ -85,6 +127,11 @@ describe('conformance corpus through the worker', () => {
       async ({ text, video }) => {
         const token = tokenFor(video, { bucket: BUCKET[strategy] });
         const response = await worker.fetch(`/api/hls/${video}/${DIR}/list.m3u8?${token}`);
+        if (mayLeave(text)) {
+          expect(response.status).toBe(502);
+          expect(await response.json()).toEqual({ error: 'bad-playlist' });
+          return;
+        }
         expect(response.status).toBe(200);
         expect(response.headers.get('Content-Type')).toBe('application/vnd.apple.mpegurl');
         const output = await textOf(response);

@@ -1,7 +1,7 @@
 import { PresignError, type Presigner } from '@edge-gallery/r2-signer';
 import { Failure } from './failure.ts';
 import { encodeKey, urlPathOf } from './paths.ts';
-import { rewritePlaylist, type UriRef } from './playlist/rewrite.ts';
+import { PlaylistRefused, rewritePlaylist, type UriRef } from './playlist/rewrite.ts';
 import type { Strategy } from './strategy.ts';
 import { tagOf } from './tag.ts';
 
@@ -89,11 +89,21 @@ export function buildTemplate(
     return uris;
   };
 
-  const rewritten = rewritePlaylist(text, {
-    playlistKey: options.key,
-    scope: options.scope,
-    rewrite,
-  });
+  let rewritten: string;
+  try {
+    rewritten = rewritePlaylist(text, {
+      playlistKey: options.key,
+      scope: options.scope,
+      rewrite,
+      // Every playlist served here carries a visitor's token: nothing in it may take the
+      // player, or the token, to another host.
+      confine: true,
+    });
+  } catch (error) {
+    if (!(error instanceof PlaylistRefused)) throw error;
+    console.warn(`video-streaming: ${options.key} refused (${error.reason})`);
+    throw new Failure('bad-playlist');
+  }
   return {
     parts: rewritten.split(TOKEN_SLOT),
     urlsExpireAt,

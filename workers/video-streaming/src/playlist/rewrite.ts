@@ -18,7 +18,38 @@ export type RewriteOptions = {
    * the caller can sign them as one batch; returns one replacement URI per ref.
    */
   rewrite(refs: readonly UriRef[]): readonly string[];
+  /**
+   * Refuse (throw PlaylistRefused) whatever would make a player send a request anywhere
+   * but where the rewritten URIs point: `QUERYPARAM` defines (the player copies a query
+   * parameter of the playlist's own URL, a token, into a URI), `EXT-X-CONTENT-STEERING`
+   * (its steering server may clone pathways onto another host, token queries included),
+   * URIs that leave the origin (another scheme, an authority), and URIs whose variables
+   * this playlist does not define. For stored playlists served with a visitor's token.
+   */
+  confine?: boolean;
 };
+
+/** Why a playlist was refused; always bad input (the stored playlist), never a bug. */
+export type RefusalReason =
+  | 'define-expansion'
+  | 'query-param-define'
+  | 'unknown-variable'
+  | 'content-steering'
+  | 'leaves-origin';
+
+export class PlaylistRefused extends Error {
+  override readonly name = 'PlaylistRefused';
+  constructor(readonly reason: RefusalReason) {
+    super(`playlist refused: ${reason}`);
+  }
+}
+
+// EXT-X-DEFINE expansion has no limit in the spec: a 1 MB VALUE used in every URI line
+// would make a 4 MiB playlist expand to terabytes (here, and in every player). A URI is
+// at most MAX_EXPANDED_URI characters after expansion (an S3 key is at most 1,024 bytes),
+// and all expansions of one playlist together at most MAX_EXPANSION.
+export const MAX_EXPANDED_URI = 4096;
+export const MAX_EXPANSION = 4 * 1024 * 1024;
 
 type Kind = UriRef['kind'];
 
@@ -49,18 +80,25 @@ export function rewritePlaylist(text: string, options: RewriteOptions): string {
   const resolveKey = createKeyResolver(options.playlistKey, scope);
   const cursor = new AttributeCursor(text);
   const variables = new Map<string, string>();
+  const confine = options.confine === true;
+  const expansion = { left: MAX_EXPANSION };
   const refs: UriRef[] = [];
   const starts: number[] = [];
   const ends: number[] = [];
 
-  const offer = (start: number, end: number, kind: Kind) => {
+  // Returns why a confined playlist must be refused for this URI, if it must.
+  const offer = (start: number, end: number, kind: Kind): RefusalReason | undefined => {
     let uri: string | undefined = text.slice(start, end);
-    if (uri.includes('{$')) uri = substituteVariables(uri, variables);
-    const key = uri === undefined ? undefined : resolveKey(uri);
-    if (key === undefined) return;
+    if (uri.includes('{$')) {
+      uri = substituteVariables(uri, variables, expansion);
+      if (uri === undefined) return confine ? 'unknown-variable' : undefined;
+    }
+    const key = resolveKey(uri);
+    if (key === undefined) return confine && leavesOrigin(uri) ? 'leaves-origin' : undefined;
     refs.push({ key, kind });
     starts.push(start);
     ends.push(end);
+    return undefined;
   };
 
   let uriLineIsPlaylist = false;
@@ -78,7 +116,8 @@ export function rewritePlaylist(text: string, options: RewriteOptions): string {
     if (start === end) continue;
 
     if (text.charCodeAt(start) !== 0x23 /* # */) {
-      offer(start, end, uriLineIsPlaylist ? 'playlist' : 'media');
+      const refused = offer(start, end, uriLineIsPlaylist ? 'playlist' : 'media');
+      if (refused !== undefined) throw new PlaylistRefused(refused);
       uriLineIsPlaylist = false;
       continue;
     }
@@ -92,22 +131,33 @@ export function rewritePlaylist(text: string, options: RewriteOptions): string {
     if (tag === 'EXT-X-STREAM-INF') {
       uriLineIsPlaylist = true;
     } else if (tag === 'EXT-X-DEFINE') {
-      defineVariable(cursor, variables);
+      defineVariable(cursor, variables, confine);
+    } else if (tag === 'EXT-X-CONTENT-STEERING' && confine) {
+      throw new PlaylistRefused('content-steering');
     } else {
       const attribute = URI_ATTRIBUTES.get(tag);
       if (attribute === undefined) continue;
+      // The interstitial asset list is fetched, not rewritten (README.md): it may not leave.
+      const assetList = confine && tag === 'EXT-X-DATERANGE';
       const before = refs.length;
       let hasUri = false;
       let methodNone = false;
+      let refused: RefusalReason | undefined;
       while (cursor.next()) {
         if (cursor.nameIs(attribute.name)) {
           hasUri = true;
           // The spec makes URI a quoted-string; an unquoted one is malformed and kept.
-          if (cursor.quoted) offer(cursor.valueStart, cursor.valueEnd, attribute.kind);
+          if (cursor.quoted) refused ??= offer(cursor.valueStart, cursor.valueEnd, attribute.kind);
         } else if (cursor.nameIs('METHOD') && cursor.valueIs('NONE')) {
           methodNone = true;
+        } else if (assetList && cursor.quoted && cursor.nameIs('X-ASSET-LIST')) {
+          const list = substituteVariables(cursor.value(), variables, expansion);
+          if (list === undefined) refused ??= 'unknown-variable';
+          else if (leavesOrigin(list)) refused ??= 'leaves-origin';
         }
       }
+      // A METHOD=NONE key's URI is never fetched, whatever it says (and wherever it stands).
+      if (refused !== undefined && !methodNone) throw new PlaylistRefused(refused);
       if (methodNone) {
         // METHOD=NONE keys have no URI to fetch (§4.4.4.4); whatever is there stays.
         refs.length = before;
@@ -153,20 +203,31 @@ function isSafeReplacement(uri: string): boolean {
 // EXT-X-DEFINE NAME/VALUE pairs (§4.4.2.3). IMPORT and QUERYPARAM values come from outside
 // this playlist (the multivariant playlist, the request's query), so URIs that use them
 // are left as they are; so are URIs naming an undefined variable. First definition wins.
-function defineVariable(cursor: AttributeCursor, variables: Map<string, string>): void {
+function defineVariable(
+  cursor: AttributeCursor,
+  variables: Map<string, string>,
+  confine: boolean,
+): void {
   let name: string | undefined;
   let value: string | undefined;
   while (cursor.next()) {
     if (!cursor.quoted) continue;
     if (cursor.nameIs('NAME')) name = cursor.value();
     else if (cursor.nameIs('VALUE')) value = cursor.value();
+    else if (confine && cursor.nameIs('QUERYPARAM')) {
+      throw new PlaylistRefused('query-param-define');
+    }
   }
   if (name !== undefined && value !== undefined && !variables.has(name)) {
     variables.set(name, value);
   }
 }
 
-function substituteVariables(uri: string, variables: Map<string, string>): string | undefined {
+function substituteVariables(
+  uri: string,
+  variables: Map<string, string>,
+  expansion: { left: number },
+): string | undefined {
   let out = '';
   let from = 0;
   for (let open = uri.indexOf('{$'); open !== -1; open = uri.indexOf('{$', from)) {
@@ -174,8 +235,31 @@ function substituteVariables(uri: string, variables: Map<string, string>): strin
     if (close === -1) break;
     const value = variables.get(uri.slice(open + 2, close));
     if (value === undefined) return undefined;
+    // Checked before the string is built, so an oversized value costs nothing.
+    expansion.left -= value.length;
+    if (expansion.left < 0 || out.length + (open - from) + value.length > MAX_EXPANDED_URI) {
+      throw new PlaylistRefused('define-expansion');
+    }
     out += uri.slice(from, open) + value;
     from = close + 1;
   }
-  return out + uri.slice(from);
+  out += uri.slice(from);
+  if (out.length > MAX_EXPANDED_URI) throw new PlaylistRefused('define-expansion');
+  return out;
+}
+
+// Where a player resolving `uri` against this playlist's URL would send a request to an
+// origin other than the playlist's (WHATWG URL parsing, the strictest of the players'
+// resolvers: it also reads '\\' as '//' and drops tabs and newlines). `data:` makes no
+// request; `skd:` (FairPlay) is handed to the key system, never fetched.
+const HERE = 'https://playlist.invalid/hls/v/index.m3u8';
+function leavesOrigin(uri: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(uri, HERE);
+  } catch {
+    return false; // not a URL any player can fetch
+  }
+  if (url.protocol === 'data:' || url.protocol === 'skd:') return false;
+  return url.origin !== 'https://playlist.invalid';
 }
