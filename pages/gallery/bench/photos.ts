@@ -277,6 +277,8 @@ async function tapToSharp(page: Page, cdp: CDPSession, bytes: ReturnType<typeof 
     bytes: after.filter((r) => r.url === shown.src).reduce((sum, r) => sum + r.bytes, 0),
     totalBytes: after.reduce((sum, r) => sum + r.bytes, 0),
   };
+  for (const other of after.filter((r) => r.url !== shown.src && r.bytes > 1024))
+    log(`    also: ${kib(other.bytes)} ${new URL(other.url).pathname}`);
   await page.keyboard.press('Escape');
   return result;
 }
@@ -408,7 +410,8 @@ async function jumpToMonth(page: Page) {
       const box = h.getBoundingClientRect();
       return box.bottom > bar && box.top < window.innerHeight;
     });
-    return { day: visible?.getAttribute('data-day') ?? '', label: visible?.textContent ?? '' };
+    const label = visible?.querySelector('h2')?.textContent ?? '';
+    return { day: visible?.getAttribute('data-day') ?? '', label };
   });
   await page.screenshot({ path: join(screenshots, 'grid-phone-month.png') });
   // Sections are days: the jump lands on the first day of the chosen month.

@@ -115,18 +115,44 @@ function setup() {
   const title = part((e) => e.getAttribute('id') === 'lightbox-title');
   /** The full-size photo on the stage now. */
   const stagePhoto = () => part((e) => e.getAttribute('class') === 'stage-photo');
-  return { lightbox, download, title, stagePhoto };
+  const stagePlaceholder = () => part((e) => e.getAttribute('class') === 'stage-placeholder');
+  return { lightbox, download, title, stagePhoto, stagePlaceholder };
 }
 
 beforeEach(() => {
   vi.stubGlobal('document', {
     createElement: (tag: string) => new FakeElement(tag),
     createElementNS: (_ns: string, tag: string) => new FakeElement(tag),
+    // No grid here: the stage's placeholder falls back to the item's smallest thumbnail.
+    querySelectorAll: () => [],
   });
 });
 
 afterEach(() => {
   vi.unstubAllGlobals();
+});
+
+describe('lightbox photo', () => {
+  it('draws the thumbnail the grid’s tile shows (in the cache) under the preview', () => {
+    const shownByTile = `${VIEWER}/api/thumbnail/thumbnails/demo-02-hd.webp?v=1`;
+    const tile = (id: string) => ({
+      getAttribute: () => id,
+      querySelector: () => ({ currentSrc: shownByTile }),
+    });
+    vi.stubGlobal('document', {
+      ...document,
+      querySelectorAll: () => [tile('demo-01'), tile('demo-02')],
+    });
+    const { lightbox, stagePlaceholder } = setup();
+    lightbox.show(harbour, both);
+    expect(stagePlaceholder().getAttribute('src')).toBe(shownByTile);
+  });
+
+  it('draws the smallest thumbnail when no tile shows the item (opened from a link)', () => {
+    const { lightbox, stagePlaceholder } = setup();
+    lightbox.show(harbour, both);
+    expect(stagePlaceholder().getAttribute('src')).toBe(harbour.thumbnailUrl);
+  });
 });
 
 describe('lightbox Download', () => {

@@ -27,7 +27,7 @@ export function createPhotoStage(item: MediaItem): PhotoStage {
   const shown = item.previewUrl ?? item.fileUrl;
   const placeholder = el('img', {
     class: 'stage-placeholder',
-    src: item.thumbnailUrl,
+    src: thumbnailShown(item),
     alt: '',
     'aria-hidden': 'true',
   });
@@ -299,4 +299,18 @@ export function createPhotoStage(item: MediaItem): PhotoStage {
       motion?.removeAttribute('src');
     },
   };
+}
+
+/**
+ * The thumbnail the grid's tile shows for an item, which is in the cache: the tile picked it
+ * from `srcset` for its own size (the 960 px one on a 3× phone), so asking for
+ * `thumbnailUrl` here would put a second thumbnail on the network beside the preview, on
+ * the tap's critical path. Opened from a link (no tile yet): the smallest one.
+ */
+function thumbnailShown(item: MediaItem): string {
+  for (const link of document.querySelectorAll('.grid a[data-id]')) {
+    if (link.getAttribute('data-id') !== item.id) continue;
+    return link.querySelector('img')?.currentSrc || item.thumbnailUrl;
+  }
+  return item.thumbnailUrl;
 }
