@@ -3,7 +3,7 @@ import { createDownloads } from './download-panel.ts';
 import { el } from './element.ts';
 import { describeItem } from './format.ts';
 import { createGrid } from './grid.ts';
-import { preloadHls } from './hls-engine.ts';
+import { mediaSourceAvailable, preloadHls } from './hls-engine.ts';
 import { createLightbox } from './lightbox.ts';
 import { createMediaFeed } from './media-feed.ts';
 import type { Route, Router } from './router.ts';
@@ -11,8 +11,10 @@ import { canSaveFiles, createSaver } from './save-to-phone.ts';
 import { createSelectMode } from './select-mode.ts';
 import type { Session } from './session.ts';
 import { itemLink, shareLink, shareMessage } from './share-item.ts';
+import { startVariantOf } from './start-level.ts';
 import type { SwipeDirection } from './swipe.ts';
 import { createToaster } from './toast.ts';
+import { createVideoPrefetch, watchVideoTiles } from './video-prefetch.ts';
 
 // The signed-in page: header, grid and lightbox, kept in step with the URL.
 
@@ -58,10 +60,22 @@ export function mountGallery(root: HTMLElement, options: GalleryViewOptions): { 
     el('div', { class: 'topbar-actions' }, downloads.button, signOut),
   );
 
+  const videos = createVideoPrefetch({
+    videoApiBase: options.videoApiBase,
+    fetchToken: (videoId) => api.playback(videoId),
+    loadEngine: () => {
+      if (mediaSourceAvailable()) void preloadHls().catch(() => {});
+    },
+    startVariant: startVariantOf,
+  });
+  const videoTiles = watchVideoTiles(videos);
+
   const grid = createGrid({
     feed,
     onOpen: (item) => router.go({ view: 'media', id: item.id }),
-    onVideoIntent: () => void preloadHls().catch(() => {}),
+    onVideoTile: (link, item) => {
+      if (item.videoId) videoTiles.watch(link, item.videoId);
+    },
     onLoadError: (error) => {
       if (!isSessionLoss(error)) toaster.show('Couldn’t load the gallery. Check your connection.');
     },
@@ -81,7 +95,7 @@ export function mountGallery(root: HTMLElement, options: GalleryViewOptions): { 
 
   const lightbox = createLightbox({
     videoApiBase: options.videoApiBase,
-    fetchToken: (videoId) => api.playback(videoId),
+    fetchToken: (videoId, { renew }) => videos.token(videoId, { renew }),
     onStep: (direction) => void step(direction),
     onRequestClose: () => router.closeItem(),
     onShare: async (item) => {
@@ -184,6 +198,7 @@ export function mountGallery(root: HTMLElement, options: GalleryViewOptions): { 
       unsubscribe();
       unsubscribeFeed();
       lightbox.destroy();
+      videoTiles.disconnect();
       grid.destroy();
       header.remove();
       main.remove();

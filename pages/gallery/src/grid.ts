@@ -29,8 +29,8 @@ export type GridOptions = {
   feed: MediaFeed;
   /** A tile was activated (plain click or Enter; modified clicks keep browser behaviour). */
   onOpen(item: MediaItem): void;
-  /** The pointer or focus rests on a video: a good moment to fetch the player. */
-  onVideoIntent(): void;
+  /** A video's tile was made: the player's head start watches it (video-prefetch.ts). */
+  onVideoTile(link: HTMLElement, item: MediaItem): void;
   /** Loading a page failed for a reason other than a lost session. */
   onLoadError(error: unknown): void;
 };
@@ -213,8 +213,7 @@ export function createGrid(options: GridOptions): Grid {
           ),
         ),
       );
-      link.addEventListener('pointerenter', options.onVideoIntent, { once: true });
-      link.addEventListener('focus', options.onVideoIntent, { once: true });
+      options.onVideoTile(link, item);
     } else if (item.motionUrl) {
       link.append(
         el(

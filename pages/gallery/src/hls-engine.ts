@@ -1,8 +1,15 @@
 import type HlsType from 'hls.js';
 import type { EngineErrorKind, EngineEvents, PlaybackEngine } from './player.ts';
+import {
+  bandwidthEstimate,
+  chooseStartLevel,
+  rememberBandwidth,
+  screenBounds,
+} from './start-level.ts';
 
-// hls.js on Media Source Extensions. The library (~160 KiB gzip) is imported
-// dynamically: only a guest who opens a video downloads it.
+// hls.js on Media Source Extensions. The library (~175 KiB gzip) is imported
+// dynamically, when the first video tile shows (video-prefetch.ts): the grid never
+// waits for it, and a tap on a video does not either.
 
 export type Quality = { index: number; height: number; bitrate: number };
 
@@ -76,7 +83,7 @@ export async function createHlsEngine(
   const { default: Hls } = await preloadHls();
   let hls: HlsType | undefined;
   let chosenLevel = -1;
-  let bandwidthEstimate: number | undefined;
+  let bandwidth: number | undefined;
   let mediaRecoveries = 0;
   const originalPoster = media.poster;
 
@@ -87,7 +94,8 @@ export async function createHlsEngine(
 
   function teardown() {
     if (!hls) return;
-    bandwidthEstimate = hls.bandwidthEstimate;
+    bandwidth = hls.bandwidthEstimate;
+    rememberBandwidth(bandwidth);
     hls.destroy();
     hls = undefined;
   }
@@ -96,21 +104,34 @@ export async function createHlsEngine(
     load(src, { startAt, autoplay }) {
       freezeFrame(media);
       teardown();
+      // A reload starts at the quality the guest was watching; a first start from the
+      // bandwidth the last playback measured (start-level.ts), not hls.js's fixed guess.
+      const estimate = bandwidth ?? bandwidthEstimate();
       const instance = new Hls({
-        startPosition: startAt > 0 ? startAt : -1,
         // No 1080p download into a phone-sized player.
         capLevelToPlayerSize: true,
-        // A reload starts at the quality the guest was watching, not at the lowest.
-        ...(bandwidthEstimate ? { abrEwmaDefaultEstimate: bandwidthEstimate } : {}),
+        abrEwmaDefaultEstimate: estimate,
         backBufferLength: 60,
+        // Loading starts in MANIFEST_PARSED, once the start level is set.
+        autoStartLoad: false,
       });
       hls = instance;
 
       instance.on(Hls.Events.MANIFEST_PARSED, () => {
         if (chosenLevel >= 0 && chosenLevel < instance.levels.length) {
           instance.currentLevel = chosenLevel;
+        } else {
+          const start = chooseStartLevel(instance.levels, {
+            estimateBps: estimate,
+            ...screenBounds(),
+          });
+          if (start >= 0) instance.startLevel = start;
         }
+        instance.startLoad(startAt > 0 ? startAt : -1);
         quality.onQualities(qualities(instance));
+      });
+      instance.on(Hls.Events.FRAG_LOADED, () => {
+        bandwidth = instance.bandwidthEstimate;
       });
       instance.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => {
         const level = instance.levels[data.level];

@@ -13,7 +13,8 @@ import { createVideoEngine } from './video-engine.ts';
 
 export type LightboxOptions = {
   videoApiBase: string;
-  fetchToken(videoId: string): Promise<PlaybackToken>;
+  /** `renew`: never a token fetched ahead (see player.ts). */
+  fetchToken(videoId: string, options: { renew: boolean }): Promise<PlaybackToken>;
   onStep(direction: SwipeDirection): void;
   /** Esc, the close button, or the browser closed the dialog. */
   onRequestClose(): void;
@@ -242,6 +243,18 @@ export function createLightbox(options: LightboxOptions): Lightbox {
       },
     });
     player = thisPlayer;
+  }
+
+  /** The video's storyboard cues; none when it has no storyboard (imported before them). */
+  async function loadStoryboard(videoId: string): Promise<StoryboardCue[]> {
+    try {
+      const { query } = await options.fetchToken(videoId, { renew: false });
+      const url = storyboardUrl(options.videoApiBase, videoId, query);
+      const response = await fetch(url);
+      return response.ok ? parseStoryboard(await response.text(), url) : [];
+    } catch {
+      return [];
+    }
   }
 
   return {

@@ -21,6 +21,7 @@ function setup(options: { tokens?: (PlaybackToken | Error)[]; engine?: Error } =
   const loads: Load[] = [];
   const states: PlayerState[] = [];
   let tokenRequests = 0;
+  const renewals: boolean[] = [];
   let engines = 0;
   let destroyed = 0;
   let events: EngineEvents | undefined;
@@ -32,7 +33,8 @@ function setup(options: { tokens?: (PlaybackToken | Error)[]; engine?: Error } =
     videoApiBase: 'http://video.test/',
     media,
     now: () => clock,
-    fetchToken: async () => {
+    fetchToken: async (_videoId, { renew }) => {
+      renewals.push(renew);
       const next = tokens[tokenRequests] ?? { query: `sig=t${tokenRequests + 1}`, expiresAt: 0 };
       tokenRequests++;
       if (next instanceof Error) throw next;
@@ -75,6 +77,7 @@ function setup(options: { tokens?: (PlaybackToken | Error)[]; engine?: Error } =
     loaded,
     error,
     tokenRequests: () => tokenRequests,
+    renewals,
     engines: () => engines,
     destroyed: () => destroyed,
     advance: (ms: number) => {
@@ -128,6 +131,15 @@ describe('player', () => {
       p.loaded();
       expect(p.media).toEqual({ currentTime: 42.5, paused: false });
       expect(p.player.state).toEqual({ status: 'playing' });
+    });
+
+    it('may start with a token fetched ahead, but renews after a refusal, never reusing it', async () => {
+      const p = setup();
+      await settle();
+      p.loaded();
+      p.error('expired');
+      await settle();
+      expect(p.renewals).toEqual([false, true]);
     });
 
     it('keeps a paused video paused', async () => {

@@ -48,7 +48,11 @@ export type PlayerOptions = {
   /** VIDEO_API_BASE */
   videoApiBase: string;
   media: MediaPosition;
-  fetchToken(videoId: string): Promise<PlaybackToken>;
+  /**
+   * `renew`: the last token's URLs were refused (or playback failed): a new one, never a
+   * prefetched one. The first load may take a token fetched ahead (video-prefetch.ts).
+   */
+  fetchToken(videoId: string, options: { renew: boolean }): Promise<PlaybackToken>;
   createEngine: EngineFactory;
   onState?(state: PlayerState): void;
   now?(): number;
@@ -114,12 +118,12 @@ export function startPlayback(options: PlayerOptions): Player {
     return pending ?? { startAt: media.currentTime, autoplay: !media.paused };
   }
 
-  async function load(at: { startAt: number; autoplay: boolean }) {
+  async function load(at: { startAt: number; autoplay: boolean }, renew: boolean) {
     busy = true;
     pending = at;
     try {
       const [token, created] = await Promise.all([
-        fetchToken(videoId),
+        fetchToken(videoId, { renew }),
         engine ? Promise.resolve(engine) : createEngine(events),
       ]);
       if (destroyed) {
@@ -146,10 +150,10 @@ export function startPlayback(options: PlayerOptions): Player {
     }
     recoveries.push(t);
     setState({ status: 'recovering' });
-    void load(position());
+    void load(position(), true);
   }
 
-  void load(pending);
+  void load(pending, false);
 
   return {
     get state() {
@@ -159,7 +163,7 @@ export function startPlayback(options: PlayerOptions): Player {
       if (destroyed || state.status !== 'failed') return;
       recoveries.length = 0;
       setState({ status: 'loading' });
-      void load(position());
+      void load(position(), true);
     },
     destroy() {
       destroyed = true;
