@@ -193,6 +193,14 @@ writeFileSync(
 // The downloadable original: the 360p rendition remuxed into one MP4 (no re-encode).
 const videoOriginal = `originals/${video.id}.mp4`;
 ffmpeg(['-i', `${hlsDir}/360p/index.m3u8`, '-c', 'copy', '-movflags', '+faststart', videoOriginal]);
+// Seek previews beside the ladder, made by the import's own module (storyboard.ts; Node
+// strips its types). Needs the workspace's Node 22: npx pnpm@10.34.9 exec node demo/generate.mjs
+const { writeStoryboard } = await import('../tools/gallery-cli/src/storyboard.ts');
+await writeStoryboard(
+  join(demo, videoOriginal),
+  { durationSec: video.durationSec, width: video.size[0], height: video.size[1] },
+  join(demo, hlsDir),
+);
 const poster = `thumbnails/${video.id}.webp`;
 ffmpeg(['-i', `${hlsDir}/540p/index.m3u8`, '-ss', '3', '-frames:v', '1', '-f', 'image2', 'poster.png']);
 thumbnail('poster.png', poster);

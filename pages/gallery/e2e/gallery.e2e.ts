@@ -304,12 +304,14 @@ describe('a guest visits the gallery', () => {
     // storage too, presigned by the listing: only hls/ objects are the video's).
     const named = network.namedUris();
     const playlists = new Set(network.playlists.keys());
+    // The seek previews (storyboard.vtt/.jpg, not named by playlists) are checked below.
     const media = network.requests.filter(
       (r) =>
         ((r.url.startsWith(STORAGE) && new URL(r.url).pathname.includes('/hls/')) ||
           r.url.startsWith(`${VIDEO}/api/hls/`)) &&
         !playlists.has(r.url) &&
-        !r.url.includes('/api/hls/playlist'),
+        !r.url.includes('/api/hls/playlist') &&
+        !/\/storyboard\.(vtt|jpg)/.test(r.url),
     );
     const origins = [...new Set(media.map((r) => new URL(r.url).origin))];
     console.info(
@@ -330,6 +332,64 @@ describe('a guest visits the gallery', () => {
         (r) => r.url.startsWith(`${VIEWER}/api/`) && /\/hls\/|\.m4s|\.ts\b/.test(r.url),
       ),
     ).toEqual([]);
+  });
+
+  it('previews, under the pointer on the seek bar, the frame of the hovered time', async () => {
+    const scrub = page.locator('.scrub');
+    await expect.poll(() => scrub.getAttribute('data-previews'), { timeout: 15_000 }).toBe('ready');
+    const bar = (await page.locator('.scrub-input').boundingBox())!;
+    const duration = await page.locator('video').evaluate((v: HTMLVideoElement) => v.duration);
+    const preview = page.locator('.scrub-preview');
+    for (const at of [0.4, 3.3, 5.6]) {
+      await page.mouse.move(bar.x + (at / duration) * bar.width, bar.y + bar.height / 2);
+      await expect.poll(() => preview.isVisible()).toBe(true);
+      const shown = await preview.evaluate((node: HTMLElement) => ({
+        time: Number(node.dataset.time),
+        cue: Number(node.dataset.cue),
+        label: node.textContent,
+        tile: (node.firstElementChild as HTMLElement).style.backgroundPosition,
+        sprite: (node.firstElementChild as HTMLElement).style.backgroundImage.slice(5, -2),
+      }));
+      // The demo storyboard has a tile a second (160×90, one row).
+      const second = Math.floor(shown.time);
+      expect(Math.abs(shown.time - at)).toBeLessThan(0.1);
+      expect(shown.cue).toBe(second);
+      expect(shown.label).toBe(`0:0${Math.round(shown.time)}`);
+      expect(shown.tile).toBe(`-${second * 160}px -0px`);
+      // The tile is that second's frame: decoded in the page (the demo draws its time
+      // stamp into every frame), it is closer to the video's frame at that second than
+      // any other tile is.
+      const distances = await page.evaluate(
+        async ({ sprite, second }) => {
+          const image = await createImageBitmap(await (await fetch(sprite)).blob());
+          const video = document.querySelector('video')!;
+          const pixels = (source: CanvasImageSource, sx: number, sw: number, sh: number) => {
+            const canvas = new OffscreenCanvas(64, 36);
+            const context = canvas.getContext('2d')!;
+            context.drawImage(source, sx, 0, sw, sh, 0, 0, 64, 36);
+            return context.getImageData(0, 0, 64, 36).data;
+          };
+          video.pause();
+          const seeked = new Promise((resolve) =>
+            video.addEventListener('seeked', resolve, { once: true }),
+          );
+          video.currentTime = second;
+          await seeked;
+          const frame = pixels(video, 0, video.videoWidth, video.videoHeight);
+          return Array.from({ length: image.width / 160 }, (_, tile) => {
+            const data = pixels(image, tile * 160, 160, 90);
+            let sum = 0;
+            for (let i = 0; i < data.length; i++) sum += Math.abs(data[i]! - frame[i]!);
+            return sum / data.length;
+          });
+        },
+        { sprite: shown.sprite, second },
+      );
+      expect(distances.indexOf(Math.min(...distances)), distances.join(' ')).toBe(second);
+    }
+    await shot('scrub-preview');
+    await page.mouse.move(0, 0);
+    await page.locator('video').evaluate((v: HTMLVideoElement) => v.play());
   });
 
   it('keeps playing when its URLs expire: fresh token, same position, no pause', async (test) => {

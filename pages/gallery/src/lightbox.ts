@@ -5,6 +5,8 @@ import type { HlsEngine, Quality } from './hls-engine.ts';
 import { originalVideo } from './original-video.ts';
 import { createPhotoStage, type PhotoStage } from './photo-stage.ts';
 import { type Player, type PlayerState, startPlayback } from './player.ts';
+import { createScrubBar } from './scrub-bar.ts';
+import { parseStoryboard, type StoryboardCue, storyboardUrl } from './storyboard.ts';
 import { listenForSwipes, type SwipeDirection } from './swipe.ts';
 import { createVideoEngine } from './video-engine.ts';
 
@@ -199,14 +201,17 @@ export function createLightbox(options: LightboxOptions): Lightbox {
       'aria-label': describeItem(item),
     });
     const message = el('div', { class: 'stage-message', role: 'status' });
+    const scrub = createScrubBar(video);
     const frame = el(
       'div',
       { class: 'stage-frame', 'data-state': 'loading' },
       video,
+      scrub.element,
       spinner(),
       message,
     );
     stage.replaceChildren(frame);
+    let storyboardLoading = false;
 
     const onQualities = (list: Quality[]) => {
       qualitySelect.replaceChildren(
@@ -232,6 +237,13 @@ export function createLightbox(options: LightboxOptions): Lightbox {
       },
       onState: (state) => {
         frame.setAttribute('data-state', state.status);
+        // Seek previews once the picture moves: never ahead of the first segments.
+        if (state.status === 'playing' && !storyboardLoading) {
+          storyboardLoading = true;
+          void loadStoryboard(item.videoId).then((cues) => {
+            if (player === thisPlayer) scrub.setCues(cues);
+          });
+        }
         message.replaceChildren();
         if (state.status !== 'failed') return;
         message.append(el('p', {}, FAILURE_TEXT[state.reason]));

@@ -8,6 +8,7 @@ import { mediaIdOf } from './media-id.ts';
 import { readPhoto } from './photo.ts';
 import { renditionKeys } from './renditions.ts';
 import type { SourceFile } from './scan.ts';
+import { hlsContentType } from './storyboard.ts';
 import type { StoredObject, Target } from './target.ts';
 import { faststartOriginal, posterOf, probeVideo, transcodeHls } from './video.ts';
 
@@ -193,7 +194,7 @@ async function importVideo(file: SourceFile, id: string, target: Target, options
       ...hlsFiles.map(({ name, size }) => ({
         key: `hls/${id}/${name}`,
         body: { path: join(hlsDir, name), size },
-        contentType: name.endsWith('.m3u8') ? 'application/vnd.apple.mpegurl' : 'video/mp4',
+        contentType: hlsContentType(name),
       })),
       { key: thumbnailKey, body: { bytes: poster }, contentType: 'image/webp' },
       { key: originalKey, body: original, contentType: file.contentType },

@@ -5,6 +5,7 @@ import { run } from './ffmpeg.ts';
 import { ImportError } from './import-error.ts';
 import { THUMBNAIL_SIDE } from './photo.ts';
 import type { SourceFile } from './scan.ts';
+import { writeStoryboard } from './storyboard.ts';
 
 export type VideoProbe = {
   /** As displayed: rotation (phones record sideways and tag it) applied. */
@@ -175,6 +176,8 @@ export async function transcodeHls(
   );
   if (result.code !== 0)
     throw new ImportError('transcode-failed', `ffmpeg: ${lastLine(result.stderr)}`);
+  // Seek previews beside the ladder (storyboard.ts), stored before the master like the rest.
+  await writeStoryboard(file.path, probe, outDir);
   const files = await Promise.all(
     (await filesUnder(outDir)).map(async (path) => ({
       name: relative(outDir, path),
