@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:test';
 import {
   parsePlaybackKeys,
   verifyPlaybackToken,
@@ -298,6 +299,24 @@ describe('media, presign strategy (the fallback)', () => {
       key: `hls/${video}/540p/seg2.m4s`,
     });
     expect(verifyPresigned(location, T0, 'GET')).toEqual({ ok: false, reason: 'bad-signature' });
+  });
+});
+
+describe('the storyboard (seek previews)', () => {
+  it('is served by the worker under every strategy: no cross-origin redirect for the page to read', async () => {
+    await env.MEDIA.put(`hls/${video}/storyboard.vtt`, 'WEBVTT\n');
+    const worker = await workerWithAllStrategies();
+    for (const bucket of Object.values(BUCKET)) {
+      const token = tokenFor(video, { bucket });
+      const response = await worker.fetch(`/api/hls/${video}/storyboard.vtt?${token}`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe('WEBVTT\n');
+    }
+  });
+
+  it('is refused without a valid token, like every media path', async () => {
+    const response = await testWorker().fetch(`/api/hls/${video}/storyboard.vtt`);
+    expect(response.status).toBe(401);
   });
 });
 

@@ -2,7 +2,7 @@ import { matchMedia, storeMedia } from './cache/media.ts';
 import { lookupTemplate, storeTemplate, templateKey } from './cache/templates.ts';
 import type { LoadedConfig } from './config/memo.ts';
 import { Failure } from './failure.ts';
-import { encodeKey, isPlaylistKey, type ObjectPath } from './paths.ts';
+import { encodeKey, isPlaylistKey, isStoryboardKey, type ObjectPath } from './paths.ts';
 import { serveBytes } from './range.ts';
 import { type Strategy, strategyFor } from './strategy.ts';
 import { tagOf } from './tag.ts';
@@ -115,7 +115,8 @@ async function serveMedia(
   strategy: Strategy,
 ): Promise<Response> {
   const { config } = loaded;
-  if (strategy === 'presign' || strategy === 'redirect') {
+  const streamed = strategy === 'token' || isStoryboardKey(path.key);
+  if (!streamed && (strategy === 'presign' || strategy === 'redirect')) {
     // The fallback for a player holding a playlist whose URLs expired, or written by hand;
     // and every segment of the `redirect` baseline.
     // A HEAD is redirected as a HEAD, and S3 checks the signed method: sign for it.
@@ -129,7 +130,9 @@ async function serveMedia(
     visit.timing.add('sign', performance.now() - started);
     return redirect(url);
   }
-  if (strategy === 'public') return redirect(`${config.publicBase}/${encodeKey(path.key)}`);
+  if (!streamed && strategy === 'public') {
+    return redirect(`${config.publicBase}/${encodeKey(path.key)}`);
+  }
 
   const { request, timing } = visit;
   // HEAD and conditional GETs are cheap at R2; the cache holds whole 200s only.

@@ -60,3 +60,13 @@ export function encodeKey(key: string): string {
 export function isPlaylistKey(key: string): boolean {
   return /\.m3u8?$/i.test(key);
 }
+
+/**
+ * The seek-preview storyboard (`hls/<videoId>/storyboard.vtt|jpg`, written by `gallery
+ * import`). The page reads it with script (fetch, canvas), so it must not come through a
+ * cross-origin redirect: after one, the browser sends `Origin: null`, which the bucket's
+ * CORS origin list refuses. Small and read once per playback, the worker serves it itself.
+ */
+export function isStoryboardKey(key: string): boolean {
+  return /\/storyboard\.(vtt|jpg|webp)$/.test(key);
+}
