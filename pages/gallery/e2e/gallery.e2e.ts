@@ -313,6 +313,8 @@ describe('a guest visits the gallery', () => {
         ((r.url.startsWith(STORAGE) && new URL(r.url).pathname.includes('/hls/')) ||
           r.url.startsWith(`${VIDEO}/api/hls/`)) &&
         !playlists.has(r.url) &&
+        // Playlists fetched ahead of the tap (video-prefetch.ts) may have no logged body.
+        !new URL(r.url).pathname.endsWith('.m3u8') &&
         !r.url.includes('/api/hls/playlist') &&
         !/\/storyboard\.(vtt|jpg)/.test(r.url),
     );
@@ -358,7 +360,7 @@ describe('a guest visits the gallery', () => {
       expect(Math.abs(shown.time - at)).toBeLessThan(0.1);
       expect(shown.cue).toBe(second);
       expect(shown.label).toBe(`0:0${Math.round(shown.time)}`);
-      expect(shown.tile).toBe(`-${second * 160}px -0px`);
+      expect(shown.tile).toBe(`${second === 0 ? '0' : `-${second * 160}`}px 0px`);
       // The tile is that second's frame: decoded in the page (the demo draws its time
       // stamp into every frame), it is closer to the video's frame at that second than
       // any other tile is.
