@@ -378,8 +378,10 @@ describe('a guest visits the gallery', () => {
           const seeked = new Promise((resolve) =>
             video.addEventListener('seeked', resolve, { once: true }),
           );
+          // `seeked` can come before the new frame is on screen: wait until it is presented.
+          const presented = new Promise((resolve) => video.requestVideoFrameCallback(resolve));
           video.currentTime = second;
-          await seeked;
+          await Promise.all([seeked, presented]);
           const frame = pixels(video, 0, video.videoWidth, video.videoHeight);
           return Array.from({ length: image.width / 160 }, (_, tile) => {
             const data = pixels(image, tile * 160, 160, 90);
