@@ -9,8 +9,9 @@ export const USAGE = `Usage: pnpm gallery import <folder> [options]
 import      Imports the photos (JPEG, PNG, HEIC), Live Photos and videos (MP4, MOV) under
             <folder> into the gallery. Safe to re-run: files already imported are skipped,
             an interrupted import continues.
-renditions  Adds the preview and the high-DPR thumbnail to photos imported before they
-            existed, from the stored originals; nothing is imported again.
+renditions  Adds the preview and the high-DPR thumbnail to photos, and seek previews
+            (storyboard) to videos, imported before they existed, from the stored
+            originals; nothing is imported again.
 
 Options:
   --target local|remote  local (default): the local stack's state (.state), seen by

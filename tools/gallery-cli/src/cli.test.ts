@@ -211,9 +211,10 @@ describe.skipIf(ffmpegMissing)('gallery import into the local state (needs ffmpe
     expect(await snapshot(join(root, 'state-a'))).toEqual(first);
   });
 
-  it('`gallery renditions` gives older photos what an import gives them now, and only once', async () => {
+  it('`gallery renditions` gives older photos and videos what an import gives them now, and only once', async () => {
     const state = join(root, 'state-a');
-    // Rows as an import before previews existed left them: no preview, no HD thumbnail.
+    // Rows as an import before previews existed left them: no preview, no HD thumbnail;
+    // objects as it left them: no storyboard beside the video's ladder.
     const { db, media, dispose } = await openLocalState(state);
     try {
       const photos = first.rows.filter((row) => row.kind === 'image');
@@ -226,17 +227,26 @@ describe.skipIf(ffmpegMissing)('gallery import into the local state (needs ffmpe
       await media.delete(
         photos.flatMap((row) => [row.preview_key as string, row.thumbnail_hd_key as string]),
       );
+      const storyboard = first.objects
+        .map((line) => line.split(' ')[0]!)
+        .filter((key) => /^hls\/[^/]+\/storyboard\.(jpg|vtt)$/.test(key));
+      expect(storyboard).toHaveLength(2);
+      await media.delete(storyboard);
     } finally {
       await dispose();
     }
     const run = await runCli(['renditions', '--state', 'state-a']);
     expect(run.stdout).toMatch(/^7 photos given a preview and an HD thumbnail, 0 failed/m);
+    expect(run.stdout).toMatch(/^added +originals\/[0-9a-f]{32}\.mp4 \(seek previews\)$/m);
+    expect(run.stdout).toMatch(/^1 video given seek previews, 0 failed/m);
     expect(run.code).toBe(0);
-    // The same objects, byte for byte, and the same rows as the import wrote.
+    // The same objects, byte for byte (the storyboard made from the stored original is
+    // the one the import made from the camera file), and the same rows as the import wrote.
     expect(await snapshot(state)).toEqual(first);
 
     const again = await runCli(['renditions', '--state', 'state-a']);
     expect(again.stdout).toContain('(every photo has them)');
+    expect(again.stdout).toContain('(every video has them)');
   });
 
   it('is listed in date order, the way the viewer queries D1', async () => {

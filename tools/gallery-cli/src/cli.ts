@@ -5,6 +5,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addRenditions } from './add-renditions.ts';
+import { addStoryboards } from './add-storyboards.ts';
 import { parseCommandLine, type RenditionsCommand, type TargetOptions, USAGE } from './args.ts';
 import { missingFfmpeg } from './ffmpeg.ts';
 import { importFiles } from './importer.ts';
@@ -110,7 +111,7 @@ async function renditions(args: RenditionsCommand): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    console.log(`Adding missing photo renditions in ${target.description}`);
+    console.log(`Adding missing photo renditions and seek previews in ${target.description}`);
     const outcomes = await addRenditions(
       target,
       { concurrency: args.concurrency, workDir, dryRun: args.dryRun },
@@ -123,12 +124,30 @@ async function renditions(args: RenditionsCommand): Promise<number> {
       },
     );
     const failed = outcomes.filter((o) => o.status === 'failed').length;
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
     console.log(
-      `${outcomes.length - failed} photos ${args.dryRun ? 'checked' : 'given a preview and an HD thumbnail'}, ${failed} failed, in ${seconds} s` +
+      `${outcomes.length - failed} photos ${args.dryRun ? 'checked' : 'given a preview and an HD thumbnail'}, ${failed} failed` +
         (outcomes.length === 0 ? ' (every photo has them)' : ''),
     );
-    return failed ? 1 : 0;
+    // Videos imported before seek previews: a storyboard beside their HLS ladder.
+    const storyboards = await addStoryboards(
+      target,
+      { workDir, dryRun: args.dryRun, videoBlocker: missingFfmpeg() },
+      (outcome) => {
+        const what =
+          outcome.status === 'failed'
+            ? `failed (${outcome.reason}: ${outcome.detail})`
+            : outcome.status;
+        console.log(`${what.padEnd(9)} ${outcome.row.original_key} (seek previews)`);
+      },
+    );
+    const failedVideos = storyboards.filter((o) => o.status === 'failed').length;
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(
+      `${storyboards.length - failedVideos} video${storyboards.length - failedVideos === 1 ? '' : 's'} ${args.dryRun ? 'checked' : 'given seek previews'}, ${failedVideos} failed` +
+        (storyboards.length === 0 ? ' (every video has them)' : '') +
+        `, in ${seconds} s`,
+    );
+    return failed || failedVideos ? 1 : 0;
   } finally {
     await target.close();
     await rm(workDir, { recursive: true, force: true });

@@ -6,6 +6,8 @@ import {
   type PhotoWithoutRenditions,
   renditionsStatement,
   type Target,
+  VIDEOS_WITH_HLS,
+  type VideoWithHls,
 } from './target.ts';
 
 // The local target writes into the same persisted state `wrangler dev --persist-to .state`
@@ -60,6 +62,13 @@ export async function openLocalTarget(persistTo: string = stateDir): Promise<Tar
         .prepare(sql)
         .bind(...params)
         .run();
+    },
+    async videosWithHls() {
+      const { results } = await db.prepare(VIDEOS_WITH_HLS).bind().all<VideoWithHls>();
+      return results;
+    },
+    async hasObject(key) {
+      return (await state.media.head(key)) !== null;
     },
     async flush() {},
     async close() {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createRemoteTarget,
   downloadObject,
+  objectExists,
   type RowStore,
   uploadObject,
   wranglerD1,
@@ -170,6 +171,37 @@ describe('downloads through the S3 API (gallery renditions)', () => {
   });
 });
 
+describe('is an object there (gallery renditions: seek previews)', () => {
+  it('GETs its first byte through a presigned GET URL: 206 yes, 404 no, anything else fails', async () => {
+    const reader = createPresigner({
+      accessKeyId: 'test-access-key',
+      secretAccessKey: 'test-secret-key',
+      endpoint: 'http://127.0.0.1:1',
+      bucket: 'edge-gallery-media',
+      region: 'auto',
+    });
+    const requests: { url: string; range: string | null }[] = [];
+    const answer =
+      (response: Response) => async (url: string | URL | Request, init?: RequestInit) => {
+        requests.push({ url: String(url), range: new Headers(init?.headers).get('range') });
+        return response;
+      };
+    const key = 'hls/v1/storyboard.vtt';
+    expect(await objectExists(reader, key, answer(new Response('W', { status: 206 })))).toBe(true);
+    expect(await objectExists(reader, key, answer(new Response('', { status: 404 })))).toBe(false);
+    await expect(
+      objectExists(
+        reader,
+        key,
+        answer(new Response('<Error><Code>AccessDenied</Code></Error>', { status: 403 })),
+      ),
+    ).rejects.toThrow('checking hls/v1/storyboard.vtt failed: 403 AccessDenied');
+    expect(requests.map((r) => r.range)).toEqual(['bytes=0-0', 'bytes=0-0', 'bytes=0-0']);
+    expect(new URL(requests[0]!.url).pathname).toBe('/edge-gallery-media/hls/v1/storyboard.vtt');
+    expect(new URL(requests[0]!.url).searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
 describe('rows through wrangler d1 execute', () => {
   it('are batched: one wrangler run per 100 rows or 20 s, and the rest on flush', async () => {
     const executed: string[] = [];
@@ -201,8 +233,26 @@ describe('rows through wrangler d1 execute', () => {
     await target.insertRow(row('one', "O'Brien's"));
     await target.insertRow(row('two'));
     await target.insertRow(row('one', 'replaced?'));
+    await target.insertRow({
+      ...row('film'),
+      kind: 'video',
+      original_key: 'originals/film.mp4',
+      video_id: 'film',
+      duration_sec: 6.5,
+    });
     await target.flush();
     expect(await target.existingIds(['one', 'two', 'three'])).toEqual(new Set(['one', 'two']));
+    // Seek previews for videos imported before them: the videos with a ladder.
+    expect(await target.videosWithHls()).toEqual([
+      {
+        id: 'film',
+        original_key: 'originals/film.mp4',
+        video_id: 'film',
+        duration_sec: 6.5,
+        width: 10,
+        height: 10,
+      },
+    ]);
     // `gallery renditions` over the same wrangler commands: find, then name, in one batch.
     expect((await target.photosWithoutRenditions()).map((r) => r.id)).toEqual(['one', 'two']);
     await target.setRenditions('one', {
@@ -217,6 +267,7 @@ describe('rows through wrangler d1 execute', () => {
     try {
       const { results } = await db.prepare('SELECT id, title FROM media ORDER BY id').bind().all();
       expect(results).toEqual([
+        { id: 'film', title: 'film' },
         { id: 'one', title: "O'Brien's" },
         { id: 'two', title: 'two' },
       ]);

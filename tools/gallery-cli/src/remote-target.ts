@@ -16,6 +16,8 @@ import {
   type StoredObject,
   sqlLiteral,
   type Target,
+  VIDEOS_WITH_HLS,
+  type VideoWithHls,
 } from './target.ts';
 
 // The remote target: objects straight to R2's S3 API with presigned PUTs (the repo's own
@@ -126,6 +128,11 @@ export function createRemoteTarget(parts: {
       await downloadObject(parts.reader, key, path, fetchImpl);
     },
     setRenditions: (id, keys) => add(inlineSql(renditionsStatement(id, keys))),
+    videosWithHls: () => d1.query<VideoWithHls>(VIDEOS_WITH_HLS),
+    async hasObject(key) {
+      if (!parts.reader) throw new Error('no GET presigner for reads');
+      return objectExists(parts.reader, key, fetchImpl);
+    },
     flush,
     close: flush,
   };
@@ -189,6 +196,24 @@ export async function downloadObject(
     }
   }
   throw new Error(`download of ${key} failed: ${lastError}`);
+}
+
+/** A GET of the first byte (a GET-signed URL does not sign HEAD): 404 → false. */
+export async function objectExists(
+  presigner: Presigner,
+  key: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<boolean> {
+  const response = await fetchImpl(presigner.presign(key, { expiresIn: PUT_EXPIRES_SECONDS }), {
+    headers: { range: 'bytes=0-0' },
+  });
+  if (response.ok) {
+    await response.body?.cancel();
+    return true;
+  }
+  const text = await response.text();
+  if (response.status === 404) return false;
+  throw new Error(`checking ${key} failed: ${response.status} ${s3ErrorCode(text)}`);
 }
 
 function s3ErrorCode(xml: string): string {

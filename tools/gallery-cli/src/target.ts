@@ -20,12 +20,24 @@ export type Target = {
   downloadObject(key: string, path: string): Promise<void>;
   /** Names the renditions in an existing row, after they are stored. May batch like insertRow. */
   setRenditions(id: string, keys: RenditionColumns): Promise<void>;
+  /** Videos with an HLS ladder (for seek previews added after their import). */
+  videosWithHls(): Promise<VideoWithHls[]>;
+  /** Whether the bucket holds `key`. */
+  hasObject(key: string): Promise<boolean>;
   flush(): Promise<void>;
   close(): Promise<void>;
 };
 
 export type PhotoWithoutRenditions = Pick<MediaRow, 'id' | 'original_key'>;
 export type RenditionColumns = Pick<MediaRow, 'thumbnail_hd_key' | 'preview_key'>;
+
+export type VideoWithHls = Pick<
+  MediaRow,
+  'id' | 'original_key' | 'video_id' | 'duration_sec' | 'width' | 'height'
+>;
+
+export const VIDEOS_WITH_HLS = `SELECT id, original_key, video_id, duration_sec, width, height
+  FROM media WHERE kind = 'video' AND video_id IS NOT NULL ORDER BY id`;
 
 export const PHOTOS_WITHOUT_RENDITIONS = `SELECT id, original_key FROM media
   WHERE kind = 'image' AND (preview_key IS NULL OR thumbnail_hd_key IS NULL) ORDER BY id`;
