@@ -13,7 +13,12 @@ export { type Cors, type CorsOptions, cors } from './cors.ts';
 export { EnvError, parseEnv } from './env.ts';
 export { Flag, HttpUrl, optional, withDefault } from './env-variables.ts';
 export { jsonError } from './json-error.ts';
-export { checkObjectKey, MAX_OBJECT_KEY_BYTES, type ObjectKeyProblem } from './object-key.ts';
+export {
+  checkObjectKey,
+  encodeKey,
+  MAX_OBJECT_KEY_BYTES,
+  type ObjectKeyProblem,
+} from './object-key.ts';
 export { type ByteRange, parseRange } from './range.ts';
 export {
   hasS3Credentials,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkObjectKey } from './object-key.ts';
+import { checkObjectKey, encodeKey } from './object-key.ts';
 
 describe('checkObjectKey', () => {
   it.each([
@@ -69,5 +69,31 @@ describe('checkObjectKey', () => {
     it('checks traversal before the prefix, so a prefix cannot be escaped', () => {
       expect(checkObjectKey('hls/v1/../v2/master.m3u8', 'hls/v1/')).toBe('traversal');
     });
+  });
+});
+
+describe('encodeKey', () => {
+  it('leaves plain keys as they are', () => {
+    expect(encodeKey('hls/abc/720p/seg-00001.m4s')).toBe('hls/abc/720p/seg-00001.m4s');
+    expect(encodeKey('originals/a~b_c.jpg')).toBe('originals/a~b_c.jpg');
+  });
+
+  it('percent-encodes within segments and keeps the separators', () => {
+    expect(encodeKey('originals/a b+c?d#e%f&g.jpg')).toBe(
+      'originals/a%20b%2Bc%3Fd%23e%25f%26g.jpg',
+    );
+    expect(encodeKey('originals/写真.jpg')).toBe('originals/%E5%86%99%E7%9C%9F.jpg');
+  });
+
+  it.each([
+    'hls/abc/720p/seg1.m4s',
+    'hls/abc/720p/seg 1 (final) ü.m4s',
+    'originals/a+b&c=d?.jpg',
+    'originals/100%.jpg',
+    'originals/100%25.jpg',
+    "uploads/x/it's #1.mov",
+  ])('round-trips %j: a URL parser keeps its segments and one decode gives the key', (key) => {
+    const { pathname } = new URL(`/api/${encodeKey(key)}`, 'https://gallery.test');
+    expect(pathname.slice('/api/'.length).split('/').map(decodeURIComponent).join('/')).toBe(key);
   });
 });

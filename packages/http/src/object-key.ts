@@ -51,3 +51,16 @@ function withinPrefix(key: string, prefix: string): boolean {
   if (!key.startsWith(prefix)) return false;
   return prefix.endsWith('/') || key.length === prefix.length || key[prefix.length] === '/';
 }
+
+// Characters a URL path carries as they are (RFC 3986 unreserved, and '/' between segments).
+const PLAIN_KEY = /^[A-Za-z0-9._~/-]*$/;
+
+/**
+ * A storage key as a URL path: each '/'-separated segment percent-encoded, the separators
+ * kept, so decoding each segment once gives the key back — the one mapping from key to path
+ * for every URL that names an object (the viewer's /api/file/, the video worker's /api/hls/,
+ * an S3 object URL, a public base). Most keys are plain and come back as they are.
+ */
+export function encodeKey(key: string): string {
+  return PLAIN_KEY.test(key) ? key : key.split('/').map(encodeURIComponent).join('/');
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Failure } from './failure.ts';
-import { encodeKey, isPlaylistKey, masterPath, objectPath, urlPathOf } from './paths.ts';
+import { isPlaylistKey, masterPath, objectPath, urlPathOf } from './paths.ts';
 
 const reasonOf = (work: () => unknown) => {
   try {
@@ -35,10 +35,6 @@ describe('URL ↔ storage key', () => {
   ])('round-trips %j through its URL path', (key) => {
     const url = new URL(urlPathOf(key), 'https://video.test');
     expect(objectPath(url.pathname).key).toBe(key);
-  });
-
-  it('leaves plain keys as they are', () => {
-    expect(encodeKey('hls/abc/720p/seg-00001.m4s')).toBe('hls/abc/720p/seg-00001.m4s');
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import { checkObjectKey } from '@edge-gallery/http';
+import { checkObjectKey, encodeKey } from '@edge-gallery/http';
 import { isVideoId, playbackScope } from '@edge-gallery/r2-signer';
 import { Failure } from './failure.ts';
 
@@ -49,12 +49,8 @@ export function urlPathOf(key: string): string {
   return `/api/${encodeKey(key)}`;
 }
 
-const PLAIN_KEY = /^[A-Za-z0-9._~/-]*$/;
-
-/** A key as a URL path: each segment percent-encoded (most keys need nothing). */
-export function encodeKey(key: string): string {
-  return PLAIN_KEY.test(key) ? key : key.split('/').map(encodeURIComponent).join('/');
-}
+// The key → path encoding itself is packages/http's; re-exported for this worker's modules.
+export { encodeKey };
 
 /** Playlists are rewritten; every other object is media. */
 export function isPlaylistKey(key: string): boolean {

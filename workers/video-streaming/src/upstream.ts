@@ -1,4 +1,4 @@
-import { jsonError, serveObject } from '@edge-gallery/http';
+import { encodeKey, jsonError, serveObject } from '@edge-gallery/http';
 import { AwsClient } from 'aws4fetch';
 import { Failure } from './failure.ts';
 
@@ -106,7 +106,7 @@ export function s3Storage(
     location.style === 'path'
       ? `${endpoint.origin}/${location.bucket}/`
       : `${endpoint.protocol}//${location.bucket}.${endpoint.host}/`;
-  const urlOf = (key: string) => base + key.split('/').map(encodeURIComponent).join('/');
+  const urlOf = (key: string) => base + encodeKey(key);
 
   async function send(request: Request, signal: AbortSignal): Promise<Response> {
     try {

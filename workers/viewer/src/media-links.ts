@@ -1,4 +1,4 @@
-import type { S3Settings } from '@edge-gallery/http';
+import { encodeKey, type S3Settings } from '@edge-gallery/http';
 import { PresignError, type PresignTarget } from '@edge-gallery/r2-signer';
 import { attachment } from './disposition.ts';
 import type { MediaRow } from './media-row.ts';
@@ -34,8 +34,8 @@ export type PageLinks = { links: Links[]; expiresAt: number | null };
 /** Paths on this worker (`/api/file/…`, `/api/thumbnail/…?v=`), which never expire. */
 export function workerLinks(rows: readonly LinkedRow[], thumbnailVersion: number): PageLinks {
   // `v` changes the URL when thumbnails are regenerated, so browsers may keep one forever.
-  const thumbnail = (key: string) => `/api/thumbnail/${keyPath(key)}?v=${thumbnailVersion}`;
-  const file = (key: string) => `/api/file/${keyPath(key)}`;
+  const thumbnail = (key: string) => `/api/thumbnail/${encodeKey(key)}?v=${thumbnailVersion}`;
+  const file = (key: string) => `/api/file/${encodeKey(key)}`;
   return {
     expiresAt: null,
     links: rows.map((row) => {
@@ -100,8 +100,4 @@ export function presignedLinks(
     return links;
   });
   return { links, expiresAt: windowStart + expiresIn };
-}
-
-function keyPath(key: string): string {
-  return key.split('/').map(encodeURIComponent).join('/');
 }
