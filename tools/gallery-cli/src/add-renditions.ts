@@ -5,7 +5,7 @@ import { eachLimited } from './importer.ts';
 import { readPhoto } from './photo.ts';
 import { renditionKeys } from './renditions.ts';
 import { FORMATS, type SourceFile } from './scan.ts';
-import type { PhotoWithoutRenditions, Target } from './target.ts';
+import { type PhotoWithoutRenditions, RowsNotWritten, type Target } from './target.ts';
 
 // `gallery renditions`: photos imported before previews and HD thumbnails existed get them
 // from their stored originals, without importing anything again. The objects are stored
@@ -29,7 +29,23 @@ export async function addRenditions(
     outcomes.push(outcome);
     done(outcome);
   });
-  await target.flush();
+  try {
+    await target.flush();
+  } catch (error) {
+    if (!(error instanceof RowsNotWritten)) throw error;
+    const unwritten = new Set(error.ids);
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome.status !== 'added' || !unwritten.has(outcome.row.id)) continue;
+      const failed: RenditionOutcome = {
+        status: 'failed',
+        row: outcome.row,
+        reason: 'row-not-written',
+        detail: error.message,
+      };
+      outcomes[i] = failed;
+      done(failed);
+    }
+  }
   return outcomes;
 }
 

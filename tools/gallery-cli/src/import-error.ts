@@ -5,7 +5,9 @@ export type ImportErrorReason =
   | 'heic-unsupported'
   | 'ffmpeg-missing'
   | 'transcode-failed'
-  | 'upload-failed';
+  | 'upload-failed'
+  /** Its objects are stored, but the D1 batch holding its row failed: not listed. */
+  | 'row-not-written';
 
 export class ImportError extends Error {
   override readonly name = 'ImportError';

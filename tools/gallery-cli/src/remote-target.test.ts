@@ -14,6 +14,7 @@ import {
   uploadObject,
   wranglerD1,
 } from './remote-target.ts';
+import { RowsNotWritten } from './target.ts';
 
 // The remote target cannot reach a Cloudflare account from here: its S3 side is checked
 // against a local HTTP server that records what an S3 endpoint would receive, and its D1
@@ -223,6 +224,48 @@ describe('rows through wrangler d1 execute', () => {
     expect(executed.at(-1)).toMatch(
       /^INSERT INTO media .*'last'.*ON CONFLICT \(id\) DO NOTHING;\n$/,
     );
+  });
+
+  it('keeps the rows of a failed batch and writes them with the next one', async () => {
+    const executed: string[] = [];
+    let failures = 1;
+    const d1: RowStore = {
+      existingIds: async () => new Set(),
+      query: async () => [],
+      execute: async (sql) => {
+        if (failures-- > 0) throw new Error('D1 is having a moment');
+        executed.push(sql);
+      },
+    };
+    const target = createRemoteTarget({ description: 'test', presigner, d1, now: () => 0 });
+    // The 100th row triggers the batch that fails: that file's insert still succeeds.
+    for (let i = 0; i < 200; i++) await target.insertRow(row(`r${i}`));
+    await target.flush();
+    const written = executed.join('').match(/'r\d+'/g)!;
+    expect(new Set(written)).toEqual(new Set(Array.from({ length: 200 }, (_, i) => `'r${i}'`)));
+  });
+
+  it('names on flush every row it could not write, and close writes nothing behind that report', async () => {
+    let runs = 0;
+    const d1: RowStore = {
+      existingIds: async () => new Set(),
+      query: async () => [],
+      execute: async () => {
+        runs++;
+        throw new Error('wrangler d1 execute failed: 7500 authentication error');
+      },
+    };
+    const target = createRemoteTarget({ description: 'test', presigner, d1, now: () => 0 });
+    await target.insertRow(row('a'));
+    await target.insertRow(row('b'));
+    await target.setRenditions('a', { thumbnail_hd_key: 'x', preview_key: 'y' });
+    const failure = await target.flush().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(RowsNotWritten);
+    expect((failure as RowsNotWritten).ids).toEqual(['a', 'b']);
+    expect((failure as RowsNotWritten).message).toMatch(/authentication error/);
+    const before = runs;
+    await target.close();
+    expect(runs).toBe(before);
   });
 
   it('run as real D1 statements (here --local): inserted once, found by id', async () => {

@@ -12,6 +12,7 @@ import {
   insertSql,
   PHOTOS_WITHOUT_RENDITIONS,
   type PhotoWithoutRenditions,
+  RowsNotWritten,
   renditionsStatement,
   type StoredObject,
   sqlLiteral,
@@ -103,31 +104,71 @@ export function createRemoteTarget(parts: {
   const { presigner, d1 } = parts;
   const fetchImpl = parts.fetch ?? fetch;
   const now = parts.now ?? Date.now;
-  // Inserts and rendition updates, in the order they were made.
-  let rows: string[] = [];
+  // Inserts and rendition updates, in the order they were made, each with its row's id.
+  // A row leaves the queue only once the batch that holds it is written: a failed batch
+  // stays queued (every statement is idempotent, so writing it again is safe).
+  const rows: { id: string; statement: string }[] = [];
   let oldest = 0;
-  const flush = async () => {
+  let writing: Promise<void> | undefined;
+  const write = async () => {
+    // One batch at a time: files finish concurrently, and a row must not go out twice.
+    while (writing) await writing.catch(() => {});
     if (!rows.length) return;
-    const batch = rows;
-    rows = [];
-    await d1.execute(`${batch.join('\n')}\n`);
+    const count = rows.length;
+    const sql = `${rows
+      .slice(0, count)
+      .map((row) => row.statement)
+      .join('\n')}\n`;
+    const current = d1.execute(sql).then(
+      () => void rows.splice(0, count),
+      (error: unknown) => {
+        // The next try waits for a full batch or period more: a D1 that is down must not
+        // cost one wrangler run per file.
+        oldest = now();
+        throw error;
+      },
+    );
+    writing = current;
+    try {
+      await current;
+    } finally {
+      if (writing === current) writing = undefined;
+    }
   };
-  const add = async (statement: string) => {
+  const add = async (id: string, statement: string) => {
     if (!rows.length) oldest = now();
-    rows.push(statement);
-    if (rows.length >= ROW_BATCH || now() - oldest >= ROW_BATCH_SECONDS * 1000) await flush();
+    rows.push({ id, statement });
+    if (rows.length % ROW_BATCH === 0 || now() - oldest >= ROW_BATCH_SECONDS * 1000) {
+      // A failed batch is not this file's failure: its rows stay queued for the next
+      // batch, and `flush` reports what is still unwritten at the end.
+      await write().catch(() => {});
+    }
+  };
+  const flush = async () => {
+    try {
+      await write();
+    } catch (error) {
+      const ids = [...new Set(rows.map((row) => row.id))];
+      // Reported to the caller as not imported: dropped here, so `close` does not write
+      // them behind the report's back. The next run redoes these files (no row, no listing).
+      rows.length = 0;
+      throw new RowsNotWritten(
+        ids,
+        `D1 rows not written: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
   };
   return {
     description: parts.description,
     existingIds: (ids) => d1.existingIds(ids),
     putObject: (object) => uploadObject(presigner, object, fetchImpl),
-    insertRow: (row) => add(insertSql(row)),
+    insertRow: (row) => add(row.id, insertSql(row)),
     photosWithoutRenditions: () => d1.query<PhotoWithoutRenditions>(PHOTOS_WITHOUT_RENDITIONS),
     async downloadObject(key, path) {
       if (!parts.reader) throw new Error('no GET presigner for downloads');
       await downloadObject(parts.reader, key, path, fetchImpl);
     },
-    setRenditions: (id, keys) => add(inlineSql(renditionsStatement(id, keys))),
+    setRenditions: (id, keys) => add(id, inlineSql(renditionsStatement(id, keys))),
     videosWithHls: () => d1.query<VideoWithHls>(VIDEOS_WITH_HLS),
     async hasObject(key) {
       if (!parts.reader) throw new Error('no GET presigner for reads');

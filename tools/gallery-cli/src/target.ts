@@ -24,9 +24,23 @@ export type Target = {
   videosWithHls(): Promise<VideoWithHls[]>;
   /** Whether the bucket holds `key`. */
   hasObject(key: string): Promise<boolean>;
+  /**
+   * Writes every queued row. Throws RowsNotWritten naming the rows it could not write:
+   * their objects are stored, but nothing lists them until the next run writes the row.
+   */
   flush(): Promise<void>;
   close(): Promise<void>;
 };
+
+/** Rows whose batch failed; the caller reports them (their ids) as not imported. */
+export class RowsNotWritten extends Error {
+  override readonly name = 'RowsNotWritten';
+  readonly ids: readonly string[];
+  constructor(ids: readonly string[], detail: string) {
+    super(detail);
+    this.ids = ids;
+  }
+}
 
 export type PhotoWithoutRenditions = Pick<MediaRow, 'id' | 'original_key'>;
 export type RenditionColumns = Pick<MediaRow, 'thumbnail_hd_key' | 'preview_key'>;
