@@ -292,6 +292,28 @@ describe('dev S3 endpoint: public prefix (the local public custom domain)', () =
     const response = await get(`${ENDPOINT}/public/hls%2F..%2Foriginals%2Fprivate.jpg`);
     expect(response.status).toBe(403);
   });
+
+  // The design's rule for the `public` strategy: the public base exposes hls/ and nothing
+  // else of the bucket (docs/deploy.md, "The public strategy").
+  it('is configured to expose hls/ and nothing else', () => {
+    expect((env as unknown as { PUBLIC_PREFIXES: string }).PUBLIC_PREFIXES).toBe('hls/');
+  });
+
+  it.each([
+    'originals/private.jpg',
+    'previews/private.webp',
+    'thumbnails/private.webp',
+    'uploads/u1/part',
+    'hlsx/private.m4s',
+    'private-at-the-root.jpg',
+  ])('refuses %s, which exists in the bucket', async (key) => {
+    await env.MEDIA.put(key, 'private');
+    for (const path of [key, `hls/../${key}`, `hls/%2e%2e/${key}`, `./hls/../${key}`]) {
+      const response = await get(`${ENDPOINT}/public/${path}`);
+      expect(response.status, path).toBe(403);
+      expect(await response.text()).not.toContain('private');
+    }
+  });
 });
 
 describe('dev S3 endpoint: response header overrides (response-*), as S3 answers them', () => {

@@ -126,6 +126,31 @@ describe('admin config API', () => {
   });
 
   it.each([
+    ['omitted (and no PUBLIC_MEDIA_BASE)', {}],
+    ['null', { publicBase: null }],
+  ])('refuses a public share while publicBase is %s, publishing nothing', async (_name, base) => {
+    // An unset base would quietly presign instead; the owner must name the domain that
+    // serves hls/ only (docs/deploy.md) before any visitor is sent to it.
+    const response = await testWorker().fetch('/admin/config', {
+      method: 'PUT',
+      headers: adminHeaders(),
+      body: JSON.stringify({ rollout: { presign: 99, token: 0, public: 1 }, ...base }),
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: string; issues: { path: string }[] };
+    expect(body).toMatchObject({ error: 'invalid-config', issues: [{ path: 'publicBase' }] });
+    expect(await env.VIDEO_CACHE.get('config:current')).toBeNull();
+  });
+
+  it('accepts a public share once publicBase names the domain', async () => {
+    const worker = testWorker();
+    await publishConfig(worker, {
+      rollout: { presign: 99, token: 0, public: 1 },
+      publicBase: 'https://media.example.com',
+    });
+  });
+
+  it.each([
     ['invalid JSON', '{"rollout":', 400, 'invalid-json'],
     ['a body over 64 KiB', JSON.stringify({ pad: 'x'.repeat(70_000) }), 413, 'payload-too-large'],
   ])('refuses %s', async (_name, body, status, reason) => {
