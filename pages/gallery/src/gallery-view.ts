@@ -1,11 +1,13 @@
 import { ApiError, type ViewerApi } from './api.ts';
 import { createDownloads } from './download-panel.ts';
-import { el } from './element.ts';
+import { el, icon } from './element.ts';
 import { describeItem } from './format.ts';
 import { createGrid } from './grid.ts';
 import { mediaSourceAvailable, preloadHls } from './hls-engine.ts';
 import { createLightbox } from './lightbox.ts';
 import { createMediaFeed } from './media-feed.ts';
+import { createOwnerActions, type OwnerActions } from './owner-actions.ts';
+import { createReview, isOwner, type Review } from './review-view.ts';
 import type { Route, Router } from './router.ts';
 import { canSaveFiles, createSaver } from './save-to-phone.ts';
 import { createSelectMode } from './select-mode.ts';
@@ -13,7 +15,8 @@ import type { Session } from './session.ts';
 import { itemLink, shareLink, shareMessage } from './share-item.ts';
 import { startVariantOf } from './start-level.ts';
 import type { SwipeDirection } from './swipe.ts';
-import { createToaster } from './toast.ts';
+import { createToaster, type Toaster } from './toast.ts';
+import { createUploads, type Uploads } from './upload-view.ts';
 import { createVideoPrefetch, watchVideoTiles } from './video-prefetch.ts';
 
 // The signed-in page: header, grid and lightbox, kept in step with the URL.
@@ -26,15 +29,59 @@ export type GalleryViewOptions = {
   videoApiBase: string;
 };
 
+const SIGN_OUT_ICON = 'M10 4H5v16h5v-2H7V6h3zm5.6 3.6L14.2 9l2 2H9v2h7.2l-2 2 1.4 1.4 4.4-4.4z';
+
 /** Thumbnails in the first page: a few screens on a desktop, one request. */
 const PAGE_SIZE = 60;
 /** Later pages: the viewer's maximum, so a 10,000-item gallery is 50 requests, not 167. */
 const LATER_PAGE_SIZE = 200;
 
+/**
+ * The parts that outlive a reload of the grid: uploads in flight, the owner's review and
+ * edits. After the owner changes what the gallery lists, the grid is mounted again from the
+ * first page (the feed has no way to take items back).
+ */
 export function mountGallery(root: HTMLElement, options: GalleryViewOptions): { destroy(): void } {
-  const { api, session, router } = options;
-  const feed = createMediaFeed((page) => api.listMedia(page), PAGE_SIZE, LATER_PAGE_SIZE);
+  const base = location.origin;
   const toaster = createToaster();
+  const uploads = createUploads({ base });
+  const reload = (message?: string) => {
+    if (options.router.route.view === 'media') options.router.closeItem();
+    view.destroy();
+    view = mountGrid(root, options, { uploads, review, owner, toaster });
+    if (message) toaster.show(message);
+  };
+  const review = createReview({ base, onChange: () => reload() });
+  const owner = createOwnerActions({
+    base,
+    onChanged: (message) => reload(message),
+    onFailed: (message) => toaster.show(message),
+  });
+  let view = mountGrid(root, options, { uploads, review, owner, toaster });
+  let destroyed = false;
+  void isOwner(base).then((yes) => {
+    if (!yes || destroyed) return;
+    review.enable();
+    owner.enable();
+  });
+  return {
+    destroy() {
+      destroyed = true;
+      view.destroy();
+      uploads.destroy();
+      review.destroy();
+    },
+  };
+}
+
+function mountGrid(
+  root: HTMLElement,
+  options: GalleryViewOptions,
+  shared: { uploads: Uploads; review: Review; owner: OwnerActions; toaster: Toaster },
+): { destroy(): void } {
+  const { api, session, router } = options;
+  const { uploads, review, owner, toaster } = shared;
+  const feed = createMediaFeed((page) => api.listMedia(page), PAGE_SIZE, LATER_PAGE_SIZE);
   let destroyed = false;
   /** The item the lightbox shows or is looking up; guards against late lookups. */
   let wanted: string | undefined;
@@ -52,12 +99,25 @@ export function mountGallery(root: HTMLElement, options: GalleryViewOptions): { 
       }
     },
   });
-  const signOut = el('button', { type: 'button', class: 'button button-quiet' }, 'Sign out');
+  // On a phone's width an icon (the top bar also holds Add, Review and Select there).
+  const signOut = el(
+    'button',
+    { type: 'button', class: 'button button-quiet sign-out', 'aria-label': 'Sign out' },
+    icon(SIGN_OUT_ICON),
+    el('span', {}, 'Sign out'),
+  );
   const header = el(
     'header',
     { class: 'topbar' },
     el('h1', { class: 'topbar-title' }, options.galleryName),
-    el('div', { class: 'topbar-actions' }, downloads.button, signOut),
+    el(
+      'div',
+      { class: 'topbar-actions' },
+      uploads.button,
+      review.button,
+      downloads.button,
+      signOut,
+    ),
   );
 
   const videos = createVideoPrefetch({
@@ -98,6 +158,7 @@ export function mountGallery(root: HTMLElement, options: GalleryViewOptions): { 
     fetchToken: (videoId, { renew }) => videos.token(videoId, { renew }),
     onStep: (direction) => void step(direction),
     onRequestClose: () => router.closeItem(),
+    actions: owner.element,
     onShare: async (item) => {
       const url = itemLink(location.href, item.id);
       const message = shareMessage(await shareLink(navigator, { url, title: describeItem(item) }));
@@ -105,7 +166,7 @@ export function mountGallery(root: HTMLElement, options: GalleryViewOptions): { 
     },
   });
 
-  const main = el('main', { class: 'gallery', id: 'gallery' }, grid.element);
+  const main = el('main', { class: 'gallery', id: 'gallery' }, uploads.pending, grid.element);
   root.replaceChildren(
     header,
     main,
@@ -114,6 +175,8 @@ export function mountGallery(root: HTMLElement, options: GalleryViewOptions): { 
     downloads.panel,
     selection.bar,
     saver.panel,
+    uploads.panel,
+    review.dialog,
   );
 
   signOut.addEventListener('click', async () => {
@@ -148,6 +211,7 @@ export function mountGallery(root: HTMLElement, options: GalleryViewOptions): { 
       const closed = wanted;
       wanted = undefined;
       document.title = options.galleryName;
+      owner.setItem(undefined);
       lightbox.hide();
       if (closed) grid.focusItem(closed);
       return;
@@ -167,6 +231,7 @@ export function mountGallery(root: HTMLElement, options: GalleryViewOptions): { 
     }
     const item = feed.items[index]!;
     document.title = `${describeItem(item)} · ${options.galleryName}`;
+    owner.setItem(item);
     lightbox.show(item, {
       hasPrevious: index > 0,
       hasNext: index < feed.items.length - 1 || !feed.done,

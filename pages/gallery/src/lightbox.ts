@@ -22,6 +22,8 @@ export type LightboxOptions = {
   onRequestClose(): void;
   /** Share: the item's own link (share-item.ts). */
   onShare?(item: MediaItem): void;
+  /** More of the bar's actions, before Close (the owner's edits: owner-actions.ts). */
+  actions?: HTMLElement;
 };
 
 export type Lightbox = {
@@ -88,7 +90,7 @@ export function createLightbox(options: LightboxOptions): Lightbox {
       'div',
       { class: 'lightbox-bar' },
       el('div', { class: 'lightbox-caption' }, title, date),
-      el('div', { class: 'lightbox-actions' }, quality, share, download, close),
+      el('div', { class: 'lightbox-actions' }, quality, share, download, options.actions, close),
     ),
     previous,
     stage,
@@ -118,7 +120,11 @@ export function createLightbox(options: LightboxOptions): Lightbox {
     if (event.key === 'Tab') trapFocus(event);
     if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
     // Arrow keys belong to the video's controls and the quality menu while they have focus.
-    if (event.target instanceof HTMLVideoElement || event.target instanceof HTMLSelectElement) {
+    if (
+      event.target instanceof HTMLVideoElement ||
+      event.target instanceof HTMLSelectElement ||
+      event.target instanceof HTMLInputElement
+    ) {
       return;
     }
     event.preventDefault();
@@ -131,7 +137,9 @@ export function createLightbox(options: LightboxOptions): Lightbox {
   qualitySelect.addEventListener('change', () => engine?.setQuality(Number(qualitySelect.value)));
 
   function trapFocus(event: KeyboardEvent) {
-    const focusable = [...dialog.querySelectorAll<HTMLElement>('button, a[href], select, video')]
+    const focusable = [
+      ...dialog.querySelectorAll<HTMLElement>('button, a[href], input, select, video'),
+    ]
       .filter((node) => !node.hasAttribute('disabled') && !node.closest('[hidden]'))
       .filter((node) => node.getClientRects().length > 0);
     const first = focusable[0];

@@ -1,0 +1,212 @@
+import type { MediaItem } from './api.ts';
+import { parseMediaPage } from './api.ts';
+import { el, ICONS, icon } from './element.ts';
+import { describeItem, formatDuration } from './format.ts';
+
+// The owner's review queue: guests' pending uploads, approved or rejected one by one (a
+// tap) or in bulk (tick several). Offered only when GET /auth says the role is owner; the
+// viewer refuses every call of it to a guest anyway (403).
+
+async function call(base: string, path: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${base.replace(/\/+$/, '')}${path}`, {
+    credentials: 'same-origin',
+    ...init,
+    headers: {
+      accept: 'application/json',
+      ...(init.body ? { 'content-type': 'application/json' } : {}),
+    },
+  });
+}
+
+/** The owner's calls on one item (review.ts in the viewer); resolves to whether it worked. */
+export async function ownerAction(
+  base: string,
+  id: string,
+  action: 'approve' | 'reject' | 'hide' | 'unhide' | 'rename' | 'delete',
+  body?: unknown,
+): Promise<boolean> {
+  const path = `/api/media/${encodeURIComponent(id)}${action === 'delete' ? '' : `/${action}`}`;
+  const response = await call(base, path, {
+    method: action === 'delete' ? 'DELETE' : 'POST',
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  }).catch(() => undefined);
+  return response?.ok ?? false;
+}
+
+export async function isOwner(base: string): Promise<boolean> {
+  const response = await call(base, '/auth').catch(() => undefined);
+  const body: unknown = await response?.json().catch(() => undefined);
+  return typeof body === 'object' && body !== null && 'role' in body && body.role === 'owner';
+}
+
+const INBOX_ICON = 'M5 4h14l2 9v7H3v-7zm1.6 2L5.2 13H9a3 3 0 0 0 6 0h3.8l-1.4-7z';
+
+export type Review = {
+  /** "Review" for the top bar: hidden until the owner is known. */
+  readonly button: HTMLButtonElement;
+  readonly dialog: HTMLDialogElement;
+  /** Shows the button and loads the count (the owner is signed in). */
+  enable(): void;
+  destroy(): void;
+};
+
+export function createReview(options: { base: string; onChange: () => void }): Review {
+  const { base } = options;
+  const count = el('span', { class: 'review-count' }, '');
+  const button = el(
+    'button',
+    {
+      type: 'button',
+      class: 'button button-quiet review-button',
+      hidden: true,
+      'aria-label': 'Review uploads',
+      'data-testid': 'review-button',
+    },
+    icon(INBOX_ICON),
+    el('span', { class: 'review-word' }, 'Review'),
+    count,
+  );
+  const title = el('h2', { id: 'review-title', class: 'sheet-title' }, 'Waiting for review');
+  const close = el(
+    'button',
+    { type: 'button', class: 'button button-quiet button-icon', 'aria-label': 'Close' },
+    icon(ICONS.close),
+  );
+  const all = el('input', { type: 'checkbox', 'aria-label': 'Select all' });
+  const approveSelected = el(
+    'button',
+    { type: 'button', class: 'button button-primary', disabled: true },
+    'Approve selected',
+  );
+  const rejectSelected = el(
+    'button',
+    { type: 'button', class: 'button', disabled: true },
+    'Reject selected',
+  );
+  const status = el('p', { class: 'review-status', role: 'status' });
+  const list = el('ul', { class: 'review-list' });
+  const dialog = el(
+    'dialog',
+    { class: 'sheet review', 'aria-labelledby': 'review-title', 'data-testid': 'review-panel' },
+    el('div', { class: 'sheet-head' }, title, close),
+    el(
+      'div',
+      { class: 'review-actions' },
+      el('label', { class: 'review-all' }, all, 'All'),
+      approveSelected,
+      rejectSelected,
+    ),
+    status,
+    list,
+  );
+  const selected = new Set<string>();
+  let items: MediaItem[] = [];
+  let changed = false;
+
+  function showSelection() {
+    approveSelected.disabled = rejectSelected.disabled = selected.size === 0;
+    all.checked = items.length > 0 && selected.size === items.length;
+    all.indeterminate = selected.size > 0 && selected.size < items.length;
+    for (const tick of list.querySelectorAll<HTMLInputElement>('input[type="checkbox"]')) {
+      tick.checked = selected.has(tick.value);
+    }
+  }
+
+  async function decide(ids: string[], action: 'approve' | 'reject') {
+    if (ids.length === 0) return;
+    dialog.setAttribute('aria-busy', 'true');
+    const answers = await Promise.all(ids.map((id) => ownerAction(base, id, action)));
+    dialog.removeAttribute('aria-busy');
+    const failed = answers.filter((ok) => !ok).length;
+    changed ||= failed < ids.length;
+    await load();
+    const done = action === 'approve' ? 'approved' : 'rejected';
+    status.textContent =
+      failed > 0
+        ? `${failed} could not be ${done}. Try again.`
+        : `${ids.length} ${done}.${items.length === 0 ? ' Nothing else is waiting.' : ''}`;
+  }
+
+  function row(item: MediaItem): HTMLElement {
+    const name = describeItem(item);
+    const tick = el('input', { type: 'checkbox', value: item.id, 'aria-label': `Select ${name}` });
+    tick.addEventListener('change', () => {
+      if (tick.checked) selected.add(item.id);
+      else selected.delete(item.id);
+      showSelection();
+    });
+    const approve = el(
+      'button',
+      { type: 'button', class: 'button button-primary', 'data-testid': 'approve' },
+      'Approve',
+    );
+    const reject = el(
+      'button',
+      { type: 'button', class: 'button', 'data-testid': 'reject' },
+      'Reject',
+    );
+    approve.addEventListener('click', () => void decide([item.id], 'approve'));
+    reject.addEventListener('click', () => void decide([item.id], 'reject'));
+    const kind =
+      item.kind === 'video'
+        ? `Video${item.durationSec ? ` · ${formatDuration(item.durationSec)}` : ''}`
+        : 'Photo';
+    return el(
+      'li',
+      { class: 'review-item', 'data-id': item.id, 'data-testid': 'review-item' },
+      el(
+        'label',
+        { class: 'review-pick' },
+        tick,
+        el('img', { class: 'review-thumb', src: item.thumbnailUrl, alt: '', loading: 'lazy' }),
+      ),
+      el('p', { class: 'review-name' }, name, el('span', { class: 'review-kind' }, kind)),
+      el('div', { class: 'review-buttons' }, approve, reject),
+    );
+  }
+
+  async function load() {
+    const response = await call(base, '/api/review').catch(() => undefined);
+    if (!response?.ok) {
+      status.textContent = 'Couldn’t load the uploads waiting for review.';
+      return;
+    }
+    items = [...parseMediaPage(await response.json(), base).items];
+    for (const id of selected) if (!items.some((item) => item.id === id)) selected.delete(id);
+    list.replaceChildren(...items.map(row));
+    count.textContent = items.length > 0 ? String(items.length) : '';
+    title.textContent = `Waiting for review (${items.length})`;
+    status.textContent = items.length === 0 ? 'Nothing is waiting for review.' : '';
+    showSelection();
+  }
+
+  all.addEventListener('change', () => {
+    selected.clear();
+    if (all.checked) for (const item of items) selected.add(item.id);
+    showSelection();
+  });
+  approveSelected.addEventListener('click', () => void decide([...selected], 'approve'));
+  rejectSelected.addEventListener('click', () => void decide([...selected], 'reject'));
+  button.addEventListener('click', () => {
+    dialog.showModal();
+    void load();
+  });
+  close.addEventListener('click', () => dialog.close());
+  dialog.addEventListener('close', () => {
+    // The grid picks up what was approved once the owner is done, not under their thumb.
+    if (changed) options.onChange();
+    changed = false;
+  });
+
+  return {
+    button,
+    dialog,
+    enable() {
+      button.hidden = false;
+      void load();
+    },
+    destroy() {
+      dialog.remove();
+    },
+  };
+}

@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type CreatedUpload,
+  NetworkError,
+  type PutBody,
+  runUpload,
+  type SavedUpload,
+  type UploadApi,
+  UploadRefused,
+  type UploadStore,
+} from './upload.ts';
+
+const PART = 4;
+
+function file(size: number): File {
+  return new File([new Uint8Array(size).map((_, i) => i % 251)], 'clip.mp4', {
+    type: 'video/mp4',
+    lastModified: Date.UTC(2025, 5, 1),
+  });
+}
+
+function memoryStore(): UploadStore & { saved: Map<string, SavedUpload> } {
+  const saved = new Map<string, SavedUpload>();
+  return {
+    saved,
+    put: async (upload) => {
+      saved.set(upload.created.uploadId, structuredClone(upload));
+    },
+    delete: async (id) => {
+      saved.delete(id);
+    },
+    all: async () => [...saved.values()],
+  };
+}
+
+function fakeApi(size: number) {
+  const completions: { partNumber: number; etag: string }[][] = [];
+  const count = Math.ceil(size / PART);
+  const api: UploadApi = {
+    create: async () =>
+      ({
+        uploadId: 'u1',
+        partSize: PART,
+        parts: Array.from({ length: count }, (_, i) => ({
+          partNumber: i + 1,
+          url: `https://store.test/part/${i + 1}`,
+        })),
+        renditions: { thumbnail: 'https://store.test/t', preview: 'https://store.test/p' },
+        expiresAt: 0,
+      }) satisfies CreatedUpload,
+    complete: async (_id, parts) => {
+      completions.push(parts);
+      return { id: 'u1', state: 'pending' };
+    },
+    abort: async () => {},
+  };
+  return { api, completions };
+}
+
+/** The store: records each PUT; `failFrom` makes every PUT after that many fail as offline. */
+function fakeStore(failFrom = Number.POSITIVE_INFINITY) {
+  const puts: string[] = [];
+  let online = true;
+  let cut = false;
+  const put: PutBody = async (url, body, onProgress) => {
+    if (!cut && puts.length >= failFrom) {
+      cut = true;
+      online = false;
+    }
+    if (!online) throw new NetworkError('offline');
+    puts.push(url);
+    onProgress(body.size);
+    return `"etag-${url.split('/').pop()}"`;
+  };
+  return { put, puts, reconnect: () => (online = true), isOnline: () => online };
+}
+
+const renditions = async () => ({
+  thumbnail: new Blob(['t']),
+  preview: new Blob(['p']),
+  facts: { width: 2, height: 1 },
+});
+
+describe('runUpload', () => {
+  it('sends the renditions and every part once, then completes with the ETags in order', async () => {
+    const { api, completions } = fakeApi(10);
+    const store = fakeStore();
+    const saved = memoryStore();
+    const progress: number[] = [];
+    const done = await runUpload(file(10), {
+      api,
+      store: saved,
+      put: store.put,
+      makeRenditions: renditions,
+      waitForNetwork: async () => {},
+      onProgress: (sent) => progress.push(sent),
+    });
+    expect(done).toEqual({ id: 'u1', state: 'pending' });
+    expect(store.puts.sort()).toEqual([
+      'https://store.test/p',
+      'https://store.test/part/1',
+      'https://store.test/part/2',
+      'https://store.test/part/3',
+      'https://store.test/t',
+    ]);
+    expect(completions).toEqual([
+      [1, 2, 3].map((partNumber) => ({ partNumber, etag: `"etag-${partNumber}"` })),
+    ]);
+    expect(progress.at(-1)).toBe(10);
+    expect(saved.saved.size).toBe(0);
+  });
+
+  it('waits for the network after a lost connection and resumes without resending stored parts', async () => {
+    const { api, completions } = fakeApi(20);
+    const store = fakeStore(4); // two renditions and two parts get through
+    const waits: number[] = [];
+    await runUpload(file(20), {
+      api,
+      store: memoryStore(),
+      put: store.put,
+      makeRenditions: renditions,
+      concurrency: 1,
+      waitForNetwork: async (attempt) => {
+        waits.push(attempt);
+        if (attempt === 2) store.reconnect();
+      },
+    });
+    expect(waits).toEqual([0, 1, 2]);
+    const parts = store.puts.filter((url) => url.includes('/part/'));
+    expect(parts).toEqual([1, 2, 3, 4, 5].map((n) => `https://store.test/part/${n}`));
+    expect(completions[0]!.map((part) => part.partNumber)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('resumes a saved upload (a closed tab): only the parts without an ETag are sent', async () => {
+    const { api, completions } = fakeApi(12);
+    const saved = memoryStore();
+    const first = fakeStore(3); // renditions and part 1, then the tab closes
+    await expect(
+      runUpload(file(12), {
+        api,
+        store: saved,
+        put: first.put,
+        makeRenditions: renditions,
+        concurrency: 1,
+        waitForNetwork: async () => {
+          throw new Error('tab closed');
+        },
+      }),
+    ).rejects.toThrow('tab closed');
+    const [unfinished] = await saved.all();
+    expect(Object.keys(unfinished!.etags)).toEqual(['1']);
+
+    const second = fakeStore();
+    await runUpload(unfinished!, {
+      api,
+      store: saved,
+      put: second.put,
+      makeRenditions: renditions,
+      waitForNetwork: async () => {},
+    });
+    expect(second.puts.sort()).toEqual(['https://store.test/part/2', 'https://store.test/part/3']);
+    expect(completions[0]!.map((part) => part.etag)).toEqual(['"etag-1"', '"etag-2"', '"etag-3"']);
+  });
+
+  it('stops on a refusal instead of retrying it', async () => {
+    const { api } = fakeApi(4);
+    const refusing: UploadApi = {
+      ...api,
+      create: async () => {
+        throw new UploadRefused(415, 'unsupported-type');
+      },
+    };
+    await expect(
+      runUpload(file(4), {
+        api: refusing,
+        store: memoryStore(),
+        put: fakeStore().put,
+        makeRenditions: renditions,
+        waitForNetwork: async () => {},
+      }),
+    ).rejects.toBeInstanceOf(UploadRefused);
+  });
+});
