@@ -10,6 +10,8 @@ export type Summary = {
   stalledMs: number;
   bytes: number;
   seekMs: number | undefined;
+  /** Media responses in the window (median per trial), by where they came from. */
+  media: { storage: number; worker: number; redirected: number };
 };
 
 export type Row = {
@@ -26,6 +28,15 @@ const ratio = (baseline: number | undefined, value: number | undefined) =>
     ? '—'
     : `${(baseline / value).toFixed(2)}×`;
 const kib = (bytes: number) => `${Math.round(bytes / 1024)} KiB`;
+
+/** `storage ×5`, `302 → storage ×5`: where the row's media came from, as counted. */
+function mediaFrom({ storage, worker, redirected }: Summary['media']): string {
+  const parts = [];
+  if (redirected > 0) parts.push(`302 → storage ×${redirected}`);
+  if (storage - redirected > 0) parts.push(`storage ×${storage - redirected}`);
+  if (worker > 0) parts.push(`worker ×${worker}`);
+  return parts.join(', ') || '—';
+}
 
 export function formatReport(rows: readonly Row[], repeats: number): string {
   const find = (row: Row, design: Row['design']) =>
@@ -46,6 +57,7 @@ export function formatReport(rows: readonly Row[], repeats: number): string {
     'mp4 ÷ this',
     'stalls',
     'bytes 10 s',
+    'media from',
     'seek to middle',
   ];
   const lines = rows.map((row) => [
@@ -58,6 +70,7 @@ export function formatReport(rows: readonly Row[], repeats: number): string {
     row.design === 'mp4' ? '' : ratio(find(row, 'mp4'), row.result.firstFrameMs),
     row.result.stalls === 0 ? '0' : `${row.result.stalls} (${ms(row.result.stalledMs)})`,
     kib(row.result.bytes),
+    mediaFrom(row.result.media),
     ms(row.result.seekMs),
   ]);
   const table = markdownTable([header, ...lines]);
@@ -84,7 +97,7 @@ export function formatReport(rows: readonly Row[], repeats: number): string {
     `first frame does not grow with length: 20 min ${ms(long?.firstFrameMs)} vs 6 s ${ms(warm?.firstFrameMs)} (warm)`,
   ];
   return [
-    `Tap → first moving frame, median of ${repeats}; stalls: most in any trial (time stalled, median); bytes: median received in the 10 s after the tap.`,
+    `Tap → first moving frame, median of ${repeats}; stalls: most in any trial (time stalled, median); bytes: median received in the 10 s after the tap; media from: media responses (init, segments, MP4) in those 10 s, median, by the path they took.`,
     '',
     table,
     '',

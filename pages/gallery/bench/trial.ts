@@ -6,7 +6,9 @@ import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 // is the first one presented with a later media time than the first frame shown (a poster
 // frame or a paused first frame does not count). Bytes are what Chromium's network stack
 // received (CDP Network.dataReceived) in the 10 s after the tap; stalls are `waiting`
-// events after the first moving frame in that window.
+// events after the first moving frame in that window. Where the media came from is
+// counted from the same CDP log (responses and the redirects that led to them), so a row
+// says what it measured: the redirect design's segments really crossed a 302.
 
 export type NetworkProfile = {
   name: string;
@@ -40,7 +42,21 @@ export type TrialResult = {
   bytes: number;
   /** Seek → first moving frame past the seek target, ms (when the trial seeks). */
   seekMs?: number | undefined;
+  /** Media responses (init, segments, the MP4) in the window, by where they came from. */
+  media: MediaSources;
 };
+
+export type MediaSources = {
+  /** Answered 200/206 by storage (the dev S3 endpoint, as R2 would be). */
+  storage: number;
+  /** Answered 200/206 by the video worker itself (the token strategy). */
+  worker: number;
+  /** Media requests that reached storage through a redirect (302 from the worker). */
+  redirected: number;
+};
+
+/** An init segment, a media segment or an MP4: what a player fetches after the playlists. */
+const isMedia = (url: string) => /\.(m4s|mp4|ts|aac)$/.test(new URL(url).pathname);
 
 export type Trial = {
   profile: NetworkProfile;
@@ -55,6 +71,8 @@ export type Trial = {
   mp4Url?: string | undefined;
   /** Seek to this many seconds once playing (the long video's middle). */
   seekTo?: number | undefined;
+  /** Print every request after the tap: start, first byte and end, ms after the tap. */
+  waterfall?: boolean | undefined;
 };
 
 /** Installed before any page script: records taps, frames, stalls for every <video>. */
@@ -141,7 +159,13 @@ const readProbe = (page: Page) =>
 
 export async function runTrial(
   browser: Browser,
-  options: { galleryUrl: string; storageState: NonNullable<BrowserContextOptions['storageState']> },
+  options: {
+    galleryUrl: string;
+    storageState: NonNullable<BrowserContextOptions['storageState']>;
+    /** Origins of storage and of the video worker, to tell media sources apart. */
+    storageOrigin: string;
+    videoOrigin: string;
+  },
   trial: Trial,
 ): Promise<TrialResult> {
   const context = await browser.newContext({ ...PHONE, storageState: options.storageState });
@@ -161,6 +185,56 @@ export async function runTrial(
     cdp.on('Network.dataReceived', (event) => {
       if (counting) bytes += event.encodedDataLength;
     });
+    const media: MediaSources = { storage: 0, worker: 0, redirected: 0 };
+    cdp.on('Network.requestWillBeSent', (event) => {
+      const hop = event.redirectResponse;
+      if (
+        counting &&
+        hop !== undefined &&
+        hop.status >= 300 &&
+        hop.status < 400 &&
+        isMedia(event.request.url) &&
+        new URL(event.request.url).origin === options.storageOrigin
+      ) {
+        media.redirected++;
+      }
+    });
+    // The waterfall: what the tap waited for, request by request (BENCH_WATERFALL=1).
+    let tapClock = 0;
+    const requests = new Map<
+      string,
+      { url: string; start: number; head?: number; end?: number; cached?: boolean }
+    >();
+    cdp.on('Network.requestWillBeSent', (event) => {
+      if (counting && trial.waterfall && !event.request.url.startsWith('data:')) {
+        requests.set(`${event.requestId}:${event.request.url}`, {
+          url: event.request.url,
+          start: Date.now() - tapClock,
+        });
+      }
+    });
+    const entry = (requestId: string) =>
+      [...requests.entries()].findLast(([id]) => id.startsWith(`${requestId}:`))?.[1];
+    cdp.on('Network.responseReceived', (event) => {
+      const found = entry(event.requestId);
+      if (found) found.head = Date.now() - tapClock;
+      if (found && event.response.fromDiskCache) found.cached = true;
+    });
+    cdp.on('Network.requestServedFromCache', (event) => {
+      const found = entry(event.requestId);
+      if (found) found.cached = true;
+    });
+    cdp.on('Network.loadingFinished', (event) => {
+      const found = entry(event.requestId);
+      if (found) found.end = Date.now() - tapClock;
+    });
+    cdp.on('Network.responseReceived', (event) => {
+      const { url, status } = event.response;
+      if (!counting || (status !== 200 && status !== 206) || !isMedia(url)) return;
+      const origin = new URL(url).origin;
+      if (origin === options.storageOrigin) media.storage++;
+      else if (origin === options.videoOrigin) media.worker++;
+    });
 
     await page.goto(options.galleryUrl);
     const tile = page.locator(trial.tile).first();
@@ -169,6 +243,7 @@ export async function runTrial(
     if (trial.mp4Url !== undefined) await page.evaluate(playMp4OnTap, trial.mp4Url);
 
     counting = true;
+    tapClock = Date.now();
     await tile.tap();
     const tappedAt = Date.now();
     await page
@@ -207,6 +282,19 @@ export async function runTrial(
     }
     counting = false;
     const probe = await readProbe(page);
+    if (trial.waterfall) {
+      const first = probe.firstMovingAt !== undefined && probe.tapAt !== undefined;
+      console.log(
+        `  waterfall (ms after the tap; first moving frame at ${first ? Math.round(probe.firstMovingAt! - probe.tapAt!) : '—'}):`,
+      );
+      for (const r of requests.values()) {
+        const url = new URL(r.url);
+        const name = `${url.host}${url.pathname}`.slice(-70);
+        console.log(
+          `    ${String(r.start).padStart(5)} ${String(r.head ?? '—').padStart(5)} ${String(r.end ?? '—').padStart(5)}  ${name}${r.cached ? ' (cache)' : ''}`,
+        );
+      }
+    }
     const end = (probe.tapAt ?? 0) + WINDOW_MS;
     const stalls = probe.stalls.filter((at) => at < end);
     const stalledMs = stalls.reduce(
@@ -221,6 +309,7 @@ export async function runTrial(
       stalls: stalls.length,
       stalledMs,
       bytes,
+      media,
       ...(trial.seekTo !== undefined ? { seekMs } : {}),
     };
   } finally {

@@ -44,6 +44,10 @@ const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 /** BENCH_LONG=skip leaves the 20-minute video out (a quick run while changing the SPA). */
 const LONG = process.env.BENCH_LONG !== 'skip';
 const WARM_MS = 5000;
+/** BENCH_WATERFALL=1 prints each trial's requests after the tap (what to speed up next). */
+const WATERFALL = process.env.BENCH_WATERFALL === '1';
+/** BENCH_ONLY=hls measures one design (a quick run while trying a lever). */
+const ONLY = process.env.BENCH_ONLY;
 const LONG_ID = 'bench-long';
 const DEMO_TILE = '.grid .tile a[data-id="demo-13"]';
 const LONG_TILE = `.grid .tile a[data-id="${LONG_ID}"]`;
@@ -141,14 +145,14 @@ async function publishRollout(rollout: Record<string, number>): Promise<void> {
   }
 }
 
-async function adminVersion(): Promise<number | null> {
+async function adminVersion(): Promise<string | number | null> {
   const response = await fetch(`${urls.video}/admin/config`, {
     headers: { Authorization: `Bearer ${adminToken()}` },
   });
-  return ((await response.json()) as { version: number | null }).version;
+  return ((await response.json()) as { version: string | number | null }).version;
 }
 
-async function rollback(version: number | null): Promise<void> {
+async function rollback(version: string | number | null): Promise<void> {
   if (version === null) return;
   await fetch(`${urls.video}/admin/config/rollback`, {
     method: 'POST',
@@ -207,7 +211,32 @@ function summarise(results: TrialResult[]) {
     stalledMs: median(results.map((r) => r.stalledMs)) ?? 0,
     bytes: median(results.map((r) => r.bytes)) ?? 0,
     seekMs: median(results.map((r) => r.seekMs).filter((v) => v !== undefined)),
+    media: {
+      storage: median(results.map((r) => r.media.storage)) ?? 0,
+      worker: median(results.map((r) => r.media.worker)) ?? 0,
+      redirected: median(results.map((r) => r.media.redirected)) ?? 0,
+    },
   };
+}
+
+/**
+ * A row measures its design only if the media came the way the design says: the redirect
+ * baseline's segments from storage through the worker's 302 (a rollout that did not take
+ * would time this gallery twice), the others straight from storage with no redirect.
+ */
+function checkPath(design: Row['design'], results: TrialResult[]): void {
+  for (const { media, firstFrameMs } of results) {
+    if (firstFrameMs === undefined) continue;
+    const ok =
+      design === 'redirect'
+        ? media.redirected > 0 && media.redirected === media.storage && media.worker === 0
+        : media.redirected === 0 && media.storage > 0 && media.worker === 0;
+    if (!ok) {
+      cannotMeasure(
+        `the ${design} design's media did not come the way it says: ${JSON.stringify(media)}`,
+      );
+    }
+  }
 }
 
 async function main(): Promise<void> {
@@ -238,7 +267,7 @@ async function main(): Promise<void> {
   }
 
   let stack: Stack | undefined;
-  let initialVersion: number | null = null;
+  let initialVersion: string | number | null = null;
   const rows: Row[] = [];
   try {
     stack = await ensureStack({
@@ -253,10 +282,16 @@ async function main(): Promise<void> {
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
     try {
       const { storageState, mp4Url } = await login(browser);
-      const options = { galleryUrl: urls.spa, storageState };
+      const options = {
+        galleryUrl: urls.spa,
+        storageState,
+        storageOrigin: new URL(urls.devS3).origin,
+        videoOrigin: new URL(urls.video).origin,
+      };
       const run = async (label: Omit<Row, 'result'>, trial: Trial, runner = browser) => {
         const results: TrialResult[] = [];
         for (let i = 0; i < REPEATS; i++) results.push(await runTrial(runner, options, trial));
+        checkPath(label.design, results);
         const row = { ...label, result: summarise(results) };
         rows.push(row);
         console.log(
@@ -266,13 +301,17 @@ async function main(): Promise<void> {
       // The redirect baseline plays only with CORS checks off: after the worker's
       // cross-origin 302 the browser sends `Origin: null` to storage (Fetch's tainted
       // origin), which a bucket with an origin list refuses (R2 would need AllowedOrigins
-      // "*"). With the checks off the requests are the same ones, so the timing is fair.
+      // "*", and the dev S3 endpoint, like the gallery's CORS everywhere, never allows
+      // null). With the checks off the requests are the same ones (a GET with Origin: null
+      // after the 302, no preflight: hls.js sends no custom header), and checkPath makes
+      // sure each measured segment did cross the 302.
       const relaxed = await chromium.launch({
         executablePath: CHROMIUM,
         headless: true,
         args: [...ARGS, '--disable-web-security'],
       });
       for (const design of ['hls', 'redirect', 'mp4'] as const) {
+        if (ONLY !== undefined && ONLY !== design) continue;
         await publishRollout(design === 'redirect' ? { redirect: 100 } : { presign: 100 });
         const runner = design === 'redirect' ? relaxed : browser;
         for (const profile of PROFILES) {
@@ -284,6 +323,7 @@ async function main(): Promise<void> {
                 warmMs: scenario === 'warm' ? WARM_MS : 0,
                 tile: DEMO_TILE,
                 mp4Url: design === 'mp4' ? mp4Url : undefined,
+                waterfall: WATERFALL,
               },
               runner,
             );
@@ -295,7 +335,13 @@ async function main(): Promise<void> {
       for (const profile of LONG ? PROFILES : []) {
         await run(
           { profile: profile.name, design: 'hls', scenario: 'warm', video: 'long (20 min)' },
-          { profile, warmMs: WARM_MS, tile: LONG_TILE, seekTo: LONG_VIDEO_SECONDS / 2 },
+          {
+            profile,
+            warmMs: WARM_MS,
+            tile: LONG_TILE,
+            seekTo: LONG_VIDEO_SECONDS / 2,
+            waterfall: WATERFALL,
+          },
         );
       }
     } finally {
