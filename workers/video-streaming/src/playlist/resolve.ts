@@ -69,6 +69,8 @@ function isPlainChar(c: number): boolean {
   return (
     c > 0x20 &&
     c !== 0x7f &&
+    // Surrogates take the slow path: a lone one names no key (it has no UTF-8 form).
+    (c < 0xd800 || c > 0xdfff) &&
     c !== 0x2f /* / */ &&
     c !== 0x3a /* : */ &&
     c !== 0x25 /* % */ &&
@@ -77,7 +79,7 @@ function isPlainChar(c: number): boolean {
 }
 
 // A segment as stored: percent-decoded once. Refused (undefined) when it cannot be one
-// segment of a safe key: malformed escapes, an encoded '/' or '\', control characters,
+// segment of a safe key: malformed escapes, an encoded '/' or '\', control characters, lone surrogates,
 // or a dot segment hiding behind escapes ('%2e%2e'), which WHATWG URL parsers and some
 // S3-compatible stores would still treat as '..'.
 function decodeSegment(part: string): string | undefined {
@@ -90,9 +92,14 @@ function decodeSegment(part: string): string | undefined {
     }
     if (segment === '.' || segment === '..' || segment.includes('/')) return undefined;
   }
+  let surrogates = false;
   for (let i = 0; i < segment.length; i++) {
     const c = segment.charCodeAt(i);
     if (c < 0x20 || c === 0x7f || c === 0x5c /* \ */) return undefined;
+    if (c >= 0xd800 && c <= 0xdfff) surrogates = true;
   }
+  // A lone surrogate (found by the fuzz test): no UTF-8 form, so no key, and
+  // encodeURIComponent throws on it.
+  if (surrogates && /\p{Cs}/u.test(segment)) return undefined;
   return segment;
 }

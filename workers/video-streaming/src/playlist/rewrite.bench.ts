@@ -49,3 +49,34 @@ describe(`rewritePlaylist, ${SEGMENTS} segments`, () => {
     rewritePlaylist(byteRanges, options);
   });
 });
+
+// Adversarial input, at 1x and 4x its size: time should grow about 4x (linear), never
+// 16x. vitest bench prints both rates; read the ratio, no target fails the run.
+const rewriteAll = (refs: readonly UriRef[]) => refs.map(() => '/x');
+const confined = (text: string) => () => {
+  try {
+    rewritePlaylist(text, { ...options, rewrite: rewriteAll, confine: true });
+  } catch {
+    // A refusal after a full scan is as good a measurement as a rewrite.
+  }
+};
+function adversarial(scale: number): Record<string, string> {
+  const n = 2000 * scale;
+  const variable = `${'v'.repeat(100)}/`;
+  return {
+    // Every line expands a 100-character variable: expansion work, within its bound.
+    defines: `#EXTM3U\n#EXT-X-DEFINE:NAME="v",VALUE="${variable}"\n${'#EXTINF:4,\n{$v}s.ts\n'.repeat(n)}`,
+    // Deep relative paths: the resolver walks every segment.
+    'dot segments': `#EXTM3U\n${`#EXTINF:4,\n${'a/../'.repeat(40)}s.ts\n`.repeat(n / 4)}`,
+    // One attribute list of many quoted commas: the cursor's one pass.
+    'long attribute list': `#EXTM3U\n#EXT-X-KEY:${'A="x,y",'.repeat(n * 4)}URI="k"\n`,
+  };
+}
+const small = adversarial(1);
+const large = adversarial(4);
+for (const name of Object.keys(small)) {
+  describe(`rewritePlaylist, adversarial: ${name} (1x vs 4x)`, () => {
+    bench('1x', confined(small[name]!));
+    bench('4x', confined(large[name]!));
+  });
+}

@@ -35,7 +35,8 @@ export type RefusalReason =
   | 'query-param-define'
   | 'unknown-variable'
   | 'content-steering'
-  | 'leaves-origin';
+  | 'leaves-origin'
+  | 'bare-carriage-return';
 
 export class PlaylistRefused extends Error {
   override readonly name = 'PlaylistRefused';
@@ -81,6 +82,12 @@ export function rewritePlaylist(text: string, options: RewriteOptions): string {
   const cursor = new AttributeCursor(text);
   const variables = new Map<string, string>();
   const confine = options.confine === true;
+  // RFC 8216 ends lines with LF or CRLF; a player that also breaks at a bare CR would read
+  // lines this rewriter never saw (found by the fuzz test). One vectorised scan, CR-free
+  // playlists skip it.
+  if (confine && text.includes('\r') && /\r(?!\n)/.test(text)) {
+    throw new PlaylistRefused('bare-carriage-return');
+  }
   const expansion = { left: MAX_EXPANSION };
   const refs: UriRef[] = [];
   const starts: number[] = [];
