@@ -79,8 +79,37 @@ describe('cache keys', () => {
     ).toBe('f1/20300101T000000000Z-abcdefgh23/presign/1893456000/hls/v/540p/index.m3u8');
   });
 
-  it('carry the cache format version in every cache name', () => {
-    expect(CACHE_FORMAT).toBe('v1');
+  it('carry the cache format version in every cache name', async () => {
+    // Everything one visit writes (a playlist with the KV tier on, a token-served segment)
+    // lands in names carrying CACHE_FORMAT, and nothing in the same names without it.
+    await resetKv();
+    const video = uniqueVideoId('format');
+    await seedVideo(video);
+    const worker = testWorker();
+    await publishConfig(worker, {
+      kvPlaylistCache: true,
+      rollout: { presign: 0, token: 100, public: 0 },
+    });
+    const put = vi.spyOn(Cache.prototype, 'put');
+    const token = tokenFor(video);
+    const playlist = `https://format.test/api/hls/${video}/540p/index.m3u8?${token}`;
+    const segment = `https://format.test/api/hls/${video}/540p/seg0.m4s?${token}`;
+    await textOf(await worker.settle(playlist));
+    await (await worker.settle(segment)).arrayBuffer();
+
+    const written = put.mock.calls.map(([key]) => (key instanceof Request ? key.url : String(key)));
+    expect(written.some((url) => url.includes('/_cache/playlist/'))).toBe(true);
+    expect(written.some((url) => url.includes('/_cache/media/'))).toBe(true);
+    const found = async (name: string, url: string) =>
+      (await (await caches.open(name)).match(url)) !== undefined;
+    for (const url of written) {
+      const kind = url.includes('/_cache/media/') ? 'media' : 'playlists';
+      expect(await found(`edge-gallery-${kind}:${CACHE_FORMAT}`, url), url).toBe(true);
+      expect(await found(`edge-gallery-${kind}`, url), url).toBe(false);
+    }
+    const { keys } = await env.VIDEO_CACHE.list({ prefix: 'playlist' });
+    expect(keys.length).toBeGreaterThan(0);
+    for (const { name } of keys) expect(name.startsWith(`playlist:${CACHE_FORMAT}:`)).toBe(true);
   });
 });
 
