@@ -1,11 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findExecutable } from '@edge-gallery/stack';
 import { type BrowserContext, chromium } from 'playwright-core';
 
 // Debian's chromium (`apt-get install -y chromium`), never a downloaded browser,
-// with a fresh profile each run.
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// with a fresh profile each run. CHROMIUM_PATH, when set, is the only candidate.
+export const CHROMIUM =
+  findExecutable(process.env.CHROMIUM_PATH ?? ['chromium', 'chromium-browser']) ??
+  'chromium (not found on PATH)';
 
 const ARGS = [
   '--headless',

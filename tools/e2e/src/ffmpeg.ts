@@ -1,4 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { findExecutable } from '@edge-gallery/stack';
 
 // ffmpeg as a player: it fetches the master playlist, the chosen rendition's playlist,
 // its init segment and every media segment, and decodes every frame. ffmpeg exits 0
@@ -9,7 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 export const FFMPEG = process.env.FFMPEG_PATH ?? 'ffmpeg';
 
 export function hasFfmpeg(): boolean {
-  return spawnSync(FFMPEG, ['-version'], { stdio: 'ignore' }).status === 0;
+  return findExecutable(FFMPEG) !== undefined;
 }
 
 export type Playback = {

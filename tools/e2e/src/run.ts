@@ -9,17 +9,9 @@
 //      through the video worker's admin API; the live config is restored afterwards
 //   4. .reports/e2e-summary.json: passed / failed / skipped, and what was not run and why
 import { spawn } from 'node:child_process';
-import {
-  accessSync,
-  constants,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { readDevVars, repoRoot, services, urls } from '@edge-gallery/stack';
+import { findExecutable, readDevVars, repoRoot, services, urls } from '@edge-gallery/stack';
 import type { VersionId } from '@edge-gallery/video-streaming/config/versions';
 import { hasFfmpeg } from './ffmpeg.ts';
 import { ensureStack, type Stack } from './stack-process.ts';
@@ -37,29 +29,10 @@ const notRun: string[] = [];
 const ffmpeg = hasFfmpeg();
 if (!ffmpeg)
   notRun.push('ffmpeg playback checks: ffmpeg is not installed (apt-get install -y ffmpeg)');
-const chromium = findChromium();
+// CHROMIUM_PATH, when set, is the only candidate (as in the browser test itself).
+const chromium = findExecutable(process.env.CHROMIUM_PATH ?? ['chromium', 'chromium-browser']);
 if (chromium === undefined) {
   notRun.push('the SPA browser test: chromium is not installed (apt-get install -y chromium)');
-}
-
-function findChromium(): string | undefined {
-  // CHROMIUM_PATH, when set, is the only candidate (as in the browser test itself).
-  const explicit = process.env.CHROMIUM_PATH;
-  const candidates =
-    explicit !== undefined
-      ? [explicit]
-      : (process.env.PATH ?? '')
-          .split(delimiter)
-          .flatMap((dir) => [join(dir, 'chromium'), join(dir, 'chromium-browser')]);
-  return candidates.find((path) => {
-    if (path === '') return false;
-    try {
-      accessSync(path, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
 }
 
 /** Runs a package's vitest with a JSON report and reads the counts from it. */

@@ -10,9 +10,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { repoRoot } from '@edge-gallery/stack';
+import { findExecutable, repoRoot } from '@edge-gallery/stack';
 import sharp from 'sharp';
-import { findExecutable } from './ffmpeg.ts';
 import { withRotation, writeAt, writeVideo } from './test-media.ts';
 
 export type CameraDemoFile = {

@@ -1,5 +1,6 @@
+import { findExecutable } from '@edge-gallery/stack';
 import { describe, expect, it } from 'vitest';
-import { findExecutable, missingFfmpeg } from './ffmpeg.ts';
+import { missingFfmpeg } from './ffmpeg.ts';
 
 describe('ffmpeg presence', () => {
   it('says what is missing and how to install it', () => {

@@ -1,30 +1,11 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { findExecutable } from '@edge-gallery/stack';
 
 export const FFMPEG_INSTALL_HINT =
   'ffmpeg and ffprobe are needed to import videos. Install them and run the import again:\n' +
   '  Debian/Ubuntu: sudo apt-get install ffmpeg\n' +
   '  macOS:         brew install ffmpeg\n' +
   '  Windows:       winget install ffmpeg';
-
-/** The first executable `name` on PATH, or undefined. */
-export function findExecutable(
-  name: string,
-  env: NodeJS.ProcessEnv = process.env,
-): string | undefined {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    for (const candidate of process.platform === 'win32' ? [`${name}.exe`, name] : [name]) {
-      const path = join(dir, candidate);
-      try {
-        accessSync(path, constants.X_OK);
-        return path;
-      } catch {}
-    }
-  }
-  return undefined;
-}
 
 /** Undefined when ffmpeg and ffprobe are both there, else what to tell the owner. */
 export function missingFfmpeg(env: NodeJS.ProcessEnv = process.env): string | undefined {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { findExecutable } from './ffmpeg.ts';
+import { findExecutable } from '@edge-gallery/stack';
 import { ImportError } from './import-error.ts';
 
 // HEVC-coded HEIC (what iPhones write): sharp's prebuilt libvips reads AV1 HEIF only (the

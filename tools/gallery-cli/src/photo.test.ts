@@ -1,9 +1,9 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
+import { findExecutable } from '@edge-gallery/stack';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findExecutable } from './ffmpeg.ts';
 import { heifConvertMissing } from './heic.ts';
 import { ImportError } from './import-error.ts';
 import { readPhoto, THUMBNAIL_SIDE } from './photo.ts';

@@ -1,6 +1,7 @@
 export { cameraDemoTitles, prepareCameraDemo } from './camera-demo.ts';
 export { type DevVars, ensureDevVars, readDevVars } from './dev-vars.ts';
 export { answering, ensureStack, type Stack } from './ensure-stack.ts';
+export { findExecutable } from './executable.ts';
 export { repoRoot, services, stateDir, urls } from './layout.ts';
 export {
   applyMigrations,
@@ -20,4 +21,4 @@ export {
   readDemoManifest,
   seedDemo,
 } from './seed.ts';
-export { runWrangler, type WranglerResult } from './wrangler.ts';
+export { runWrangler, type WranglerOptions, type WranglerResult } from './wrangler.ts';

@@ -224,7 +224,7 @@ export async function applyMigrations(persistTo: string = stateDir): Promise<voi
   const { status, output } = await runWrangler(
     ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo],
     join(repoRoot, services.viewer.dir),
-    { CI: 'true' },
+    { env: { CI: 'true' } },
   );
   if (status !== 0)
     throw new Error(`wrangler d1 migrations apply failed (exit ${status}):\n${output}`);

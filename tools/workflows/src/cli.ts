@@ -63,7 +63,7 @@ function writeSecretsFile(workerDir: string, environment: string, outFile: strin
   }
 }
 
-function rolloutPlan(workerDir: string, environment: string, args: string[]): void {
+async function rolloutPlan(workerDir: string, environment: string, args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
@@ -83,7 +83,7 @@ function rolloutPlan(workerDir: string, environment: string, args: string[]): vo
     );
   }
 
-  const current = currentDeployment(workerDir, environment);
+  const current = await currentDeployment(workerDir, environment);
   output({ deployed: String(current !== undefined) });
   for (const version of current ?? []) {
     console.log(`now: ${version.id} ${version.percentage}% (created ${version.createdOn})`);
@@ -102,18 +102,18 @@ function rolloutPlan(workerDir: string, environment: string, args: string[]): vo
   output({ specs: plan.specs.join(' ') });
 }
 
-function main(argv: string[]): void {
+async function main(argv: string[]): Promise<void> {
   const [command, workerDir, environment, ...rest] = argv;
   if (!workerDir || !environment) throw new UsageError('usage: see the top of cli.ts');
   const dir = resolve(workerDir);
   if (command === 'fill-ids') fillIds(dir, environment);
   else if (command === 'secrets-file' && rest[0]) writeSecretsFile(dir, environment, rest[0]);
-  else if (command === 'rollout-plan') rolloutPlan(dir, environment, rest);
+  else if (command === 'rollout-plan') await rolloutPlan(dir, environment, rest);
   else throw new UsageError(`unknown command: ${argv.join(' ')}`);
 }
 
 try {
-  main(process.argv.slice(2));
+  await main(process.argv.slice(2));
 } catch (error) {
   console.error(error instanceof UsageError ? `error: ${error.message}` : error);
   process.exitCode = 1;

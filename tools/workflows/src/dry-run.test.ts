@@ -1,23 +1,18 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { runWrangler } from '@edge-gallery/stack';
 import { afterAll, describe, expect, it } from 'vitest';
+import { offlineEnv } from './offline-env.ts';
 import { environments, repositoryRoot, workers } from './repository.ts';
-import { runWrangler } from './wrangler.ts';
 
 // wrangler needs Node >= 22; the workspace's `node` devDependency provides it to pnpm scripts.
 const nodeMajor = Number(process.versions.node.split('.')[0]);
 
-// No account, no login, no network: an empty home (no saved wrangler login) and no Cloudflare
-// credentials. The placeholder ids of staging and production are never sent anywhere.
+// No account, no login, no network: the placeholder ids of staging and production are never
+// sent anywhere.
 const scratch = mkdtempSync(join(tmpdir(), 'edge-gallery-dry-run-'));
-const offline: NodeJS.ProcessEnv = {
-  PATH: [dirname(process.execPath), process.env.PATH].join(delimiter),
-  HOME: scratch,
-  XDG_CONFIG_HOME: join(scratch, 'config'),
-  CI: 'true',
-  WRANGLER_SEND_METRICS: 'false',
-};
+const offline = offlineEnv(scratch);
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('wrangler deploy --dry-run, offline', () => {
@@ -27,14 +22,14 @@ describe('wrangler deploy --dry-run, offline', () => {
 
   for (const worker of workers) {
     for (const environment of environments) {
-      it(`bundles ${worker} for ${environment || 'local'}`, { timeout: 180_000 }, () => {
+      it(`bundles ${worker} for ${environment || 'local'}`, { timeout: 180_000 }, async () => {
         const outdir = join(scratch, worker, environment || 'local');
-        const result = runWrangler(
-          join(repositoryRoot, worker),
+        const result = await runWrangler(
           ['deploy', '--dry-run', '--outdir', outdir, `--env=${environment}`],
-          { env: offline, timeoutMs: 150_000 },
+          join(repositoryRoot, worker),
+          { env: offline, inherit: false, timeoutMs: 150_000 },
         );
-        expect(result.error, 'wrangler did not finish in time').toBeUndefined();
+        expect(result.timedOut, 'wrangler did not finish in time').toBe(false);
         expect(result.status, result.stdout + result.stderr).toBe(0);
         expect(result.stdout).toContain('--dry-run: exiting now.');
         expect(existsSync(join(outdir, 'index.js'))).toBe(true);

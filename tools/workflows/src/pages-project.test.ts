@@ -1,33 +1,30 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { runWrangler } from '@edge-gallery/stack';
 import { afterAll, describe, expect, it } from 'vitest';
+import { offlineEnv } from './offline-env.ts';
 import { pagesEnvironments, pagesProject, repositoryRoot, viewerWorker } from './repository.ts';
 import { readWorkflows } from './workflow-files.ts';
-import { readWranglerConfig, runWrangler } from './wrangler.ts';
+import { readWranglerConfig } from './wrangler.ts';
 
 // The Pages project's dry run: its Function compiles as `wrangler pages deploy` would compile
 // it, offline, and every environment binds the viewer of that same environment.
 
 const projectDir = join(repositoryRoot, pagesProject);
 const scratch = mkdtempSync(join(tmpdir(), 'edge-gallery-pages-'));
-const offline: NodeJS.ProcessEnv = {
-  PATH: [dirname(process.execPath), process.env.PATH].join(delimiter),
-  HOME: scratch,
-  XDG_CONFIG_HOME: join(scratch, 'config'),
-  CI: 'true',
-  WRANGLER_SEND_METRICS: 'false',
-};
+const offline = offlineEnv(scratch);
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('the Pages project, offline', () => {
-  it('compiles its Function (wrangler pages functions build)', { timeout: 120_000 }, () => {
+  it('compiles its Function (wrangler pages functions build)', { timeout: 120_000 }, async () => {
     const outdir = join(scratch, 'functions');
-    const result = runWrangler(projectDir, ['pages', 'functions', 'build', '--outdir', outdir], {
-      env: offline,
-      timeoutMs: 100_000,
-    });
-    expect(result.error, 'wrangler did not finish in time').toBeUndefined();
+    const result = await runWrangler(
+      ['pages', 'functions', 'build', '--outdir', outdir],
+      projectDir,
+      { env: offline, inherit: false, timeoutMs: 100_000 },
+    );
+    expect(result.timedOut, 'wrangler did not finish in time').toBe(false);
     expect(result.status, result.stdout + result.stderr).toBe(0);
     const bundle = readFileSync(join(outdir, 'index.js'), 'utf8');
     // The Function is in it, with its answer for a viewer that is not there.
