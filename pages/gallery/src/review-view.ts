@@ -83,12 +83,18 @@ export function createReview(options: { base: string; onChange: () => void }): R
     { type: 'button', class: 'button', disabled: true },
     'Reject selected',
   );
+  // The same sheet lists what the owner hid (lightbox → Edit → Hide), to bring it back.
+  const switchView = el(
+    'button',
+    { type: 'button', class: 'button button-quiet', 'data-testid': 'review-switch' },
+    'Hidden',
+  );
   const status = el('p', { class: 'review-status', role: 'status' });
   const list = el('ul', { class: 'review-list' });
   const dialog = el(
     'dialog',
     { class: 'sheet review', 'aria-labelledby': 'review-title', 'data-testid': 'review-panel' },
-    el('div', { class: 'sheet-head' }, title, close),
+    el('div', { class: 'sheet-head' }, title, el('div', {}, switchView, close)),
     el(
       'div',
       { class: 'review-actions' },
@@ -102,6 +108,7 @@ export function createReview(options: { base: string; onChange: () => void }): R
   const selected = new Set<string>();
   let items: MediaItem[] = [];
   let changed = false;
+  let view: 'pending' | 'hidden' = 'pending';
 
   function showSelection() {
     approveSelected.disabled = rejectSelected.disabled = selected.size === 0;
@@ -112,7 +119,7 @@ export function createReview(options: { base: string; onChange: () => void }): R
     }
   }
 
-  async function decide(ids: string[], action: 'approve' | 'reject') {
+  async function decide(ids: string[], action: 'approve' | 'reject' | 'unhide') {
     if (ids.length === 0) return;
     dialog.setAttribute('aria-busy', 'true');
     const answers = await Promise.all(ids.map((id) => ownerAction(base, id, action)));
@@ -120,11 +127,11 @@ export function createReview(options: { base: string; onChange: () => void }): R
     const failed = answers.filter((ok) => !ok).length;
     changed ||= failed < ids.length;
     await load();
-    const done = action === 'approve' ? 'approved' : 'rejected';
+    const done = { approve: 'approved', reject: 'rejected', unhide: 'shown again' }[action];
     status.textContent =
       failed > 0
         ? `${failed} could not be ${done}. Try again.`
-        : `${ids.length} ${done}.${items.length === 0 ? ' Nothing else is waiting.' : ''}`;
+        : `${ids.length} ${done}.${items.length === 0 && view === 'pending' ? ' Nothing else is waiting.' : ''}`;
   }
 
   function row(item: MediaItem): HTMLElement {
@@ -145,7 +152,14 @@ export function createReview(options: { base: string; onChange: () => void }): R
       { type: 'button', class: 'button', 'data-testid': 'reject' },
       'Reject',
     );
-    approve.addEventListener('click', () => void decide([item.id], 'approve'));
+    if (view === 'hidden') {
+      approve.textContent = 'Unhide';
+      reject.hidden = true;
+    }
+    approve.addEventListener(
+      'click',
+      () => void decide([item.id], view === 'hidden' ? 'unhide' : 'approve'),
+    );
     reject.addEventListener('click', () => void decide([item.id], 'reject'));
     const kind =
       item.kind === 'video'
@@ -165,18 +179,29 @@ export function createReview(options: { base: string; onChange: () => void }): R
     );
   }
 
+  let loads = 0;
   async function load() {
-    const response = await call(base, '/api/review').catch(() => undefined);
+    // Only the latest answer counts (switching lists while one loads).
+    const ticket = ++loads;
+    const response = await call(base, `/api/review?state=${view}`).catch(() => undefined);
+    if (ticket !== loads) return;
     if (!response?.ok) {
-      status.textContent = 'Couldn’t load the uploads waiting for review.';
+      status.textContent = 'Couldn’t load the list. Check your connection and try again.';
       return;
     }
-    items = [...parseMediaPage(await response.json(), base).items];
+    const page = parseMediaPage(await response.json(), base);
+    if (ticket !== loads) return;
+    items = [...page.items];
     for (const id of selected) if (!items.some((item) => item.id === id)) selected.delete(id);
     list.replaceChildren(...items.map(row));
-    count.textContent = items.length > 0 ? String(items.length) : '';
-    title.textContent = `Waiting for review (${items.length})`;
-    status.textContent = items.length === 0 ? 'Nothing is waiting for review.' : '';
+    const hidden = view === 'hidden';
+    if (!hidden) count.textContent = items.length > 0 ? String(items.length) : '';
+    title.textContent = `${hidden ? 'Hidden from guests' : 'Waiting for review'} (${items.length})`;
+    status.textContent =
+      items.length === 0 ? (hidden ? 'Nothing is hidden.' : 'Nothing is waiting for review.') : '';
+    switchView.textContent = hidden ? 'Waiting' : 'Hidden';
+    approveSelected.textContent = hidden ? 'Unhide selected' : 'Approve selected';
+    rejectSelected.hidden = hidden;
     showSelection();
   }
 
@@ -185,9 +210,18 @@ export function createReview(options: { base: string; onChange: () => void }): R
     if (all.checked) for (const item of items) selected.add(item.id);
     showSelection();
   });
-  approveSelected.addEventListener('click', () => void decide([...selected], 'approve'));
+  approveSelected.addEventListener(
+    'click',
+    () => void decide([...selected], view === 'hidden' ? 'unhide' : 'approve'),
+  );
+  switchView.addEventListener('click', () => {
+    view = view === 'hidden' ? 'pending' : 'hidden';
+    selected.clear();
+    void load();
+  });
   rejectSelected.addEventListener('click', () => void decide([...selected], 'reject'));
   button.addEventListener('click', () => {
+    view = 'pending';
     dialog.showModal();
     void load();
   });
