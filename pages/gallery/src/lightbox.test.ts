@@ -148,6 +148,16 @@ describe('lightbox photo', () => {
     expect(stagePlaceholder().getAttribute('src')).toBe(shownByTile);
   });
 
+  it('tells at once that a photo has started (its neighbours need not wait)', async () => {
+    const { lightbox } = setup();
+    let started = false;
+    void lightbox.show(harbour, both).then(() => {
+      started = true;
+    });
+    await Promise.resolve();
+    expect(started).toBe(true);
+  });
+
   it('draws the smallest thumbnail when no tile shows the item (opened from a link)', () => {
     const { lightbox, stagePlaceholder } = setup();
     lightbox.show(harbour, both);

@@ -28,7 +28,12 @@ export type LightboxOptions = {
 
 export type Lightbox = {
   readonly element: HTMLDialogElement;
-  show(item: MediaItem, neighbours: { hasPrevious: boolean; hasNext: boolean }): void;
+  /**
+   * Resolves once the item's start needs the network no more to itself: at once for a
+   * photo, for a streamed video when it plays or fails (never rejects; never resolves if
+   * another item replaces it first).
+   */
+  show(item: MediaItem, neighbours: { hasPrevious: boolean; hasNext: boolean }): Promise<void>;
   /** Open, waiting for an item that is still being looked up (a shared link). */
   showLoading(): void;
   hide(): void;
@@ -199,7 +204,7 @@ export function createLightbox(options: LightboxOptions): Lightbox {
     stage.replaceChildren(photo.element);
   }
 
-  function showVideo(item: MediaItem & { videoId: string }) {
+  function showVideo(item: MediaItem & { videoId: string }, started: () => void) {
     const video = el('video', {
       class: 'stage-video',
       controls: true,
@@ -245,6 +250,7 @@ export function createLightbox(options: LightboxOptions): Lightbox {
       },
       onState: (state) => {
         frame.setAttribute('data-state', state.status);
+        if (state.status === 'playing' || state.status === 'failed') started();
         // Seek previews once the picture moves: never ahead of the first segments.
         if (state.status === 'playing' && !storyboardLoading) {
           storyboardLoading = true;
@@ -283,14 +289,18 @@ export function createLightbox(options: LightboxOptions): Lightbox {
     show(item, neighbours) {
       previous.disabled = !neighbours.hasPrevious;
       next.disabled = !neighbours.hasNext;
-      if (current?.id === item.id && dialog.open) return;
+      if (current?.id === item.id && dialog.open) return Promise.resolve();
       clearStage();
       setCurrent(item);
       dialog.setAttribute('data-kind', item.kind);
-      if (item.kind === 'video' && item.videoId) showVideo({ ...item, videoId: item.videoId });
-      else if (item.kind === 'video') stage.replaceChildren(originalVideo(item));
+      let started = Promise.resolve();
+      if (item.kind === 'video' && item.videoId) {
+        const { videoId } = item;
+        started = new Promise((resolve) => showVideo({ ...item, videoId }, resolve));
+      } else if (item.kind === 'video') stage.replaceChildren(originalVideo(item));
       else showPhoto(item);
       open();
+      return started;
     },
 
     showLoading() {

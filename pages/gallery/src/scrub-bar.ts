@@ -54,7 +54,8 @@ export function createScrubBar(video: HTMLVideoElement): ScrubBar {
     const cue = cueAt(cues, at);
     preview.hidden = false;
     preview.dataset.time = at.toFixed(3);
-    time.textContent = formatDuration(at);
+    // Whole seconds elapsed, as the video's own clock counts (5.6 s is 0:05, the tile's second).
+    time.textContent = formatDuration(Math.floor(at));
     if (cue) {
       frame.hidden = false;
       frame.style.width = `${cue.width}px`;
