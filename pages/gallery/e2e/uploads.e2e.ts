@@ -150,7 +150,7 @@ describe.runIf(STRATEGY === 'presign')('a guest adds photos and videos; the owne
     await page.getByTestId('upload-button').waitFor();
     await page.getByTestId('upload-input').setInputFiles([PHOTO, VIDEO]);
     const rows = page.getByTestId('upload-item');
-    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(2);
     // Back online once every held part has failed: the upload carries on by itself.
     await twoStored;
     await expect.poll(() => cut.length, { timeout: 60_000 }).toBeGreaterThan(0);
@@ -178,7 +178,7 @@ describe.runIf(STRATEGY === 'presign')('a guest adds photos and videos; the owne
 
     // Waiting for the owner: on the guest's page, and in their own listing only.
     const pending = page.getByTestId('pending-item');
-    await expect.poll(() => pending.count()).toBe(2);
+    await expect.poll(() => pending.count(), { timeout: 30_000 }).toBe(2);
     const answer = await page.request.get(`${GALLERY_URL}/api/uploads`);
     const mine = ((await answer.json()) as MediaPage).items;
     expect(mine.map((item) => [item.title, item.kind, item.state]).sort()).toEqual([
@@ -209,7 +209,9 @@ describe.runIf(STRATEGY === 'presign')('a guest adds photos and videos; the owne
     for (const id of ids.values()) await queue.locator(`[data-id="${id}"] input`).check();
     await queue.getByRole('button', { name: 'Approve selected' }).click();
     for (const id of ids.values()) {
-      await expect.poll(() => queue.locator(`[data-id="${id}"]`).count()).toBe(0);
+      await expect
+        .poll(() => queue.locator(`[data-id="${id}"]`).count(), { timeout: 30_000 })
+        .toBe(0);
     }
     await queue.getByRole('button', { name: 'Close' }).click();
   });
@@ -220,7 +222,13 @@ describe.runIf(STRATEGY === 'presign')('a guest adds photos and videos; the owne
     await page.goto(`${GALLERY_URL}/#/media/${photoId}`);
     const photo = page.locator('.stage-photo');
     await expect
-      .poll(() => photo.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)))
+      // A 4032 px photo on a busy 2-core machine: more than the default second.
+      .poll(
+        () => photo.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)),
+        {
+          timeout: 30_000,
+        },
+      )
       .toBeGreaterThan(0);
     const [width, height] = await photo.evaluate((img: HTMLImageElement) => [
       img.naturalWidth,
