@@ -1,3 +1,4 @@
+export { type Answer, answerFor } from './answer.ts';
 export {
   BINDING_RETRY_AFTER_SECONDS,
   type BindingBound,
@@ -7,7 +8,7 @@ export {
   boundBindings,
   withinDeadline,
 } from './bounded-bindings.ts';
-export { isNotModified, type Validators } from './conditional.ts';
+export type { Validators } from './conditional.ts';
 export { contentTypeFor } from './content-type.ts';
 export { type Cors, type CorsOptions, cors } from './cors.ts';
 export { EnvError, parseEnv } from './env.ts';
@@ -28,4 +29,5 @@ export {
   type S3Settings,
   s3SettingsOf,
 } from './s3-settings.ts';
+export { serveBytes } from './serve-bytes.ts';
 export { type ServeObjectOptions, serveObject } from './serve-object.ts';

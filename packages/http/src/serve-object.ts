@@ -1,8 +1,8 @@
+import { answerFor, contentRange, rangeNotSatisfiable, rangeSpecOf } from './answer.ts';
 import { BindingUnavailable } from './bounded-bindings.ts';
-import { isNotModified, rangeStillApplies } from './conditional.ts';
 import { isFallbackType, servedContentType } from './content-type.ts';
 import { jsonError } from './json-error.ts';
-import { type ByteRange, parseRangeSpec, type RangeSpec, resolveRange } from './range.ts';
+import { type ByteRange, type RangeSpec, resolveRange } from './range.ts';
 
 export type ServeObjectOptions = {
   /** Wins over the object's stored Cache-Control. */
@@ -44,8 +44,7 @@ export async function serveObject(
     return jsonError(405, 'method-not-allowed', { Allow: 'GET, HEAD' });
   }
   const headers = request.headers;
-  // Range is defined for GET only (RFC 9110 §14.2): HEAD ignores it.
-  const spec = method === 'GET' ? parseRangeSpec(headers.get('Range')) : undefined;
+  const spec = rangeSpecOf(request);
   const conditional =
     headers.has('If-None-Match') ||
     headers.has('If-Modified-Since') ||
@@ -60,16 +59,14 @@ export async function serveObject(
   for (let attempt = 0; attempt < 2; attempt++) {
     const current = await bucket.head(key);
     if (current === null) return notFound();
-    if (isNotModified(headers, current)) {
+    const answer = answerFor(request, current, current.size, spec);
+    if (answer.status === 304) {
       return new Response(null, { status: 304, headers: validatorHeaders(current, options) });
     }
+    if (answer.status === 416) return rangeNotSatisfiable(current.size);
     if (method === 'HEAD') return bodyResponse(current, null, undefined, options);
 
-    const range =
-      spec !== undefined && rangeStillApplies(headers, current)
-        ? resolveRange(spec, current.size)
-        : undefined;
-    if (range === 'unsatisfiable') return unsatisfiable(current.size);
+    const range = answer.status === 206 ? answer.range : undefined;
     const object = await bucket.get(key, {
       onlyIf: { etagMatches: current.etag },
       ...(range !== undefined && { range }),
@@ -140,13 +137,6 @@ function normalise(range: R2Range, size: number): ByteRange {
   return { offset, length: Math.min(length, size - offset) };
 }
 
-function unsatisfiable(size: number): Response {
-  return jsonError(416, 'range-not-satisfiable', {
-    'Accept-Ranges': 'bytes',
-    'Content-Range': `bytes */${size}`,
-  });
-}
-
 function notFound(): Response {
   return jsonError(404, 'not-found');
 }
@@ -169,8 +159,7 @@ function bodyResponse(
   headers.set('Accept-Ranges', 'bytes');
   headers.set('Content-Length', String(range?.length ?? object.size));
   if (range !== undefined) {
-    const end = range.offset + range.length - 1;
-    headers.set('Content-Range', `bytes ${range.offset}-${end}/${object.size}`);
+    headers.set('Content-Range', contentRange(range, object.size));
   }
   return new Response(body, {
     status: range === undefined ? 200 : 206,
