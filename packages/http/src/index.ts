@@ -17,7 +17,6 @@ export { jsonError } from './json-error.ts';
 export {
   checkObjectKey,
   encodeKey,
-  MAX_OBJECT_KEY_BYTES,
   type ObjectKeyProblem,
 } from './object-key.ts';
 export { type ByteRange, parseRange } from './range.ts';

@@ -13,7 +13,7 @@ export type ObjectKeyProblem =
   | 'outside-prefix';
 
 // Our own bound, half of R2's 1,024-byte key limit: no gallery key comes near it.
-export const MAX_OBJECT_KEY_BYTES = 512;
+const MAX_OBJECT_KEY_BYTES = 512;
 
 const encoder = new TextEncoder();
 

@@ -1,4 +1,4 @@
-// The viewer worker's HTTP API, as DESIGN.md / TEAM.md define it, on the page's own origin
+// The viewer worker's HTTP API, as DESIGN.md defines it, on the page's own origin
 // (the Pages Function in production, the dev server's proxy locally): the session cookie is
 // first-party, and `credentials: 'same-origin'` never sends it anywhere else.
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-// Where everything of the local stack lives. Ports are fixed (TEAM.md), so the SPA's
+// Where everything of the local stack lives. Ports are fixed (DESIGN.md, "Local stack"), so the SPA's
 // build-time API bases, the workers' ALLOWED_ORIGINS and S3_ENDPOINT all agree.
 
 export const repoRoot = join(import.meta.dirname, '..', '..', '..');

@@ -75,7 +75,7 @@ export async function seedDemo(
     await state.putObject(key, { path, size: statSync(path).size });
   }
 
-  // Missing = 1 (TEAM.md); written so the keys are visible. A bumped version is kept,
+  // Missing = 1 (the viewer reads it so); written so the keys are visible. A bumped version is kept,
   // except that new demo thumbnails need a new one.
   const thumbnailVersion = Number((await state.cacheVersion.get('thumbnail_version')) ?? '0');
   if (thumbnailVersion === 0 || reseed) {

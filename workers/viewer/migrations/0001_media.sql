@@ -1,4 +1,4 @@
--- The gallery's media, one row per photo or video (TEAM.md contract: keep the column names).
+-- The gallery's media, one row per photo or video (DESIGN.md "Data": keep the column names).
 CREATE TABLE media (
   id TEXT PRIMARY KEY,
   kind TEXT NOT NULL CHECK (kind IN ('image', 'video')),
