@@ -32,6 +32,7 @@ import {
   urls,
 } from '@edge-gallery/stack';
 import { type Browser, chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/browser.ts';
 import { ensureLongVideo, LONG_VIDEO_SECONDS, type LongVideo } from './long-video.ts';
 import { formatReport, type Row } from './report.ts';
 import { PHONE, PROFILES, runTrial, type Trial, type TrialResult } from './trial.ts';
@@ -39,7 +40,6 @@ import { PHONE, PROFILES, runTrial, type Trial, type TrialResult } from './trial
 const here = join(import.meta.dirname, '..');
 const reports = join(here, '.reports');
 const cacheDir = join(repoRoot, 'node_modules', '.cache', 'video-bench');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 /** BENCH_LONG=skip leaves the 20-minute video out (a quick run while changing the SPA). */
 const LONG = process.env.BENCH_LONG !== 'skip';
@@ -51,17 +51,6 @@ const ONLY = process.env.BENCH_ONLY;
 const LONG_ID = 'bench-long';
 const DEMO_TILE = '.grid .tile a[data-id="demo-13"]';
 const LONG_TILE = `.grid .tile a[data-id="${LONG_ID}"]`;
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 class CannotMeasure extends Error {}
 
@@ -279,7 +268,11 @@ async function main(): Promise<void> {
       },
     }).catch((error: Error) => cannotMeasure(error.message));
     initialVersion = await adminVersion();
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
     try {
       const { storageState, mp4Url } = await login(browser);
       const options = {
@@ -308,7 +301,7 @@ async function main(): Promise<void> {
       const relaxed = await chromium.launch({
         executablePath: CHROMIUM,
         headless: true,
-        args: [...ARGS, '--disable-web-security'],
+        args: [...CHROMIUM_ARGS, '--disable-web-security'],
       });
       for (const design of ['hls', 'redirect', 'mp4'] as const) {
         if (ONLY !== undefined && ONLY !== design) continue;

@@ -10,7 +10,8 @@ export const CHROMIUM =
   findExecutable(process.env.CHROMIUM_PATH ?? ['chromium', 'chromium-browser']) ??
   'chromium (not found on PATH)';
 
-const ARGS = [
+/** The flags every run passes (CI's, and the benches' own browsers). */
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -39,7 +40,7 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<{
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ARGS,
+    args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 800 },
     locale: 'en-GB',
     ...options,
