@@ -4,7 +4,6 @@ import {
   HttpUrl,
   optional,
   parseEnv,
-  type S3Location,
   s3SettingsOf,
   withDefault,
 } from '@edge-gallery/http';
@@ -34,9 +33,7 @@ export type Settings = {
    * presign fallback needs a URL presigned for HEAD (S3 and R2 refuse a GET one).
    */
   headPresigner: Presigner;
-  /** The same endpoint, for reading when `storage` is `s3`. */
-  s3: S3Location;
-  /** Where the worker reads playlists and token-served media from. */
+  /** Where the worker reads playlists and token-served media from (`s3`: through the presigners). */
   storage: 'r2' | 's3';
   presignTtlSeconds: number;
   /** The longest remaining lifetime a playback token may claim (MAX_TOKEN_LIFETIME_SECONDS). */
@@ -126,7 +123,6 @@ export function settingsOf(env: Env): Settings {
     presigner: s3.presigner,
     // Cannot fail: the same config as the GET presigner, which s3SettingsOf has made.
     headPresigner: createPresigner({ ...location, method: 'HEAD' }),
-    s3: location,
     storage: own.MEDIA_STORAGE,
     presignTtlSeconds: s3.presignTtlSeconds,
     maxTokenLifetimeSeconds: own.MAX_TOKEN_LIFETIME_SECONDS,

@@ -1,4 +1,5 @@
 import { env } from 'cloudflare:workers';
+import { createPresigner } from '@edge-gallery/r2-signer';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeS3 } from '../test/fake-s3.ts';
 import {
@@ -17,15 +18,18 @@ import {
   urisOf,
 } from '../test/helpers.ts';
 import { Failure } from './failure.ts';
-import { MAX_PLAYLIST_BYTES, r2Storage, type S3Location, s3Storage } from './upstream.ts';
+import { MAX_PLAYLIST_BYTES, r2Storage, type S3Presigners, s3Storage } from './upstream.ts';
 
 const video = uniqueVideoId('upstream');
-const location: S3Location = {
+const location = {
   endpoint: 'https://s3.store.test',
   bucket: 'edge-gallery-media',
   region: 'auto',
-  style: 'path',
   ...S3_CREDENTIALS,
+};
+const presigners: S3Presigners = {
+  GET: createPresigner(location),
+  HEAD: createPresigner({ ...location, method: 'HEAD' }),
 };
 
 beforeAll(async () => {
@@ -92,19 +96,23 @@ describe('S3 storage (MEDIA_STORAGE=s3)', () => {
     return { requests, fetch };
   }
 
-  it('reads playlists over the S3 API with a SigV4 signature, never from the binding', async () => {
+  it('reads playlists over the S3 API through a URL it presigns, never from the binding', async () => {
     const { requests, fetch } = setup();
     const r2Calls: string[] = [];
     const worker = testWorker({ fetch, env: s3Env({ MEDIA: recording(env.MEDIA, r2Calls) }) });
     const response = await worker.fetch(masterUrl(video, tokenFor(video)));
     expect(response.status).toBe(200);
     expect(urisOf(await textOf(response))[0]).toMatch(/^\/api\/hls\/.*540p\/index\.m3u8\?scope=/);
-    expect(requests.map((request) => request.url)).toEqual([
+    const urls = requests.map((request) => new URL(request.url));
+    expect(urls.map((url) => url.origin + url.pathname)).toEqual([
       `https://s3.store.test/edge-gallery-media/hls/${video}/master.m3u8`,
     ]);
-    expect(requests[0]!.headers.get('Authorization')).toMatch(
-      /^AWS4-HMAC-SHA256 Credential=test-access-key\/\d{8}\/auto\/s3\/aws4_request/,
+    // The fake store checked the signature with aws4fetch; here: whose, and how long it lives.
+    expect(urls[0]!.searchParams.get('X-Amz-Credential')).toMatch(
+      /^test-access-key\/\d{8}\/auto\/s3\/aws4_request$/,
     );
+    expect(urls[0]!.searchParams.get('X-Amz-Expires')).toBe('60');
+    expect(requests[0]!.headers.has('Authorization')).toBe(false);
     expect(r2Calls).toEqual([]);
     expect(response.headers.get('Server-Timing')).toMatch(/s3;dur=/);
   });
@@ -165,6 +173,15 @@ describe('S3 storage (MEDIA_STORAGE=s3)', () => {
       expect(notModified.status).toBe(304);
     });
 
+    it('reads a HEAD with a URL presigned for HEAD (the store checks the signed method)', async () => {
+      const segment = `hls/${video}/240p/seg0.m4s`;
+      const { worker, url, requests } = await tokenWorker(segment);
+      const response = await worker.fetch(url, { method: 'HEAD' });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('Content-Length')).toBe(String(segmentBytes(segment).length));
+      expect(requests.at(-1)!.method).toBe('HEAD');
+    });
+
     it('makes exactly one attempt when the store fails, and answers 502', async () => {
       const { worker, url, requests } = await tokenWorker(
         `hls/${video}/540p/seg2.m4s`,
@@ -181,21 +198,23 @@ describe('S3 storage (MEDIA_STORAGE=s3)', () => {
 describe('S3 timeouts', () => {
   const timeouts = { playlistMs: 10_000, mediaHeadersMs: 15_000 };
 
+  /** A store that never answers, and what it was asked. */
+  function hangingStore() {
+    const requests: Request[] = [];
+    const fetch = fakeS3({
+      bucket: env.MEDIA,
+      bucketName: location.bucket,
+      credentials: S3_CREDENTIALS,
+      region: 'auto',
+      requests,
+      mode: 'hang',
+    });
+    return { requests, storage: s3Storage(presigners, fetch, timeouts) };
+  }
+
   it('gives up on a playlist after its one timeout, without a retry', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const requests: Request[] = [];
-    const storage = s3Storage(
-      location,
-      fakeS3({
-        bucket: env.MEDIA,
-        bucketName: 'edge-gallery-media',
-        credentials: S3_CREDENTIALS,
-        region: 'auto',
-        requests,
-        mode: 'hang',
-      }),
-      timeouts,
-    );
+    const { requests, storage } = hangingStore();
     const outcome = failureOf(storage.readPlaylist(`hls/${video}/master.m3u8`));
     await vi.advanceTimersByTimeAsync(timeouts.playlistMs - 1);
     expect(requests).toHaveLength(1);
@@ -206,24 +225,13 @@ describe('S3 timeouts', () => {
 
   it('gives up on media whose headers do not come in time', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const requests: Request[] = [];
-    const storage = s3Storage(
-      location,
-      fakeS3({
-        bucket: env.MEDIA,
-        bucketName: 'edge-gallery-media',
-        credentials: S3_CREDENTIALS,
-        region: 'auto',
-        requests,
-        mode: 'hang',
-      }),
-      timeouts,
-    );
+    const { requests, storage } = hangingStore();
     const outcome = failureOf(
       storage.serveMedia(new Request('https://x.test/'), `hls/${video}/540p/seg0.m4s`, 'x'),
     );
     await vi.advanceTimersByTimeAsync(timeouts.mediaHeadersMs);
     expect(await outcome).toBe('upstream-timeout');
+    expect(requests).toHaveLength(1);
   });
 
   it('never cuts a media body once its headers arrived, however long it takes', async () => {
@@ -235,7 +243,7 @@ describe('S3 timeouts', () => {
       },
     });
     const slowStore: typeof fetch = async () => new Response(body, { status: 200 });
-    const storage = s3Storage(location, slowStore, timeouts);
+    const storage = s3Storage(presigners, slowStore, timeouts);
     const response = await storage.serveMedia(
       new Request('https://x.test/'),
       `hls/${video}/a.m4s`,

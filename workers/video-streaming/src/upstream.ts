@@ -1,9 +1,11 @@
-import { encodeKey, jsonError, serveObject } from '@edge-gallery/http';
-import { AwsClient } from 'aws4fetch';
+import { jsonError, serveObject } from '@edge-gallery/http';
+import type { Presigner } from '@edge-gallery/r2-signer';
 import { Failure } from './failure.ts';
 
 // Where playlists and worker-served media come from: the R2 binding (default), or any
-// S3-compatible store over its HTTP API (MEDIA_STORAGE=s3, S3_ENDPOINT names it).
+// S3-compatible store over its HTTP API (MEDIA_STORAGE=s3, S3_ENDPOINT names it), read
+// through URLs the worker presigns with its own signer: the store's address (path or
+// virtual-hosted) and the SigV4 steps live in @edge-gallery/r2-signer alone.
 //
 // Every upstream read is one attempt: a retry would double the load on a store that is
 // already failing, and the player retries on its own. A playlist read has one timeout
@@ -62,14 +64,11 @@ function storageFailure(error: unknown): Failure {
   return new Failure('storage-unavailable', RETRY_SOON);
 }
 
-export type S3Location = {
-  endpoint: string;
-  bucket: string;
-  region: string;
-  style: 'path' | 'virtual-hosted';
-  accessKeyId: string;
-  secretAccessKey: string;
-};
+/** Presigners for the store, one per method: the method is part of what is signed. */
+export type S3Presigners = { GET: Presigner; HEAD: Presigner };
+
+// A read presigned now and sent at once: a minute covers a store's clock skew.
+const READ_URL_SECONDS = 60;
 
 // Headers a media answer keeps from the store: representation and validators only, so
 // no hop-by-hop field, x-amz-* detail or Set-Cookie ever reaches a visitor.
@@ -89,28 +88,20 @@ export type Timeouts = { playlistMs: number; mediaHeadersMs: number };
 export const TIMEOUTS: Timeouts = { playlistMs: 10_000, mediaHeadersMs: 15_000 };
 
 export function s3Storage(
-  location: S3Location,
+  presigners: S3Presigners,
   fetcher: typeof fetch = fetch,
   timeouts: Timeouts = TIMEOUTS,
 ): Storage {
-  // aws4fetch retries 5xx up to 10 times by default: never here.
-  const client = new AwsClient({
-    accessKeyId: location.accessKeyId,
-    secretAccessKey: location.secretAccessKey,
-    service: 's3',
-    region: location.region,
-    retries: 0,
-  });
-  const endpoint = new URL(location.endpoint);
-  const base =
-    location.style === 'path'
-      ? `${endpoint.origin}/${location.bucket}/`
-      : `${endpoint.protocol}//${location.bucket}.${endpoint.host}/`;
-  const urlOf = (key: string) => base + encodeKey(key);
-
-  async function send(request: Request, signal: AbortSignal): Promise<Response> {
+  async function send(
+    method: 'GET' | 'HEAD',
+    key: string,
+    headers: Headers,
+    signal: AbortSignal,
+  ): Promise<Response> {
+    // Keys reach here checked (paths.ts), so presigning cannot refuse them.
+    const url = presigners[method].presign(key, { expiresIn: READ_URL_SECONDS });
     try {
-      return await fetcher(await client.sign(request), { signal });
+      return await fetcher(url, { method, headers, signal });
     } catch (error) {
       if (signal.aborted) throw new Failure('upstream-timeout', RETRY_SOON);
       console.error('video-streaming: S3 failed', error instanceof Error ? error.message : error);
@@ -123,7 +114,7 @@ export function s3Storage(
     readPlaylist: (key) =>
       // One deadline for headers and body: a playlist is small.
       withDeadline(timeouts.playlistMs, async (signal) => {
-        const response = await send(new Request(urlOf(key)), signal);
+        const response = await send('GET', key, new Headers(), signal);
         if (response.status === 404) {
           await response.body?.cancel();
           return null;
@@ -145,7 +136,8 @@ export function s3Storage(
       }),
 
     async serveMedia(request, key, cacheControl) {
-      if (request.method !== 'GET' && request.method !== 'HEAD') {
+      const method = request.method;
+      if (method !== 'GET' && method !== 'HEAD') {
         return jsonError(405, 'method-not-allowed', { Allow: 'GET, HEAD' });
       }
       const headers = new Headers();
@@ -155,7 +147,7 @@ export function s3Storage(
       }
       // The deadline ends when the headers arrive: the body may take as long as it takes.
       const response = await withDeadline(timeouts.mediaHeadersMs, (signal) =>
-        send(new Request(urlOf(key), { method: request.method, headers }), signal),
+        send(method, key, headers, signal),
       );
       if (response.status === 404) {
         await response.body?.cancel();

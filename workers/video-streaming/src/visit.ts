@@ -26,7 +26,9 @@ export class Isolate {
     let storage = this.#storages.get(settings);
     if (storage === undefined) {
       storage =
-        settings.storage === 's3' ? s3Storage(settings.s3, this.fetcher) : r2Storage(bucket);
+        settings.storage === 's3'
+          ? s3Storage({ GET: settings.presigner, HEAD: settings.headPresigner }, this.fetcher)
+          : r2Storage(bucket);
       this.#storages.set(settings, storage);
     }
     return storage;

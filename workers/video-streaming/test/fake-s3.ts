@@ -1,6 +1,7 @@
 // A stand-in for an S3-compatible store (AWS S3, MinIO, Backblaze...) in front of the
-// real local R2 bucket: it checks each request's SigV4 header signature by signing it
-// again with aws4fetch, then answers GET/HEAD with Range and conditionals from R2.
+// real local R2 bucket: it checks each request's SigV4 query signature (the worker reads
+// through presigned URLs) by signing the same URL again with aws4fetch, an independent
+// implementation, then answers GET/HEAD with Range and conditionals from R2.
 // Tests use it where the worker talks to "another store" over HTTP.
 import { serveObject } from '@edge-gallery/http';
 import { AwsV4Signer } from 'aws4fetch';
@@ -46,21 +47,23 @@ export function fakeS3(options: FakeS3Options): typeof fetch {
 }
 
 async function signatureMatches(request: Request, options: FakeS3Options): Promise<boolean> {
-  const authorization = request.headers.get('Authorization');
-  const datetime = request.headers.get('X-Amz-Date');
-  if (authorization === null || datetime === null) return false;
-  const headers = new Headers(request.headers);
-  headers.delete('Authorization');
+  const url = new URL(request.url);
+  const signature = url.searchParams.get('X-Amz-Signature');
+  const datetime = url.searchParams.get('X-Amz-Date');
+  // Only the host is signed: Range and conditional headers stay free to vary, as in S3.
+  if (signature === null || datetime === null) return false;
+  if (url.searchParams.get('X-Amz-SignedHeaders') !== 'host') return false;
+  url.searchParams.delete('X-Amz-Signature');
   const expected = await new AwsV4Signer({
-    url: request.url,
+    url: url.href,
     method: request.method,
-    headers,
     ...options.credentials,
     service: 's3',
     region: options.region,
     datetime,
+    signQuery: true,
   }).sign();
-  return expected.headers.get('Authorization') === authorization;
+  return expected.url.searchParams.get('X-Amz-Signature') === signature;
 }
 
 function s3Error(status: number, code: string): Response {
