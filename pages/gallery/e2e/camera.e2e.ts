@@ -1,30 +1,21 @@
 import type { MediaItem, MediaPage } from '@edge-gallery/viewer/media-item';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './browser.ts';
+import { GALLERY_URL, openVisit, STRATEGY, signInAsGuest, type Visit } from './visit.ts';
 
 // The camera half of the demo (demo/camera.json, imported with `gallery import` on first
 // start) as a guest sees it in Chromium: the iPhone HEIC shows upright in the grid and the
 // lightbox (from its WebP renditions: Chromium cannot draw HEIC), and the Live Photo's
 // motion clip plays. Strategy-independent: only the runner's `presign` pass runs it.
 
-const GALLERY_URL = process.env.GALLERY_URL ?? 'http://localhost:5173';
-const PASSWORD = process.env.GALLERY_PASSWORD;
-const STRATEGY = process.env.E2E_STRATEGY ?? 'presign';
-
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let visit: Visit;
 let page: Page;
-const pageErrors: string[] = [];
 let items: MediaItem[] = [];
 
 beforeAll(async () => {
-  if (!PASSWORD) throw new Error('set GALLERY_PASSWORD (the local stack prints it on start)');
-  browser = await launchBrowser();
-  browser.context.setDefaultTimeout(30_000);
-  page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(`${GALLERY_URL}/#/join/${encodeURIComponent(PASSWORD)}`);
-  await page.locator('.grid .tile').first().waitFor();
+  visit = await openVisit({ timeout: 30_000 });
+  page = visit.page;
+  await signInAsGuest(page);
   items = await page.evaluate(async () => {
     const all: MediaItem[] = [];
     for (let cursor = ''; ; ) {
@@ -39,7 +30,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await visit?.close();
 });
 
 /** The lightbox's photo once drawn: its natural size. */
@@ -94,6 +85,6 @@ describe.skipIf(STRATEGY !== 'presign')('camera media in Chromium', () => {
     expect(clip).toEqual({ src: live!.motionUrl, error: null });
     // The clip is a few seconds: when it ends the still is back.
     await page.locator('.stage-frame:not([data-motion])').waitFor({ timeout: 30_000 });
-    expect(pageErrors).toEqual([]);
+    expect(visit.pageErrors).toEqual([]);
   });
 });

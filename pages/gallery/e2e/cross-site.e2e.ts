@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './browser.ts';
 import { recordNetwork } from './network-log.ts';
+import { guestPassword, openVisit, STRATEGY, signInWithPassword, type Visit } from './visit.ts';
 
 // The page on an origin that is cross-site to the viewer's own URL, as `*.pages.dev` is to
 // `*.workers.dev` in the default deploy: http://127.0.0.1:5173 against the viewer at
@@ -14,26 +14,19 @@ import { recordNetwork } from './network-log.ts';
 
 const PAGE = new URL(process.env.CROSS_SITE_URL ?? 'http://127.0.0.1:5173').origin;
 const VIEWER = new URL(process.env.VIEWER_URL ?? 'http://localhost:8787').origin;
-const PASSWORD = process.env.GALLERY_PASSWORD;
-const STRATEGY = process.env.E2E_STRATEGY ?? 'presign';
-
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let visit: Visit;
 let page: Page;
 let network: ReturnType<typeof recordNetwork>;
-const pageErrors: string[] = [];
 
 describe.runIf(STRATEGY === 'presign')('a guest on a page cross-site to the viewer', () => {
   beforeAll(async () => {
-    if (!PASSWORD) throw new Error('set GALLERY_PASSWORD (the local stack prints it on start)');
-    browser = await launchBrowser();
-    network = recordNetwork(browser.context);
-    browser.context.setDefaultTimeout(15_000);
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    visit = await openVisit();
+    network = recordNetwork(visit.context);
+    page = visit.page;
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await visit?.close();
   });
 
   it('is on another site than the viewer’s own URL', () => {
@@ -41,10 +34,7 @@ describe.runIf(STRATEGY === 'presign')('a guest on a page cross-site to the view
   });
 
   it('signs in and sees the grid', async () => {
-    await page.goto(PAGE);
-    await page.getByLabel('Password').fill(PASSWORD!);
-    await page.getByRole('button', { name: 'Open the gallery' }).click();
-    await page.locator('.grid .tile').first().waitFor();
+    await signInWithPassword(page, guestPassword(), PAGE);
     // Signed in for real: a reload comes back to the grid, not to the login screen.
     await page.reload();
     await page.locator('.grid .tile').first().waitFor();
@@ -112,6 +102,6 @@ describe.runIf(STRATEGY === 'presign')('a guest on a page cross-site to the view
       expect(call.status, call.url).not.toBe(401);
     }
     expect(network.requests.filter((r) => r.url.startsWith(VIEWER))).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(visit.pageErrors).toEqual([]);
   });
 });

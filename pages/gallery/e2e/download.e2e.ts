@@ -1,34 +1,24 @@
 import { createHash } from 'node:crypto';
 import type { MediaPage } from '@edge-gallery/viewer/media-item';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './browser.ts';
+import { openVisit, STRATEGY, signInAsGuest, type Visit } from './visit.ts';
 import { readEntry, readZip } from './zip-reader.ts';
 
 // "Download all" in headless Chromium against the running stack: one ZIP, streamed by the
 // download service worker, whose entries are every listed original, byte for byte.
 // Strategy-independent: only the runner's `presign` pass runs it.
 
-const GALLERY_URL = process.env.GALLERY_URL ?? 'http://localhost:5173';
-const PASSWORD = process.env.GALLERY_PASSWORD;
-const STRATEGY = process.env.E2E_STRATEGY ?? 'presign';
-
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-let context: BrowserContext;
+let visit: Visit;
 let page: Page;
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!PASSWORD) throw new Error('set GALLERY_PASSWORD (the local stack prints it on start)');
-  browser = await launchBrowser();
-  context = browser.context;
-  context.setDefaultTimeout(30_000);
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  visit = await openVisit({ timeout: 30_000 });
+  page = visit.page;
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await visit?.close();
 });
 
 /** Every listed item and the SHA-256 of its original, as the page's session fetches it. */
@@ -58,8 +48,7 @@ function listOriginals(page: Page) {
 
 describe.skipIf(STRATEGY !== 'presign')('Download all', () => {
   it('saves one ZIP whose entries are every original, each with the original’s SHA-256', async () => {
-    await page.goto(`${GALLERY_URL}/#/join/${encodeURIComponent(PASSWORD!)}`);
-    await page.locator('.grid .tile').first().waitFor();
+    await signInAsGuest(page);
     const originals = await listOriginals(page);
     expect(originals.length).toBeGreaterThan(1);
 
@@ -92,7 +81,7 @@ describe.skipIf(STRATEGY !== 'presign')('Download all', () => {
         true,
       );
     }
-    expect(pageErrors).toEqual([]);
+    expect(visit.pageErrors).toEqual([]);
   });
 
   it('saves only the picked tiles with "Download selected"', async () => {
@@ -168,16 +157,16 @@ describe.skipIf(STRATEGY !== 'presign')('Download all', () => {
   });
 
   it('offers "Download selected" on a phone whose browser cannot share files', async () => {
-    const phone = await launchBrowser({
+    const phone = await openVisit({
       viewport: { width: 390, height: 844 },
       deviceScaleFactor: 3,
       isMobile: true,
       hasTouch: true,
+      timeout: 30_000,
     });
     try {
-      const tab = phone.context.pages()[0] ?? (await phone.context.newPage());
-      await tab.goto(`${GALLERY_URL}/#/join/${encodeURIComponent(PASSWORD!)}`);
-      await tab.locator('.grid .tile').first().waitFor();
+      const tab = phone.page;
+      await signInAsGuest(tab);
       // Headless Chromium's navigator.canShare refuses files, as some phone browsers do.
       expect(await tab.evaluate(() => navigator.canShare?.({ files: [] }) === true)).toBe(false);
       await tab.getByRole('button', { name: 'Select', exact: true }).click();

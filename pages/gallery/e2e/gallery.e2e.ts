@@ -3,8 +3,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import type { MediaItem, MediaPage } from '@edge-gallery/viewer/media-item';
 import type { BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './browser.ts';
 import { recordNetwork } from './network-log.ts';
+import { GALLERY_URL, guestPassword, openVisit, STRATEGY, type Visit } from './visit.ts';
 
 // A guest's visit, in headless Chromium, against the running local stack:
 // log in, scroll the grid, open a photo, watch a video (its segments fetched
@@ -13,35 +13,26 @@ import { recordNetwork } from './network-log.ts';
 //
 //   GALLERY_PASSWORD=... npx pnpm@10.34.9 --filter @edge-gallery/gallery e2e
 
-const GALLERY_URL = process.env.GALLERY_URL ?? 'http://localhost:5173';
-const PASSWORD = process.env.GALLERY_PASSWORD;
 // The viewer's routes are on the page's own origin (the dev server proxies them).
-const VIEWER = new URL(GALLERY_URL).origin;
+const VIEWER = GALLERY_URL;
 const VIDEO = new URL(process.env.VIDEO_API_BASE ?? 'http://localhost:8788').origin;
 const STORAGE = new URL(process.env.STORAGE_URL ?? 'http://localhost:8789').origin;
-/** The delivery strategy the video worker's rollout gives this visitor (default config: presign). */
-const STRATEGY = process.env.E2E_STRATEGY ?? 'presign';
 const SCREENSHOTS = new URL('./screenshots/', import.meta.url).pathname;
 
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let visit: Visit;
 let context: BrowserContext;
 let page: Page;
 let network: ReturnType<typeof recordNetwork>;
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!PASSWORD) throw new Error('set GALLERY_PASSWORD (the local stack prints it on start)');
   mkdirSync(SCREENSHOTS, { recursive: true });
-  browser = await launchBrowser();
-  context = browser.context;
+  visit = await openVisit();
+  ({ context, page } = visit);
   network = recordNetwork(context);
-  context.setDefaultTimeout(15_000);
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (error) => pageErrors.push(error.message));
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await visit?.close();
 });
 
 const hash = () => new URL(page.url()).hash;
@@ -71,7 +62,7 @@ describe('a guest visits the gallery', () => {
   });
 
   it('logs in and stays signed in across a reload', async () => {
-    await page.getByLabel('Password').fill(PASSWORD!);
+    await page.getByLabel('Password').fill(guestPassword());
     await page.getByRole('button', { name: 'Open the gallery' }).click();
     await page.locator('.grid .tile').first().waitFor();
     await page.reload();
@@ -463,6 +454,6 @@ describe('a guest visits the gallery', () => {
     expect(await page.getByRole('status').first().textContent()).toMatch(/signed out/);
     await page.reload();
     await page.getByLabel('Password').waitFor();
-    expect(pageErrors).toEqual([]);
+    expect(visit.pageErrors).toEqual([]);
   });
 });

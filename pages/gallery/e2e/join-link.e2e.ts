@@ -1,36 +1,29 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './browser.ts';
+import { GALLERY_URL, guestPassword, openVisit, STRATEGY, type Visit } from './visit.ts';
 
 // Links that carry the guest in: a join link signs in without typing and leaves no trace
 // of the password in the address bar or the history; a shared item's link signs in first
 // and then shows the item. Fresh browser profiles, headless Chromium, the running stack.
 // Strategy-independent: the e2e runner's other strategy passes skip it (logins are rate-limited).
 
-const GALLERY_URL = process.env.GALLERY_URL ?? 'http://localhost:5173';
-const PASSWORD = process.env.GALLERY_PASSWORD;
-const STRATEGY = process.env.E2E_STRATEGY ?? 'presign';
-
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let visit: Visit;
 let context: BrowserContext;
 let page: Page;
-const pageErrors: string[] = [];
+let password: string;
 const requestUrls: string[] = [];
 
 beforeAll(async () => {
-  if (!PASSWORD) throw new Error('set GALLERY_PASSWORD (the local stack prints it on start)');
-  browser = await launchBrowser();
-  context = browser.context;
-  context.setDefaultTimeout(15_000);
+  password = guestPassword();
+  visit = await openVisit();
+  ({ context, page } = visit);
   context.on('request', (request) => {
     requestUrls.push(request.url(), request.headers().referer ?? '');
   });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (error) => pageErrors.push(error.message));
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await visit?.close();
 });
 
 /** Every URL this tab's history holds (the address bar's list, Back and Forward). */
@@ -62,13 +55,13 @@ describe.skipIf(STRATEGY !== 'presign')('a join link', () => {
 
   it('signs the guest in with no typing, and no history entry keeps the password', async () => {
     await page.goto('about:blank');
-    await page.goto(joinLink(PASSWORD!));
+    await page.goto(joinLink(password));
     await page.locator('.grid .tile').first().waitFor();
     expect(await page.getByLabel('Password').count()).toBe(0);
     expect(page.url()).toBe(`${GALLERY_URL}/#/`);
     const history = await historyUrls();
     expect(history.length).toBeGreaterThanOrEqual(2);
-    expect(history.filter((url) => url.includes(encodeURIComponent(PASSWORD!)))).toEqual([]);
+    expect(history.filter((url) => url.includes(encodeURIComponent(password)))).toEqual([]);
     expect(history.filter((url) => url.includes('/join/'))).toEqual([]);
     // Back leaves the gallery (about:blank); Forward returns to the grid, not to the link.
     await page.goBack();
@@ -76,8 +69,8 @@ describe.skipIf(STRATEGY !== 'presign')('a join link', () => {
     await page.locator('.grid .tile').first().waitFor();
     expect(page.url()).toBe(`${GALLERY_URL}/#/`);
     // The fragment is never sent: no request URL or Referer carried the password.
-    expect(requestUrls.filter((url) => url.includes(PASSWORD!))).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(requestUrls.filter((url) => url.includes(password))).toEqual([]);
+    expect(visit.pageErrors).toEqual([]);
   });
 });
 
@@ -97,12 +90,11 @@ describe.skipIf(STRATEGY !== 'presign')('a shared item’s link', () => {
   });
 
   it('asks a signed-out guest for the password first, then shows the item', async () => {
-    const other = await launchBrowser();
+    const other = await openVisit();
     try {
-      const guest = other.context.pages()[0] ?? (await other.context.newPage());
-      guest.setDefaultTimeout(15_000);
+      const guest = other.page;
       await guest.goto(shared.link);
-      await guest.getByLabel('Password').fill(PASSWORD!);
+      await guest.getByLabel('Password').fill(password);
       await guest.getByRole('button', { name: 'Open the gallery' }).click();
       await guest.getByRole('dialog').waitFor();
       expect(guest.url()).toBe(shared.link);

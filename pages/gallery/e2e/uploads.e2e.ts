@@ -8,7 +8,7 @@ import type { MediaPage } from '@edge-gallery/viewer/media-item';
 import type { Page, Route } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './browser.ts';
+import { GALLERY_URL, openVisit, STRATEGY, signInWithPassword, type Visit } from './visit.ts';
 
 // A guest adds a camera-size photo and a 40 MB video from the page (the file picker), the
 // connection drops in the middle of the video and comes back, the upload finishes without
@@ -20,35 +20,25 @@ import { launchBrowser } from './browser.ts';
 //
 //   GALLERY_PASSWORD=... npx pnpm@10.34.9 --filter @edge-gallery/gallery e2e uploads
 
-const GALLERY_URL = new URL(process.env.GALLERY_URL ?? 'http://localhost:5173').origin;
 const PASSWORD = process.env.GALLERY_PASSWORD;
 const OWNER_PASSWORD =
   process.env.OWNER_PASSWORD ??
   readDevVars(join(repoRoot, services.viewer.dir)).get('OWNER_PASSWORD');
-const STRATEGY = process.env.E2E_STRATEGY ?? 'presign';
 
 const files = mkdtempSync(join(tmpdir(), 'edge-gallery-uploads-'));
 const PHOTO = join(files, 'IMG_4032.jpg');
 const VIDEO = join(files, 'first-dance.mp4');
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-type Browser = Awaited<ReturnType<typeof launchBrowser>>;
-const browsers: Browser[] = [];
-const pageErrors: string[] = [];
+const visits: Visit[] = [];
 /** The two items, once the guest's upload finished: title → id. */
 const ids = new Map<string, string>();
 
 async function visit(password: string): Promise<Page> {
-  const browser = await launchBrowser();
-  browsers.push(browser);
-  browser.context.setDefaultTimeout(20_000);
-  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(GALLERY_URL);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Open the gallery' }).click();
-  await page.locator('.grid .tile').first().waitFor();
-  return page;
+  const opened = await openVisit({ timeout: 20_000 });
+  visits.push(opened);
+  await signInWithPassword(opened.page, password);
+  return opened.page;
 }
 
 /** The owner's session, for the clean-up (straight to the viewer's API, as a tool would). */
@@ -88,7 +78,7 @@ describe.runIf(STRATEGY === 'presign')('a guest adds photos and videos; the owne
   });
 
   afterAll(async () => {
-    for (const browser of browsers) await browser.close();
+    for (const visit of visits) await visit.close();
     rmSync(files, { recursive: true, force: true });
     if (ids.size === 0) return;
     const cookie = await ownerCookie();
@@ -248,6 +238,6 @@ describe.runIf(STRATEGY === 'presign')('a guest adds photos and videos; the owne
         timeout: 30_000,
       })
       .toBeGreaterThan(0.5);
-    expect(pageErrors).toEqual([]);
+    expect(visits.flatMap((visit) => visit.pageErrors)).toEqual([]);
   });
 });

@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { repoRoot } from '@edge-gallery/stack';
@@ -34,6 +36,9 @@ export async function buildGallery(): Promise<void> {
 /** Starts `wrangler pages dev` on `port`; `args` add flags (e.g. another `--service`). */
 export async function startPagesDev(port: number, args: readonly string[] = []): Promise<PagesDev> {
   const wrangler = packageBin(galleryDir, 'wrangler', 'bin/wrangler.js');
+  // Its own local state: two of these starting at once on the default .wrangler/state raced
+  // on workerd's SQLite files (`SQLITE_BUSY`), and the Pages project keeps nothing worth reusing.
+  const state = mkdtempSync(join(tmpdir(), `edge-gallery-pages-${port}-`));
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -48,6 +53,8 @@ export async function startPagesDev(port: number, args: readonly string[] = []):
       '127.0.0.1',
       '--log-level',
       'warn',
+      '--persist-to',
+      state,
       ...args,
     ],
     {
@@ -90,6 +97,7 @@ export async function startPagesDev(port: number, args: readonly string[] = []):
       await exit;
       clearTimeout(timer);
     }
+    rmSync(state, { recursive: true, force: true });
   };
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + READY_TIMEOUT_MS;
