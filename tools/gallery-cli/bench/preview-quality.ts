@@ -16,7 +16,7 @@ const SCENES = {
   // Fine detail everywhere (foliage, fabric): the hard case for a lossy encoder.
   detail: `mandelbrot=s=${SIZE}:start_x=-0.743643887037151:start_y=0.131825904205330:start_scale=0.0005:inner=period,noise=alls=8:allf=t`,
   // Smooth skies and skin with sensor grain: where banding and blocking would show.
-  smooth: `gradients=s=${SIZE}:c0=0x2b1055:c1=0xd53a9d:c2=0xf9a03f:c3=0x8fd3ff:x0=0:y0=0:x1=4032:y1=3024:nb_colors=4:seed=7,noise=alls=6:allf=t`,
+  smooth: `gradients=s=${SIZE}:c0=0x2b1055:c1=0xd53a9d:c2=0xf9a03f:c3=0x8fd3ff:x0=0:y0=0:x1=4032:y1=3024:nb_colors=4:seed=7,format=rgb24,noise=alls=6:allf=t`,
   // Edges and flat areas (architecture, text on signs).
   edges: `color=c=black:s=${SIZE},geq=r='110+90*(mod(floor(X/97)+floor(Y/97),2))+20*sin(X/9)':g='80+60*(mod(floor(X/211)+floor(Y/131),2))':b='60+40*cos(Y/31)',noise=alls=5:allf=t`,
 } as const;
