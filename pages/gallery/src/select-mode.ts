@@ -49,6 +49,21 @@ export function createSelectMode(options: {
 
   const items = () => feed.items.filter((item) => picked.has(item.id));
 
+  // The loaded items by day, extended as the feed grows (it only appends): a tap repaints
+  // each visible day's button, and that should not parse every loaded item's date again.
+  const byDay = new Map<string, MediaItem[]>();
+  let indexed = 0;
+  function dayItems(key: string | null): MediaItem[] {
+    for (; indexed < feed.items.length; indexed++) {
+      const item = feed.items[indexed]!;
+      const day = dayKey(item.takenAt);
+      const list = byDay.get(day);
+      if (list) list.push(item);
+      else byDay.set(day, [item]);
+    }
+    return byDay.get(key ?? '') ?? [];
+  }
+
   function paint(li: Element) {
     const id = li.querySelector('a[data-id]')?.getAttribute('data-id');
     if (!id) return;
@@ -59,7 +74,7 @@ export function createSelectMode(options: {
 
   /** A day's button is pressed when every loaded item of that day is picked. */
   function paintDay(button: Element) {
-    const day = feed.items.filter((i) => dayKey(i.takenAt) === button.getAttribute('data-day'));
+    const day = dayItems(button.getAttribute('data-day'));
     button.setAttribute(
       'aria-pressed',
       String(day.length > 0 && day.every((i) => picked.has(i.id))),
@@ -96,8 +111,7 @@ export function createSelectMode(options: {
       if (picked.has(id)) picked.delete(id);
       else picked.add(id);
     } else if (dayButton) {
-      const key = dayButton.getAttribute('data-day');
-      const day = feed.items.filter((i) => dayKey(i.takenAt) === key);
+      const day = dayItems(dayButton.getAttribute('data-day'));
       const all = day.every((i) => picked.has(i.id));
       for (const item of day) {
         if (all) picked.delete(item.id);
