@@ -48,38 +48,82 @@ export function waitForNetwork(attempt: number, signal: AbortSignal): Promise<vo
 }
 
 const DB_NAME = 'edge-gallery-uploads';
+/** Version 2 keeps the File apart from the progress record (version 1 kept it inside). */
+const DB_VERSION = 2;
 const STORE = 'uploads';
+const FILES = 'files';
 
 function openDb(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE);
+    const request = indexedDB.open(DB_NAME, DB_VERSION);
+    request.onupgradeneeded = () => {
+      for (const name of [STORE, FILES]) {
+        if (!request.result.objectStoreNames.contains(name)) request.result.createObjectStore(name);
+      }
+    };
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
   });
 }
 
-function run<T>(mode: IDBTransactionMode, act: (store: IDBObjectStore) => IDBRequest<T>) {
+/** One transaction over both stores; resolves with what `act` returns once it committed. */
+function run<T>(
+  mode: IDBTransactionMode,
+  act: (uploads: IDBObjectStore, files: IDBObjectStore) => () => T,
+) {
   return openDb().then(
     (db) =>
       new Promise<T>((resolve, reject) => {
-        const transaction = db.transaction(STORE, mode);
-        const request = act(transaction.objectStore(STORE));
+        const transaction = db.transaction([STORE, FILES], mode);
+        const result = act(transaction.objectStore(STORE), transaction.objectStore(FILES));
         transaction.oncomplete = () => {
           db.close();
-          resolve(request.result);
+          resolve(result());
         };
         transaction.onerror = () => reject(transaction.error);
       }),
   );
 }
 
-/** Unfinished uploads in IndexedDB, keyed by upload id; the File is stored with them. */
+/**
+ * Unfinished uploads in IndexedDB, keyed by upload id. The File is written once, in its own
+ * store: the progress record is rewritten after every part, and a browser copies a Blob's
+ * bytes into its storage on every write (Chromium does): with the File inside, a 100-part
+ * clip of 800 MB would be written 100 times over.
+ */
 export const indexedDbStore: UploadStore = {
-  put: (upload) =>
-    run('readwrite', (store) => store.put(upload, upload.created.uploadId)).then(() => {}),
-  delete: (uploadId) => run('readwrite', (store) => store.delete(uploadId)).then(() => {}),
-  all: () => run('readonly', (store) => store.getAll() as IDBRequest<SavedUpload[]>),
+  put: ({ file, ...progress }) =>
+    run('readwrite', (uploads, files) => {
+      const key = progress.created.uploadId;
+      uploads.put(progress, key);
+      const stored = files.getKey(key);
+      stored.onsuccess = () => {
+        if (stored.result === undefined) files.put(file, key);
+      };
+      return () => {};
+    }),
+  delete: (uploadId) =>
+    run('readwrite', (uploads, files) => {
+      uploads.delete(uploadId);
+      files.delete(uploadId);
+      return () => {};
+    }),
+  all: () =>
+    run('readonly', (uploads, files) => {
+      const records = uploads.getAll() as IDBRequest<
+        (Omit<SavedUpload, 'file'> & { file?: File })[]
+      >;
+      const keys = files.getAllKeys();
+      const blobs = files.getAll() as IDBRequest<File[]>;
+      return () => {
+        const byId = new Map(keys.result.map((key, i) => [key, blobs.result[i]!]));
+        // A version-1 record still holds its File; a record whose File is gone cannot resume.
+        return records.result.flatMap((record) => {
+          const file = record.file ?? byId.get(record.created.uploadId);
+          return file ? [{ ...record, file }] : [];
+        });
+      };
+    }),
 };
 
 /** The viewer's upload routes on the page's own origin. */
