@@ -56,6 +56,18 @@ describe('command line', () => {
     ).toMatchObject({ command: 'renditions', target: 'remote', env: 'staging' });
   });
 
+  it('parses process like renditions', () => {
+    expect(parseCommandLine(['process', '--state', 's', '--dry-run'], '/x')).toMatchObject({
+      command: 'process',
+      target: 'local',
+      dryRun: true,
+      stateDir: '/x/s',
+    });
+    expect(
+      parseCommandLine(['process', '--target', 'remote', '--env', 'production'], '/'),
+    ).toMatchObject({ command: 'process', target: 'remote', env: 'production' });
+  });
+
   it('refuses what it cannot do, with the reason', () => {
     const error = (argv: string[]) => {
       const parsed = parseCommandLine(argv, '/');
@@ -71,6 +83,8 @@ describe('command line', () => {
     expect(error(['renditions', 'p'])).toBe('unexpected argument: p');
     expect(error(['renditions', '--strip-location'])).toMatch(/for import/);
     expect(error(['renditions', '--target', 'remote'])).toMatch(/needs --env/);
+    expect(error(['process', 'p'])).toBe('unexpected argument: p');
+    expect(error(['process', '--strip-location'])).toMatch(/for import/);
   });
 
   it('answers --help', () => {

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 
 export const USAGE = `Usage: pnpm gallery import <folder> [options]
        pnpm gallery renditions [options]
+       pnpm gallery process [options]
        pnpm gallery link [--env local|staging|production]   (the join link + QR code; link --help)
 
 import      Imports the photos (JPEG, PNG, HEIC), Live Photos and videos (MP4, MOV) under
@@ -12,6 +13,9 @@ import      Imports the photos (JPEG, PNG, HEIC), Live Photos and videos (MP4, M
 renditions  Adds the preview and the high-DPR thumbnail to photos, and seek previews
             (storyboard) to videos, imported before they existed, from the stored
             originals; nothing is imported again.
+process     Turns approved guest videos (played from their originals until then) into
+            the HLS ladder an import makes; the item keeps its id and its place in the
+            gallery, and its original stays downloadable. Safe to re-run.
 
 Options:
   --target local|remote  local (default): the local stack's state (.state), seen by
@@ -45,9 +49,12 @@ export type ImportCommand = TargetOptions & {
 
 export type RenditionsCommand = TargetOptions & { command: 'renditions' };
 
+export type ProcessCommand = TargetOptions & { command: 'process' };
+
 export type ParsedArgs =
   | ImportCommand
   | RenditionsCommand
+  | ProcessCommand
   | { command: 'help' }
   | { command: 'error'; message: string };
 
@@ -66,7 +73,7 @@ export function parseCommandLine(argv: readonly string[], cwd: string): ParsedAr
   const { values, positionals } = parsed;
   if (values.help) return { command: 'help' };
   const [command, ...operands] = positionals;
-  if (command !== 'import' && command !== 'renditions') {
+  if (command !== 'import' && command !== 'renditions' && command !== 'process') {
     return {
       command: 'error',
       message: command ? `unknown command: ${command}` : 'missing command',
@@ -77,7 +84,7 @@ export function parseCommandLine(argv: readonly string[], cwd: string): ParsedAr
     return { command: 'error', message: 'missing <folder> to import' };
   }
   if (rest.length) return { command: 'error', message: `unexpected argument: ${rest[0]}` };
-  if (command === 'renditions' && values['strip-location']) {
+  if (command !== 'import' && values['strip-location']) {
     return { command: 'error', message: '--strip-location is for import' };
   }
   const target = values.target ?? 'local';
@@ -103,7 +110,7 @@ export function parseCommandLine(argv: readonly string[], cwd: string): ParsedAr
     stateDir: values.state === undefined ? undefined : absolute(values.state),
     concurrency,
   };
-  if (command === 'renditions') return { command, ...options };
+  if (command !== 'import') return { command, ...options };
   return {
     command,
     folder: absolute(folder!),

@@ -1,77 +1,28 @@
 // The import as an owner runs it: the CLI as a separate process, over a folder of generated
 // photos and a video, into a temporary local state (never the developer's .state), read
 // back the way the viewer reads it.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findExecutable, openLocalState } from '@edge-gallery/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingFfmpeg } from './ffmpeg.ts';
 import { heifConvertMissing } from './heic.ts';
+import {
+  probeFrames,
+  type Run,
+  serveBucket,
+  snapshot,
+  startCli as startCliIn,
+} from './test-cli.ts';
 import { writeAt, writeHeic, writePhoto, writeVideo } from './test-media.ts';
 import { isFaststart } from './video.ts';
 
-const cli = join(import.meta.dirname, 'cli.ts');
 let root: string;
 
-type Run = { code: number | null; stdout: string; stderr: string };
-
-/** `pnpm gallery …` as pnpm starts it: from the repo, with INIT_CWD where the owner is. */
-function startCli(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): { child: ChildProcess; result: Promise<Run> } {
-  const child = spawn(process.execPath, [cli, ...args], {
-    cwd: join(import.meta.dirname, '..'),
-    // TMPDIR inside root: a killed run's scratch folder goes with it.
-    env: { ...process.env, INIT_CWD: root, TZ: 'UTC', TMPDIR: join(root, 'tmp'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group, so a kill reaches the workerd it started too.
-    detached: true,
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk) => {
-    stdout += chunk;
-    child.emit('stdout', stdout);
-  });
-  child.stderr!.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const result = new Promise<Run>((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout, stderr })),
-  );
-  return { child, result };
-}
-
+const startCli = (args: string[], env?: NodeJS.ProcessEnv) => startCliIn(root, args, env);
 const runCli = (args: string[], env?: NodeJS.ProcessEnv) => startCli(args, env).result;
-
-/** Everything a state holds that an import writes: objects (key, size, MD5, type) and rows. */
-async function snapshot(stateDir: string) {
-  const { media: bucket, db, dispose } = await openLocalState(stateDir);
-  try {
-    const objects: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await bucket.list({ include: ['httpMetadata'], ...(cursor ? { cursor } : {}) });
-      for (const o of page.objects)
-        objects.push(`${o.key} ${o.size} ${o.etag} ${o.httpMetadata?.contentType}`);
-      cursor = page.truncated ? page.cursor : undefined;
-    } while (cursor);
-    const { results } = await db
-      .prepare('SELECT * FROM media ORDER BY id')
-      .bind()
-      .all<Record<string, unknown>>();
-    // created_at is when the row was written: the one column two imports never share.
-    const rows = results.map(({ created_at: _, ...row }) => row);
-    return { objects: objects.sort(), rows };
-  } finally {
-    await dispose();
-  }
-}
 
 const library = () => join(root, 'library');
 
@@ -276,22 +227,10 @@ describe.skipIf(ffmpegMissing)('gallery import into the local state (needs ffmpe
   });
 
   it('plays the video: ffmpeg reads every rendition over HTTP from the imported objects', async () => {
-    const { media: bucket, dispose } = await openLocalState(join(root, 'state-a'));
-    // A tiny static server over the bucket, standing in for the video worker's token strategy.
-    const server: Server = createServer(async (request, response) => {
-      const object = await bucket.get(
-        decodeURIComponent(new URL(request.url!, 'http://x').pathname.slice(1)),
-      );
-      if (!object) return response.writeHead(404).end();
-      response.writeHead(200, {
-        'content-type': object.httpMetadata?.contentType ?? 'application/octet-stream',
-      });
-      response.end(Buffer.from(await object.arrayBuffer()));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const server = await serveBucket(join(root, 'state-a'));
     try {
       const video = first.rows.find((row) => row.kind === 'video')!;
-      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hls/${video.video_id}`;
+      const base = `${server.url}/hls/${video.video_id}`;
       const master = await (await fetch(`${base}/master.m3u8`)).text();
       expect(master.match(/RESOLUTION=\d+x\d+/g)).toEqual([
         'RESOLUTION=854x480',
@@ -310,19 +249,7 @@ describe.skipIf(ffmpegMissing)('gallery import into the local state (needs ffmpe
       expect(durations[1]).toEqual(durations[0]);
       expect(durations[2]).toEqual(durations[0]);
 
-      const probe = await new Promise<string>((resolve, reject) => {
-        const child = spawn('ffprobe', [
-          ...['-v', 'error', '-count_frames', '-of', 'json'],
-          ...['-show_entries', 'stream=codec_type,width,height,nb_read_frames'],
-          `${base}/master.m3u8`,
-        ]);
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (c) => (out += c));
-        child.stderr.on('data', (c) => (err += c));
-        child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(err))));
-      });
-      const streams = (JSON.parse(probe) as { streams: Record<string, unknown>[] }).streams;
+      const streams = await probeFrames(`${base}/master.m3u8`);
       const videoStreams = streams.filter((s) => s.codec_type === 'video');
       expect(videoStreams.map((s) => [s.width, s.height, s.nb_read_frames])).toEqual([
         [854, 480, '125'],
@@ -331,8 +258,7 @@ describe.skipIf(ffmpegMissing)('gallery import into the local state (needs ffmpe
       ]);
       expect(streams.some((s) => s.codec_type === 'audio')).toBe(true);
     } finally {
-      server.close();
-      await dispose();
+      await server.close();
     }
   });
 

@@ -6,10 +6,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addRenditions } from './add-renditions.ts';
 import { addStoryboards } from './add-storyboards.ts';
-import { parseCommandLine, type RenditionsCommand, type TargetOptions, USAGE } from './args.ts';
+import {
+  type ProcessCommand,
+  parseCommandLine,
+  type RenditionsCommand,
+  type TargetOptions,
+  USAGE,
+} from './args.ts';
 import { missingFfmpeg } from './ffmpeg.ts';
 import { importFiles } from './importer.ts';
 import { livePhotoFacts, pairLivePhotos } from './live-photo.ts';
+import { processVideos } from './process-videos.ts';
 import { createProgress, formatBytes, summarize } from './progress.ts';
 import { message, scanFolder } from './scan.ts';
 import type { Target } from './target.ts';
@@ -29,6 +36,7 @@ async function main(): Promise<number> {
     return 2;
   }
   if (args.command === 'renditions') return renditions(args);
+  if (args.command === 'process') return processCommand(args);
 
   const folder = await stat(args.folder).catch(() => undefined);
   if (!folder?.isDirectory()) {
@@ -148,6 +156,52 @@ async function renditions(args: RenditionsCommand): Promise<number> {
         `, in ${seconds} s`,
     );
     return failed || failedVideos ? 1 : 0;
+  } finally {
+    await target.close();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** `gallery process`: approved guest videos get their HLS ladder; one line per video. */
+async function processCommand(args: ProcessCommand): Promise<number> {
+  const started = Date.now();
+  const target = await openTarget(args);
+  const workDir = await mkdtemp(join(tmpdir(), 'gallery-process-'));
+  const stop = async (signal: NodeJS.Signals) => {
+    process.stderr.write(
+      `\ngallery: interrupted (${signal}); the video in progress still plays from its original; run the same command again to continue\n`,
+    );
+    await Promise.allSettled([target.close(), rm(workDir, { recursive: true, force: true })]);
+    process.exit(130);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    console.log(
+      `${args.dryRun ? 'Checking' : 'Processing'} approved guest videos in ${target.description}`,
+    );
+    const outcomes = await processVideos(
+      target,
+      { workDir, dryRun: args.dryRun, videoBlocker: missingFfmpeg() },
+      (outcome) => {
+        const what =
+          outcome.status === 'failed'
+            ? `failed    ${outcome.row.id} (${outcome.reason}: ${outcome.detail})`
+            : outcome.status === 'processed'
+              ? `processed ${outcome.row.id}: ${outcome.renditions} renditions in ${outcome.seconds.toFixed(1)} s`
+              : `would process ${outcome.row.id}`;
+        console.log(`${what} [${outcome.row.original_key}]`);
+      },
+    );
+    const failed = outcomes.filter((o) => o.status === 'failed').length;
+    const ok = outcomes.length - failed;
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(
+      outcomes.length === 0
+        ? 'No approved video waits for processing.'
+        : `${ok} video${ok === 1 ? '' : 's'} ${args.dryRun ? 'readable' : 'now play through HLS'}, ${failed} failed (still playing from their originals), in ${seconds} s`,
+    );
+    return failed ? 1 : 0;
   } finally {
     await target.close();
     await rm(workDir, { recursive: true, force: true });

@@ -43,6 +43,8 @@ function flakyTarget(refused: (row: MediaRow) => boolean): Target & { written: s
     downloadObject: async () => {},
     setRenditions: async () => {},
     videosWithHls: async () => [],
+    videosToProcess: async () => [],
+    setVideoLadder: async () => {},
     hasObject: async () => false,
     async flush() {
       const lost = queued.filter(refused).map((row) => row.id);

@@ -209,11 +209,7 @@ async function importVideo(file: SourceFile, id: string, target: Target, options
     const originalKey = `originals/${id}.${file.ext}`;
     const thumbnailKey = `thumbnails/${id}.webp`;
     const objects: StoredObject[] = [
-      ...hlsFiles.map(({ name, size }) => ({
-        key: `hls/${id}/${name}`,
-        body: { path: join(hlsDir, name), size },
-        contentType: hlsContentType(name),
-      })),
+      ...ladderObjects(id, hlsDir, hlsFiles),
       { key: thumbnailKey, body: { bytes: poster }, contentType: 'image/webp' },
       { key: originalKey, body: original, contentType: file.contentType },
     ];
@@ -238,8 +234,21 @@ async function importVideo(file: SourceFile, id: string, target: Target, options
   }
 }
 
+/** The files transcodeHls wrote, as `hls/<videoId>/…` objects, in its order (master last). */
+export function ladderObjects(
+  videoId: string,
+  hlsDir: string,
+  files: readonly { name: string; size: number }[],
+): StoredObject[] {
+  return files.map(({ name, size }) => ({
+    key: `hls/${videoId}/${name}`,
+    body: { path: join(hlsDir, name), size },
+    contentType: hlsContentType(name),
+  }));
+}
+
 /** Stores objects in order (the last is what makes the set complete); returns bytes stored. */
-async function store(target: Target, objects: readonly StoredObject[]): Promise<number> {
+export async function store(target: Target, objects: readonly StoredObject[]): Promise<number> {
   let bytes = 0;
   for (const object of objects) {
     await target.putObject(object);

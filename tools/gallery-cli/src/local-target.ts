@@ -2,11 +2,14 @@ import { applyMigrations, type LocalDatabase, openLocalState, stateDir } from '@
 import {
   existingIdsQueries,
   insertStatement,
+  ladderStatement,
   PHOTOS_WITHOUT_RENDITIONS,
   type PhotoWithoutRenditions,
   renditionsStatement,
   type Target,
+  VIDEOS_TO_PROCESS,
   VIDEOS_WITH_HLS,
+  type VideoToProcess,
   type VideoWithHls,
 } from './target.ts';
 
@@ -66,6 +69,17 @@ export async function openLocalTarget(persistTo: string = stateDir): Promise<Tar
     async videosWithHls() {
       const { results } = await db.prepare(VIDEOS_WITH_HLS).bind().all<VideoWithHls>();
       return results;
+    },
+    async videosToProcess() {
+      const { results } = await db.prepare(VIDEOS_TO_PROCESS).bind().all<VideoToProcess>();
+      return results;
+    },
+    async setVideoLadder(id, ladder) {
+      const { sql, params } = ladderStatement(id, ladder);
+      await db
+        .prepare(sql)
+        .bind(...params)
+        .run();
     },
     async hasObject(key) {
       return (await state.media.head(key)) !== null;

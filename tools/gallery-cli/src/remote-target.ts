@@ -10,6 +10,7 @@ import { unstable_readConfig } from 'wrangler';
 import {
   inlineSql,
   insertSql,
+  ladderStatement,
   PHOTOS_WITHOUT_RENDITIONS,
   type PhotoWithoutRenditions,
   RowsNotWritten,
@@ -17,7 +18,9 @@ import {
   type StoredObject,
   sqlLiteral,
   type Target,
+  VIDEOS_TO_PROCESS,
   VIDEOS_WITH_HLS,
+  type VideoToProcess,
   type VideoWithHls,
 } from './target.ts';
 
@@ -104,7 +107,7 @@ export function createRemoteTarget(parts: {
   const { presigner, d1 } = parts;
   const fetchImpl = parts.fetch ?? fetch;
   const now = parts.now ?? Date.now;
-  // Inserts and rendition updates, in the order they were made, each with its row's id.
+  // Inserts, rendition and ladder updates, in the order they were made, each with its row's id.
   // A row leaves the queue only once the batch that holds it is written: a failed batch
   // stays queued (every statement is idempotent, so writing it again is safe).
   const rows: { id: string; statement: string }[] = [];
@@ -170,6 +173,8 @@ export function createRemoteTarget(parts: {
     },
     setRenditions: (id, keys) => add(id, inlineSql(renditionsStatement(id, keys))),
     videosWithHls: () => d1.query<VideoWithHls>(VIDEOS_WITH_HLS),
+    videosToProcess: () => d1.query<VideoToProcess>(VIDEOS_TO_PROCESS),
+    setVideoLadder: (id, ladder) => add(id, inlineSql(ladderStatement(id, ladder))),
     async hasObject(key) {
       if (!parts.reader) throw new Error('no GET presigner for reads');
       return objectExists(parts.reader, key, fetchImpl);

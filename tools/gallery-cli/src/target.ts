@@ -22,6 +22,13 @@ export type Target = {
   setRenditions(id: string, keys: RenditionColumns): Promise<void>;
   /** Videos with an HLS ladder (for seek previews added after their import). */
   videosWithHls(): Promise<VideoWithHls[]>;
+  /** Approved guest videos still played from their originals (`gallery process`). */
+  videosToProcess(): Promise<VideoToProcess[]>;
+  /**
+   * Points a processed video's row at its ladder, after every object of it is stored. May
+   * batch like insertRow; a row that already has a ladder keeps it.
+   */
+  setVideoLadder(id: string, ladder: LadderColumns): Promise<void>;
   /** Whether the bucket holds `key`. */
   hasObject(key: string): Promise<boolean>;
   /**
@@ -52,6 +59,43 @@ export type VideoWithHls = Pick<
 
 export const VIDEOS_WITH_HLS = `SELECT id, original_key, video_id, duration_sec, width, height
   FROM media WHERE kind = 'video' AND video_id IS NOT NULL ORDER BY id`;
+
+export type VideoToProcess = Pick<MediaRow, 'id' | 'original_key' | 'thumbnail_key' | 'state'>;
+export type LadderColumns = Pick<
+  MediaRow,
+  'video_id' | 'width' | 'height' | 'duration_sec' | 'thumbnail_key'
+>;
+
+/**
+ * Approved (listed, or hidden after) videos without a ladder: guest uploads, which the
+ * viewer writes with `video_id` NULL. Pending ones wait for the owner (a rejected one
+ * would be work thrown away).
+ */
+export const VIDEOS_TO_PROCESS = `SELECT id, original_key, thumbnail_key, state FROM media
+  WHERE kind = 'video' AND video_id IS NULL AND state IN ('listed', 'hidden') ORDER BY id`;
+
+/**
+ * The row now plays its ladder: the video id, the picture as ffprobe read it from the
+ * stored bytes (the browser's numbers were the guest's), and the poster. Only a row
+ * without a ladder changes, so a re-run or a late batch cannot overwrite another.
+ */
+export function ladderStatement(
+  id: string,
+  ladder: LadderColumns,
+): { sql: string; params: (string | number | null)[] } {
+  return {
+    sql: `UPDATE media SET video_id = ?, width = ?, height = ?, duration_sec = ?, thumbnail_key = ?
+  WHERE id = ? AND kind = 'video' AND video_id IS NULL`,
+    params: [
+      ladder.video_id,
+      ladder.width,
+      ladder.height,
+      ladder.duration_sec,
+      ladder.thumbnail_key,
+      id,
+    ],
+  };
+}
 
 export const PHOTOS_WITHOUT_RENDITIONS = `SELECT id, original_key FROM media
   WHERE kind = 'image' AND (preview_key IS NULL OR thumbnail_hd_key IS NULL) ORDER BY id`;
