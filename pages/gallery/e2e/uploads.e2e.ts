@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,8 +15,10 @@ import { GALLERY_URL, openVisit, STRATEGY, signInWithPassword, type Visit } from
 // sending a stored part again, and what the bucket holds is byte for byte the guest's file.
 // The guest sees both as waiting for review; the owner approves them in the review queue;
 // another guest then sees them in the gallery, the photo upright (EXIF orientation) and the
-// video playing from its original. Once per e2e run (under the default strategy); the items
-// are deleted by the owner at the end, so the other specs see the seeded gallery.
+// video playing from its original; after the owner's `gallery process` the same item (same
+// id, same link) plays through the HLS ladder from the video worker. Once per e2e run (under
+// the default strategy); the items are deleted by the owner at the end, so the other specs
+// see the seeded gallery.
 //
 //   GALLERY_PASSWORD=... npx pnpm@10.34.9 --filter @edge-gallery/gallery e2e uploads
 
@@ -238,6 +240,53 @@ describe.runIf(STRATEGY === 'presign')('a guest adds photos and videos; the owne
         timeout: 30_000,
       })
       .toBeGreaterThan(0.5);
+    expect(visits.flatMap((visit) => visit.pageErrors)).toEqual([]);
+  });
+
+  it('after `gallery process` the same item plays through HLS from the video worker; the original still downloads', async () => {
+    const id = ids.get('first-dance')!;
+    // The owner's command, against the running stack's state (as they would run it).
+    const run = spawnSync(
+      process.execPath,
+      [join(repoRoot, 'tools/gallery-cli/src/cli.ts'), 'process'],
+      { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, INIT_CWD: repoRoot } },
+    );
+    expect(run.stdout, run.stderr).toMatch(new RegExp(`^processed ${id}: 3 renditions in `, 'm'));
+
+    const page = await visit(PASSWORD!);
+    const playlists: string[] = [];
+    page.context().on('request', (request) => {
+      if (request.url().includes('/api/hls/playlist')) playlists.push(request.url());
+    });
+    // The listing now names its ladder; the id (and so the link) is the one it had.
+    let item: MediaPage['items'][number] | undefined;
+    for (let cursor: string | null = ''; !item && cursor !== null; ) {
+      const answer = await page.request.get(
+        `${GALLERY_URL}/api/media${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      const listing = (await answer.json()) as MediaPage;
+      item = listing.items.find((candidate) => candidate.id === id);
+      cursor = listing.nextCursor;
+    }
+    expect(item).toMatchObject({ id, kind: 'video', videoId: id, title: 'first-dance' });
+
+    await page.goto(`${GALLERY_URL}/#/media/${id}`);
+    await page.locator('video').evaluate((v: HTMLVideoElement) => {
+      v.muted = true;
+      return v.play();
+    });
+    await expect
+      .poll(() => page.locator('video').evaluate((v: HTMLVideoElement) => v.currentTime), {
+        timeout: 30_000,
+      })
+      .toBeGreaterThan(0.5);
+    // Through the video worker's playlist of this video (hls.js: a MediaSource, not the file).
+    expect(playlists.map((url) => new URL(url).searchParams.get('key'))).toContain(id);
+    expect(await page.locator('video').evaluate((v: HTMLVideoElement) => v.currentSrc)).toMatch(
+      /^blob:/,
+    );
+    const original = await page.request.get(item!.downloadUrl);
+    expect(sha256(await original.body())).toBe(sha256(readFileSync(VIDEO)));
     expect(visits.flatMap((visit) => visit.pageErrors)).toEqual([]);
   });
 });
