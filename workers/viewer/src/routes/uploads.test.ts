@@ -417,3 +417,27 @@ describe('unfinished uploads', () => {
     expect((await toStore(created.parts[0]!.url, jpeg(100))).status).toBe(404);
   });
 });
+
+describe('without a session', () => {
+  it('every upload route is 401, and the open upload is left as it was', async () => {
+    const { created, etags } = await upload(guest, 'a.jpg', 'image/jpeg', jpeg(100));
+    const parts = etags.map((etag, i) => ({ partNumber: i + 1, etag }));
+    const routes: [string, string, unknown?][] = [
+      ['GET', '/api/uploads'],
+      ['POST', '/api/uploads', { name: 'b.jpg', type: 'image/jpeg', size: 10 }],
+      ['POST', `/api/uploads/${created.uploadId}/complete`, { parts }],
+      ['DELETE', `/api/uploads/${created.uploadId}`],
+    ];
+    for (const [method, path, body] of routes) {
+      const response = await viewer(path, {
+        method,
+        headers: { 'Content-Type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      expect(response.status, `${method} ${path}`).toBe(401);
+    }
+    const { results } = await env.DB.prepare('SELECT id, state FROM uploads').all();
+    expect(results).toEqual([{ id: created.uploadId, state: 'open' }]);
+    expect((await complete(guest, created.uploadId, etags)).status).toBe(200);
+  });
+});
