@@ -44,7 +44,16 @@ const LATER_PAGE_SIZE = 200;
 export function mountGallery(root: HTMLElement, options: GalleryViewOptions): { destroy(): void } {
   const base = location.origin;
   const toaster = createToaster();
-  const uploads = createUploads({ base });
+  const uploads = createUploads({
+    base,
+    // The owner approved or rejected some of this guest's uploads: approved ones are in the
+    // listing now. Not under the guest's thumb: an open item stays open, the grid waits.
+    onReviewed: (count) => {
+      const message = `The owner reviewed ${count} of your uploads.`;
+      if (options.router.route.view === 'media') toaster.show(message);
+      else reload(message);
+    },
+  });
   const reload = (message?: string) => {
     if (options.router.route.view === 'media') options.router.closeItem();
     view.destroy();

@@ -67,7 +67,16 @@ export type Uploads = {
 
 const ADD_ICON = 'M11 5h2v6h6v2h-6v6h-2v-6H5v-2h6z';
 
-export function createUploads(options: { base: string }): Uploads {
+/**
+ * The pending strip is fetched again when the page comes back into view (`visibilitychange`,
+ * `focus`) while it shows something, and after each of the guest's own uploads: the owner's
+ * decisions reach a guest when they look, without polling the viewer from every open tab.
+ * Items that left the strip were approved (now in the listing) or rejected; `onReviewed` says so.
+ */
+export function createUploads(options: {
+  base: string;
+  onReviewed?: (count: number) => void;
+}): Uploads {
   const api = createUploadApi(options.base);
   const input = el('input', {
     type: 'file',
@@ -208,6 +217,8 @@ export function createUploads(options: { base: string }): Uploads {
     });
   }
 
+  /** The ids the strip shows; a refresh without one of them means the owner decided. */
+  let shown = new Set<string>();
   async function refreshPending() {
     const response = await fetch(`${options.base.replace(/\/+$/, '')}/api/uploads`, {
       credentials: 'same-origin',
@@ -215,9 +226,18 @@ export function createUploads(options: { base: string }): Uploads {
     }).catch(() => undefined);
     if (!response?.ok || destroyed) return;
     const page = parseMediaPage(await response.json(), options.base);
+    const now = new Set(page.items.map((item) => item.id));
+    const reviewed = [...shown].filter((id) => !now.has(id)).length;
+    shown = now;
     pendingList.replaceChildren(...page.items.map(pendingTile));
     pending.hidden = page.items.length === 0;
+    if (reviewed > 0) options.onReviewed?.(reviewed);
   }
+  const refreshWhenBack = () => {
+    if (document.visibilityState === 'visible' && !pending.hidden) void refreshPending();
+  };
+  document.addEventListener('visibilitychange', refreshWhenBack);
+  addEventListener('focus', refreshWhenBack);
 
   button.addEventListener('click', () => input.click());
   input.addEventListener('change', () => {
@@ -262,6 +282,8 @@ export function createUploads(options: { base: string }): Uploads {
     refreshPending,
     destroy() {
       destroyed = true;
+      document.removeEventListener('visibilitychange', refreshWhenBack);
+      removeEventListener('focus', refreshWhenBack);
       panel.remove();
       pending.remove();
     },
