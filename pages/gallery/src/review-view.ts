@@ -91,6 +91,12 @@ export function createReview(options: { base: string; onChange: () => void }): R
   );
   const status = el('p', { class: 'review-status', role: 'status' });
   const list = el('ul', { class: 'review-list' });
+  // The viewer answers 100 at a time (oldest first); the rest come a page per press.
+  const more = el(
+    'button',
+    { type: 'button', class: 'button review-more', hidden: true, 'data-testid': 'review-more' },
+    'Show more',
+  );
   const dialog = el(
     'dialog',
     { class: 'sheet review', 'aria-labelledby': 'review-title', 'data-testid': 'review-panel' },
@@ -104,9 +110,11 @@ export function createReview(options: { base: string; onChange: () => void }): R
     ),
     status,
     list,
+    more,
   );
   const selected = new Set<string>();
   let items: MediaItem[] = [];
+  let nextCursor: string | null = null;
   let changed = false;
   let view: 'pending' | 'hidden' = 'pending';
 
@@ -180,10 +188,12 @@ export function createReview(options: { base: string; onChange: () => void }): R
   }
 
   let loads = 0;
-  async function load() {
+  /** The first page again (after a decision, a switch), or with `after` the next one. */
+  async function load(after?: string) {
     // Only the latest answer counts (switching lists while one loads).
     const ticket = ++loads;
-    const response = await call(base, `/api/review?state=${view}`).catch(() => undefined);
+    const cursor = after ? `&cursor=${encodeURIComponent(after)}` : '';
+    const response = await call(base, `/api/review?state=${view}${cursor}`).catch(() => undefined);
     if (ticket !== loads) return;
     if (!response?.ok) {
       status.textContent = 'Couldn’t load the list. Check your connection and try again.';
@@ -191,12 +201,17 @@ export function createReview(options: { base: string; onChange: () => void }): R
     }
     const page = parseMediaPage(await response.json(), base);
     if (ticket !== loads) return;
-    items = [...page.items];
+    const fresh = page.items.filter((item) => !after || !items.some((i) => i.id === item.id));
+    items = after ? [...items, ...fresh] : [...page.items];
+    nextCursor = page.nextCursor;
     for (const id of selected) if (!items.some((item) => item.id === id)) selected.delete(id);
-    list.replaceChildren(...items.map(row));
+    if (after) list.append(...fresh.map(row));
+    else list.replaceChildren(...items.map(row));
+    more.hidden = nextCursor === null;
     const hidden = view === 'hidden';
-    if (!hidden) count.textContent = items.length > 0 ? String(items.length) : '';
-    title.textContent = `${hidden ? 'Hidden from guests' : 'Waiting for review'} (${items.length})`;
+    const shown = `${items.length}${nextCursor === null ? '' : '+'}`;
+    if (!hidden) count.textContent = items.length > 0 ? shown : '';
+    title.textContent = `${hidden ? 'Hidden from guests' : 'Waiting for review'} (${shown})`;
     status.textContent =
       items.length === 0 ? (hidden ? 'Nothing is hidden.' : 'Nothing is waiting for review.') : '';
     switchView.textContent = hidden ? 'Waiting' : 'Hidden';
@@ -220,6 +235,9 @@ export function createReview(options: { base: string; onChange: () => void }): R
     void load();
   });
   rejectSelected.addEventListener('click', () => void decide([...selected], 'reject'));
+  more.addEventListener('click', () => {
+    if (nextCursor) void load(nextCursor);
+  });
   button.addEventListener('click', () => {
     view = 'pending';
     dialog.showModal();
