@@ -306,14 +306,58 @@ describe('rows through wrangler d1 execute', () => {
     expect(await target.photosWithoutRenditions()).toEqual([
       { id: 'two', original_key: 'originals/two.jpg' },
     ]);
+    // `gallery process` over the same commands: an approved guest video (no ladder) is
+    // found, pointed at its ladder in a batch, and not found again; a pending one never is.
+    const guestVideo = (id: string, state: 'listed' | 'pending') => ({
+      ...row(id),
+      kind: 'video' as const,
+      original_key: `uploads/${id}/original.mov`,
+      thumbnail_key: `uploads/${id}/thumbnail.jpg`,
+      state,
+      uploaded_by: 'a-guest',
+    });
+    await target.insertRow(guestVideo('guest-clip', 'listed'));
+    await target.insertRow(guestVideo('guest-wait', 'pending'));
+    await target.flush();
+    expect(await target.videosToProcess()).toEqual([
+      {
+        id: 'guest-clip',
+        original_key: 'uploads/guest-clip/original.mov',
+        thumbnail_key: 'uploads/guest-clip/thumbnail.jpg',
+        state: 'listed',
+      },
+    ]);
+    const ladder = {
+      video_id: 'guest-clip',
+      width: 1080,
+      height: 1920,
+      duration_sec: 12.5,
+      thumbnail_key: 'thumbnails/guest-clip.webp',
+    };
+    await target.setVideoLadder('guest-clip', ladder);
+    await target.flush();
+    expect(await target.videosToProcess()).toEqual([]);
+    // A late or repeated batch never overwrites a ladder that is there.
+    await target.setVideoLadder('guest-clip', { ...ladder, video_id: 'other', width: 1 });
+    await target.flush();
     const { db, dispose } = await openLocalState(state);
     try {
       const { results } = await db.prepare('SELECT id, title FROM media ORDER BY id').bind().all();
       expect(results).toEqual([
         { id: 'film', title: 'film' },
+        { id: 'guest-clip', title: 'guest-clip' },
+        { id: 'guest-wait', title: 'guest-wait' },
         { id: 'one', title: "O'Brien's" },
         { id: 'two', title: 'two' },
       ]);
+      expect(
+        await db
+          .prepare(
+            'SELECT video_id, width, height, duration_sec, thumbnail_key FROM media WHERE id = ?',
+          )
+          .bind('guest-clip')
+          .first(),
+      ).toEqual(ladder);
     } finally {
       await dispose();
     }
