@@ -447,16 +447,17 @@ export function compress(
 }
 
 /**
- * Absorbs blocks whose message schedule is already known: `schedule` holds, per block,
- * the 64 words K[i] + W[i] (see `scheduleBlock`). Blocks of a message that stay the same
- * from one signature to the next (the canonical request's constant tail, the string to
- * sign's padding block) skip the schedule, about a quarter of a compression.
+ * Absorbs blocks whose message schedule is already known: bytes [start, end) of
+ * `schedule` hold, per block, the 64 words K[i] + W[i] (256 bytes, see `scheduleBlock`).
+ * Blocks of a message that stay the same from one signature to the next (the canonical
+ * request's constant tail, the string to sign's padding block) skip the schedule, about
+ * a quarter of a compression.
  */
 export function compressScheduled(
   state: Int32Array,
   schedule: Int32Array,
-  startBlock: number,
-  endBlock: number,
+  start: number,
+  end: number,
   from: Int32Array = state,
 ): void {
   let h0 = from[0]!;
@@ -467,7 +468,7 @@ export function compressScheduled(
   let h5 = from[5]!;
   let h6 = from[6]!;
   let h7 = from[7]!;
-  for (let p = startBlock * 64; p < endBlock * 64; p += 64) {
+  for (let p = start >> 2; p < end >> 2; p += 64) {
     let a = h0;
     let b = h1;
     let c = h2;

@@ -46,7 +46,7 @@ export function initialState(): Int32Array {
 
 const scheduleScratch = new Int32Array(64);
 
-/** Writes K[i] + W[i] for the block at byte `start` of `words` to `schedule` at block `at`. */
+/** Writes K[i] + W[i] for the block at byte `start` of `words` to byte `at` of `schedule` (256 bytes). */
 export function scheduleBlock(
   words: Int32Array,
   start: number,
@@ -65,7 +65,7 @@ export function scheduleBlock(
     const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
     w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) | 0;
   }
-  for (let i = 0; i < 64; i++) schedule[at * 64 + i] = (K[i]! + w[i]!) | 0;
+  for (let i = 0; i < 64; i++) schedule[(at >> 2) + i] = (K[i]! + w[i]!) | 0;
 }
 
 /**

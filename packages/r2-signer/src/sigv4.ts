@@ -5,7 +5,7 @@
  * presigner does the same steps over reused buffers (presigner.ts).
  */
 import { digestHex, type HmacKey, hmac, hmacInto, hmacKey, sha256Hex } from './sha256.ts';
-import { uriEncode } from './uri-encode.ts';
+import { uriEncode, uriEncodePath } from './uri-encode.ts';
 
 export const ALGORITHM = 'AWS4-HMAC-SHA256';
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
@@ -25,7 +25,7 @@ export function credentialScope(date: string, region: string, service: string): 
 
 /** S3's canonical URI: each segment of the object path UriEncoded once, `/` kept, no normalisation. */
 export function canonicalUri(path: string): string {
-  return path.split('/').map(uriEncode).join('/');
+  return uriEncodePath(path);
 }
 
 /** Names and values UriEncoded, then sorted by name, then by value. */
