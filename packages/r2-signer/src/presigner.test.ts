@@ -8,6 +8,7 @@ import {
   type PresignerConfig,
   PresignerConfigError,
 } from './presigner.ts';
+import { verifyPresignedUrl } from './verify.ts';
 
 const NOW = Date.UTC(2026, 10, 21, 10, 0, 0);
 const r2: PresignerConfig = {
@@ -368,6 +369,24 @@ describe('presigner, keys that share leading blocks of the canonical request', (
       urls.map((url) => oracle(r2, `${url.slice(0, url.indexOf('?'))}?X-Amz-Expires=3600`, NOW)),
     );
     expect(urls.map(sortedQuery)).toEqual(expected.map(sortedQuery));
+  });
+
+  it('notices a key that differs from the one before in any single byte of the kept blocks', () => {
+    // "GET\n/edge-gallery-media/" is 24 bytes: key bytes 0-103 are the rest of the two
+    // leading blocks kept between keys (and compared between lanes).
+    const base = 'k'.repeat(120);
+    const keys = Array.from({ length: 104 }, (_, i) => [
+      base,
+      `${base.slice(0, i)}x${base.slice(i + 1)}`,
+    ]).flat();
+    const presigner = createPresigner(r2);
+    const urls = [
+      ...keys.map((key) => presigner.presign(key, { now: NOW })),
+      ...presigner.presignBatch(keys, { now: NOW }),
+    ];
+    const credentials = { accessKeyId: r2.accessKeyId, secretAccessKey: r2.secretAccessKey };
+    const refused = urls.filter((url) => !verifyPresignedUrl(url, { credentials, now: NOW }).ok);
+    expect(refused).toEqual([]);
   });
 });
 
