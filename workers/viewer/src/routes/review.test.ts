@@ -253,10 +253,13 @@ describe('owner routes', () => {
 });
 
 describe('playback tokens', () => {
-  it('are refused to a guest for a hidden video, given to the owner', async () => {
-    await insert(row('hv', { kind: 'video', state: 'hidden', video_id: 'hidden-clip' }));
-    const path = '/api/videos/hidden-clip/playback';
-    expect((await call(path, { headers: { Cookie: guest } })).status).toBe(404);
-    expect((await call(path, { headers: { Cookie: owner } })).status).toBe(200);
-  });
+  it.each(['hidden', 'pending'] as const)(
+    'are refused to a guest for a %s video, given to the owner',
+    async (state) => {
+      await insert(row('hv', { kind: 'video', state, video_id: `${state}-clip` }));
+      const path = `/api/videos/${state}-clip/playback`;
+      expect((await call(path, { headers: { Cookie: guest } })).status).toBe(404);
+      expect((await call(path, { headers: { Cookie: owner } })).status).toBe(200);
+    },
+  );
 });
