@@ -1,6 +1,7 @@
 import { env, exports } from 'cloudflare:workers';
 import { createPresigner } from '@edge-gallery/r2-signer';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import devS3 from './index.ts';
 
 const ENDPOINT = 'http://localhost:8789';
 const KEY = 'hls/clip/540p/seg0.m4s';
@@ -432,5 +433,23 @@ describe('dev S3 endpoint: CORS for the SPA', () => {
     });
     expect(response.status).toBe(204);
     expect(response.headers.get('Access-Control-Allow-Headers')).toBe('range');
+  });
+});
+
+describe('dev S3 endpoint: a failing bucket', () => {
+  it("answers R2's own 500 InternalError (XML, CORS kept), not the runtime's error page", async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const failing = new Proxy(env.MEDIA, {
+      get: () => () => Promise.reject(new Error('simulated outage')),
+    });
+    const response = await devS3.fetch(
+      new Request(presigner.presign(KEY), { headers: { Origin: SPA } }),
+      { ...env, MEDIA: failing },
+    );
+    expect(response.status).toBe(500);
+    expect(response.headers.get('Content-Type')).toBe('application/xml');
+    expect(response.headers.get('Access-Control-Allow-Origin')).toBe(SPA);
+    expect((await s3Code(response)).code).toBe('InternalError');
+    vi.restoreAllMocks();
   });
 });

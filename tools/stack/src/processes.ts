@@ -39,7 +39,7 @@ export function startService(
   }
   const bins = [join(dir, 'node_modules', '.bin'), join(repoRoot, 'node_modules', '.bin')];
   // As `pnpm run dev -- <args>` would: the arguments go after the script.
-  const command = [script, ...(service.args ?? [])].join(' ');
+  const command = [script, ...(service.args ?? []), ...faultSwitchArgs(script)].join(' ');
   const child = spawn('sh', ['-c', command], {
     cwd: dir,
     detached: true,
@@ -81,6 +81,17 @@ export function startService(
     child.on('error', (error) => resolve(error.message));
   });
   return { service, child, exited, tail };
+}
+
+/**
+ * `pnpm bench`'s fault phase starts the stack with STACK_FAULT_SWITCH=on: then, and only
+ * then, every `wrangler dev` gets the variable that arms its worker's local fault switch
+ * (packages/http fault-switch.ts). `npm start` and the e2e run never set it.
+ */
+export function faultSwitchArgs(script: string, environment = process.env): string[] {
+  return environment.STACK_FAULT_SWITCH === 'on' && script.startsWith('wrangler dev')
+    ? ['--var', 'LOCAL_FAULT_SWITCH:on']
+    : [];
 }
 
 /** True while any process of the group (the service and what it spawned) is alive. */
