@@ -16,8 +16,19 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     amount?: number;
+    /** Seconds before a request counts as timed out (default 10). */
+    timeout?: number;
     headers?: Record<string, string>;
     requests?: { setupRequest?: (request: { path: string }) => { path: string } }[];
   };
-  export default function autocannon(options: Options): Promise<Result>;
+  /** A running load: its events, and a promise of its result. */
+  export type Instance = PromiseLike<Result> & {
+    on(
+      event: 'response',
+      listener: (client: unknown, statusCode: number, bytes: number, ms: number) => void,
+    ): Instance;
+    on(event: 'reqError', listener: (error: Error) => void): Instance;
+    stop(): void;
+  };
+  export default function autocannon(options: Options): Instance;
 }
