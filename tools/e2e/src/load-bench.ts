@@ -69,7 +69,7 @@ const sha = (bytes: ArrayBuffer) =>
 async function fingerprint(kind: Kind, response: Response): Promise<string | undefined> {
   if (response.status >= 300) {
     await response.body?.cancel();
-    return undefined;
+    return response.status < 400 ? `redirect ${response.status}` : undefined;
   }
   if (kind === 'thumbnail' || kind === 'segment') return sha(await response.arrayBuffer());
   const text = await response.text();
@@ -296,8 +296,10 @@ export async function runLoad(
     for (let i = 0; running; i++) {
       const url = `${base}${paths[i % paths.length]}`;
       const t0 = performance.now();
+      // What the worker itself answered: a 302 (the presign fallback while the config is
+      // unreadable) is not followed into storage, whose failure is R2's, not the worker's.
       const probe = await probeOnce(kind, url, () =>
-        fetch(url, { headers, signal: AbortSignal.timeout(15_000) }),
+        fetch(url, { headers, redirect: 'manual', signal: AbortSignal.timeout(15_000) }),
       );
       probe.at = (t0 - started) / 1000;
       probes.push(probe);
