@@ -130,6 +130,11 @@ describe.runIf(STRATEGY === 'presign')('a guest closes the tab mid-upload and co
     await again.goto(GALLERY_URL);
     await again.locator('.grid .tile').first().waitFor();
     const offer = again.getByRole('button', { name: 'Continue 1 unfinished upload' });
+    await offer.waitFor();
+    // It names the file and what the bucket already holds: two 8 MiB parts.
+    expect(await again.getByTestId('upload-offer-files').textContent()).toMatch(
+      /^speeches\.mp4\s*17 MB of \d+ MB sent$/,
+    );
     await offer.click();
     const row = again.getByTestId('upload-item');
     await expect.poll(() => row.getAttribute('data-state'), { timeout: 120_000 }).toBe('done');

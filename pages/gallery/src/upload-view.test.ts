@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UploadRefused } from './upload.ts';
-import { formatBytes, refusalText } from './upload-view.ts';
+import { formatBytes, refusalText, storedBytes } from './upload-view.ts';
 
 describe('what a guest reads when an upload is refused', () => {
   it.each([
@@ -38,5 +38,18 @@ describe('file sizes', () => {
     expect(formatBytes(1536)).toBe('1.5 KB');
     expect(formatBytes(43_000_000)).toBe('43 MB');
     expect(formatBytes(4 * 2 ** 30)).toBe('4.3 GB');
+  });
+});
+
+describe('what the offer to continue says is already sent', () => {
+  const created = { partSize: 8 * 2 ** 20 };
+  it('counts the parts with an ETag, the last one short', () => {
+    const file = { size: 20 * 2 ** 20 };
+    expect(storedBytes({ created, file, etags: {} } as never)).toBe(0);
+    expect(storedBytes({ created, file, etags: { 1: 'a', 2: 'b' } } as never)).toBe(16 * 2 ** 20);
+    expect(storedBytes({ created, file, etags: { 3: 'c' } } as never)).toBe(4 * 2 ** 20);
+    expect(storedBytes({ created, file, etags: { 1: 'a', 2: 'b', 3: 'c' } } as never)).toBe(
+      file.size,
+    );
   });
 });

@@ -111,10 +111,13 @@ export function createUploads(options: {
     value: 0,
     'aria-label': 'All uploads',
     'data-testid': 'upload-total',
+    hidden: true,
   });
   const resume = el('button', { type: 'button', class: 'button button-primary' }, '');
   const discard = el('button', { type: 'button', class: 'button button-quiet' }, 'Discard');
-  const offer = el('div', { class: 'upload-offer', hidden: true }, resume, discard);
+  // Which files a closed tab left, and how much of each the bucket already holds.
+  const offerFiles = el('ul', { class: 'upload-offer-files', 'data-testid': 'upload-offer-files' });
+  const offer = el('div', { class: 'upload-offer', hidden: true }, offerFiles, resume, discard);
   const list = el('ul', { class: 'upload-list' });
   const panel = el(
     'section',
@@ -161,6 +164,8 @@ export function createUploads(options: {
     }
     total.max = Math.max(1, size);
     total.value = done;
+    // A bar only while something is sent (not beside an offer or a list of refusals).
+    total.hidden = sent.size === 0;
     heading.textContent =
       sent.size === 0
         ? 'Uploads'
@@ -254,6 +259,20 @@ export function createUploads(options: {
     .then((unfinished) => {
       if (unfinished.length === 0 || destroyed) return;
       resume.textContent = `Continue ${unfinished.length} unfinished upload${unfinished.length > 1 ? 's' : ''}`;
+      offerFiles.replaceChildren(
+        ...unfinished.map((saved) =>
+          el(
+            'li',
+            {},
+            el('span', { class: 'upload-name' }, saved.file.name),
+            el(
+              'span',
+              { class: 'upload-size' },
+              `${formatBytes(storedBytes(saved))} of ${formatBytes(saved.file.size)} sent`,
+            ),
+          ),
+        ),
+      );
       offer.hidden = false;
       panel.hidden = false;
       const answered = () => {
@@ -288,6 +307,18 @@ export function createUploads(options: {
       pending.remove();
     },
   };
+}
+
+/** The bytes of an unfinished upload's parts the store has answered for. */
+export function storedBytes(
+  saved: Pick<SavedUpload, 'etags' | 'created'> & { file: { size: number } },
+): number {
+  const { partSize } = saved.created;
+  return Object.keys(saved.etags).reduce(
+    (sum, part) =>
+      sum + Math.max(0, Math.min(partSize, saved.file.size - (Number(part) - 1) * partSize)),
+    0,
+  );
 }
 
 function pendingTile(item: MediaItem): HTMLElement {
