@@ -79,6 +79,8 @@ export type Trial = {
 function instrument() {
   type Probe = {
     tapAt?: number;
+    /** The tap in wall-clock ms (performance.timeOrigin + now), to line up with CDP's times. */
+    tapEpoch?: number;
     firstShownMediaTime?: number;
     firstMovingAt?: number;
     stalls: number[];
@@ -92,7 +94,9 @@ function instrument() {
   addEventListener(
     'pointerdown',
     () => {
-      probe.tapAt ??= performance.now();
+      if (probe.tapAt !== undefined) return;
+      probe.tapAt = performance.now();
+      probe.tapEpoch = performance.timeOrigin + probe.tapAt;
     },
     { capture: true },
   );
@@ -147,6 +151,7 @@ function playMp4OnTap(url: string) {
 
 type ProbeState = {
   tapAt?: number;
+  tapEpoch?: number;
   firstMovingAt?: number;
   stalls: number[];
   stallEnds: number[];
@@ -199,17 +204,29 @@ export async function runTrial(
         media.redirected++;
       }
     });
-    // The waterfall: what the tap waited for, request by request (BENCH_WATERFALL=1).
-    let tapClock = 0;
-    const requests = new Map<
-      string,
-      { url: string; start: number; head?: number; end?: number; cached?: boolean }
-    >();
+    // The waterfall: what the tap waited for, request by request (BENCH_WATERFALL=1). Times
+    // are CDP's own (monotonic, converted to wall time with the request's wallTime) against
+    // the page's pointerdown, so neither Playwright's tap nor event delivery on a loaded
+    // machine skews them; requests still in flight at the tap (the hls.js chunk on a cold
+    // tap) are listed with a negative start.
+    let clockOffset: number | undefined;
+    const wall = (timestamp: number) => (timestamp + (clockOffset ?? 0)) * 1000;
+    type Timed = {
+      url: string;
+      start: number;
+      head?: number;
+      end?: number;
+      cached?: boolean;
+      encoded?: number;
+      encoding?: string;
+    };
+    const requests = new Map<string, Timed>();
     cdp.on('Network.requestWillBeSent', (event) => {
-      if (counting && trial.waterfall && !event.request.url.startsWith('data:')) {
+      clockOffset ??= event.wallTime - event.timestamp;
+      if (trial.waterfall && !event.request.url.startsWith('data:')) {
         requests.set(`${event.requestId}:${event.request.url}`, {
           url: event.request.url,
-          start: Date.now() - tapClock,
+          start: wall(event.timestamp),
         });
       }
     });
@@ -217,8 +234,13 @@ export async function runTrial(
       [...requests.entries()].findLast(([id]) => id.startsWith(`${requestId}:`))?.[1];
     cdp.on('Network.responseReceived', (event) => {
       const found = entry(event.requestId);
-      if (found) found.head = Date.now() - tapClock;
-      if (found && event.response.fromDiskCache) found.cached = true;
+      if (!found) return;
+      found.head = wall(event.timestamp);
+      if (event.response.fromDiskCache) found.cached = true;
+      const encoding = Object.entries(event.response.headers).find(
+        ([name]) => name.toLowerCase() === 'content-encoding',
+      )?.[1];
+      if (encoding) found.encoding = encoding;
     });
     cdp.on('Network.requestServedFromCache', (event) => {
       const found = entry(event.requestId);
@@ -226,7 +248,9 @@ export async function runTrial(
     });
     cdp.on('Network.loadingFinished', (event) => {
       const found = entry(event.requestId);
-      if (found) found.end = Date.now() - tapClock;
+      if (!found) return;
+      found.end = wall(event.timestamp);
+      found.encoded = event.encodedDataLength;
     });
     cdp.on('Network.responseReceived', (event) => {
       const { url, status } = event.response;
@@ -243,7 +267,6 @@ export async function runTrial(
     if (trial.mp4Url !== undefined) await page.evaluate(playMp4OnTap, trial.mp4Url);
 
     counting = true;
-    tapClock = Date.now();
     await tile.tap();
     const tappedAt = Date.now();
     await page
@@ -282,16 +305,22 @@ export async function runTrial(
     }
     counting = false;
     const probe = await readProbe(page);
-    if (trial.waterfall) {
+    if (trial.waterfall && probe.tapEpoch !== undefined) {
+      const tap = probe.tapEpoch;
       const first = probe.firstMovingAt !== undefined && probe.tapAt !== undefined;
       console.log(
-        `  waterfall (ms after the tap; first moving frame at ${first ? Math.round(probe.firstMovingAt! - probe.tapAt!) : '—'}):`,
+        `  waterfall (ms after the tap: start, response, end; first moving frame at ${first ? Math.round(probe.firstMovingAt! - probe.tapAt!) : '—'}):`,
       );
+      const at = (t: number | undefined) =>
+        String(t === undefined ? '—' : Math.round(t - tap)).padStart(5);
       for (const r of requests.values()) {
+        if (r.end !== undefined && r.end < tap) continue;
         const url = new URL(r.url);
-        const name = `${url.host}${url.pathname}`.slice(-70);
+        const name = `${url.host}${url.pathname}`.slice(-64);
+        const size = r.encoded === undefined ? '' : ` ${Math.round(r.encoded / 1024)} KiB`;
+        const how = [r.cached && 'cache', r.encoding].filter(Boolean).join(', ');
         console.log(
-          `    ${String(r.start).padStart(5)} ${String(r.head ?? '—').padStart(5)} ${String(r.end ?? '—').padStart(5)}  ${name}${r.cached ? ' (cache)' : ''}`,
+          `    ${at(r.start)} ${at(r.head)} ${at(r.end)}  ${name}${size}${how ? ` (${how})` : ''}`,
         );
       }
     }

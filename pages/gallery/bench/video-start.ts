@@ -18,7 +18,8 @@
 // while no worker runs; its D1 row is removed again at the end. Run it under the lock:
 //   flock /tmp/edge-stack.lock npx pnpm@10.34.9 --filter @edge-gallery/gallery bench
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { join } from 'node:path';
 import {
   ensureStack,
@@ -184,6 +185,44 @@ async function login(browser: Browser) {
   }
 }
 
+/**
+ * The page's scripts and styles as the preview server sends them to Chromium. Cloudflare
+ * Pages answers a browser with brotli (gzip without it); `vite preview` (Vite 8) gzips text
+ * assets of 1 KiB and more. An uncompressed script would time a download no guest has.
+ */
+async function servedAssets(): Promise<string[]> {
+  const dir = join(here, 'dist', 'assets');
+  const lines: string[] = [];
+  for (const name of readdirSync(dir).filter((n) => /\.(js|css)$/.test(n))) {
+    const { encoding, bytes } = await new Promise<{ encoding: string; bytes: number }>(
+      (resolve, reject) => {
+        get(
+          `${urls.spa}/assets/${name}`,
+          { headers: { 'Accept-Encoding': 'gzip, deflate, br, zstd' } },
+          (response) => {
+            let bytes = 0;
+            response.on('data', (chunk: Buffer) => {
+              bytes += chunk.length;
+            });
+            response.on('end', () =>
+              resolve({ encoding: response.headers['content-encoding'] ?? 'identity', bytes }),
+            );
+            response.on('error', reject);
+          },
+        ).on('error', reject);
+      },
+    );
+    const size = statSync(join(dir, name)).size;
+    if (encoding === 'identity' && size > 1024) {
+      cannotMeasure(`the preview server sends ${name} uncompressed (a guest gets it compressed)`);
+    }
+    lines.push(
+      `${name} ${Math.round(size / 1024)} KiB → ${Math.round(bytes / 1024)} KiB ${encoding}`,
+    );
+  }
+  return lines;
+}
+
 function median(values: number[]): number | undefined {
   if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);
@@ -268,6 +307,7 @@ async function main(): Promise<void> {
       },
     }).catch((error: Error) => cannotMeasure(error.message));
     initialVersion = await adminVersion();
+    console.log(`bench: page assets as served: ${(await servedAssets()).join(', ')}`);
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
