@@ -85,12 +85,23 @@ function instrument() {
     firstMovingAt?: number;
     stalls: number[];
     stallEnds: number[];
+    longTasks: [number, number][];
     seekAt?: number;
     seekTarget?: number;
     seekMovingAt?: number;
   };
-  const probe: Probe = { stalls: [], stallEnds: [] };
+  const probe: Probe = { stalls: [], stallEnds: [], longTasks: [] };
   (window as unknown as { __bench: Probe }).__bench = probe;
+  // Main-thread tasks over 50 ms: what a request or a frame waited behind (waterfall).
+  try {
+    new PerformanceObserver((list) => {
+      for (const task of list.getEntries()) {
+        probe.longTasks.push([Math.round(task.startTime), Math.round(task.duration)]);
+      }
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {
+    // No Long Tasks API: the waterfall shows requests only.
+  }
   addEventListener(
     'pointerdown',
     () => {
@@ -152,6 +163,7 @@ function playMp4OnTap(url: string) {
 type ProbeState = {
   tapAt?: number;
   tapEpoch?: number;
+  longTasks: [number, number][];
   firstMovingAt?: number;
   stalls: number[];
   stallEnds: number[];
@@ -235,7 +247,12 @@ export async function runTrial(
     cdp.on('Network.responseReceived', (event) => {
       const found = entry(event.requestId);
       if (!found) return;
-      found.head = wall(event.timestamp);
+      // The network's time of the headers: the event itself can come much later, when a
+      // busy main thread gets to it.
+      const { timing } = event.response;
+      found.head = wall(
+        timing ? timing.requestTime + timing.receiveHeadersEnd / 1000 : event.timestamp,
+      );
       if (event.response.fromDiskCache) found.cached = true;
       const encoding = Object.entries(event.response.headers).find(
         ([name]) => name.toLowerCase() === 'content-encoding',
@@ -313,6 +330,12 @@ export async function runTrial(
       );
       const at = (t: number | undefined) =>
         String(t === undefined ? '—' : Math.round(t - tap)).padStart(5);
+      const busy = probe.longTasks
+        .filter(([start, duration]) => probe.tapAt !== undefined && start + duration > probe.tapAt)
+        .map(([start, duration]) => `${Math.round(start - probe.tapAt!)}+${duration}`);
+      console.log(
+        `    main thread busy (long tasks, ms after the tap + length): ${busy.join(' ') || 'none'}`,
+      );
       for (const r of requests.values()) {
         if (r.end !== undefined && r.end < tap) continue;
         const url = new URL(r.url);
