@@ -167,6 +167,7 @@ function mountGrid(
   const lightbox = createLightbox({
     videoApiBase: options.videoApiBase,
     fetchToken: (videoId, { renew }) => videos.token(videoId, { renew }),
+    prefetched: (url) => videos.prefetched(url),
     onStep: (direction) => void step(direction),
     onRequestClose: () => router.closeItem(),
     actions: owner.element,

@@ -1,4 +1,11 @@
 import type HlsType from 'hls.js';
+import type {
+  HlsConfig,
+  Loader,
+  LoaderCallbacks,
+  LoaderConfiguration,
+  LoaderContext,
+} from 'hls.js';
 import type { EngineErrorKind, EngineEvents, PlaybackEngine } from './player.ts';
 import {
   bandwidthEstimate,
@@ -6,6 +13,7 @@ import {
   rememberBandwidth,
   screenBounds,
 } from './start-level.ts';
+import type { Prefetched } from './video-prefetch.ts';
 
 // hls.js on Media Source Extensions. The library (~175 KiB gzip) is imported
 // dynamically, when the first video tile shows (video-prefetch.ts): the grid never
@@ -75,10 +83,81 @@ export function preloadHls(): Promise<typeof import('hls.js')> {
   return loading;
 }
 
+/** What was fetched ahead for a URL (video-prefetch.ts); undefined: load it. */
+export type PrefetchedLookup = (url: string) => Promise<Prefetched | undefined> | undefined;
+
+type LoaderClass = HlsConfig['loader'];
+
+/**
+ * hls.js's own loader, but a URL fetched ahead of the tap (playlists, init, first segment)
+ * is answered from memory: the start waits for no request made before it. Its load timings
+ * are the prefetch's real durations, moved to end now (hls.js's ABR samples from the load's
+ * start to its parsing: a fetch made seconds ago would read as a slow network). Anything else, and a
+ * prefetch that failed, goes to the network as before (errors, retries, 403s unchanged).
+ */
+export function prefetchingLoader(Base: LoaderClass, lookup: PrefetchedLookup): LoaderClass {
+  return class PrefetchingLoader extends (Base as new (
+    config: HlsConfig,
+  ) => Loader<LoaderContext>) {
+    private settled = false;
+
+    override load(
+      context: LoaderContext,
+      config: LoaderConfiguration,
+      callbacks: LoaderCallbacks<LoaderContext>,
+    ): void {
+      // A byte range is asked for with a Range header; hls.js marks a whole file with
+      // rangeEnd 0 (its own loaders test it the same way).
+      const ahead = context.rangeEnd ? undefined : lookup(context.url);
+      if (ahead === undefined) {
+        super.load(context, config, callbacks);
+        return;
+      }
+      this.settled = false;
+      this.context = context;
+      void ahead.then((prefetched) => {
+        if (this.settled) return;
+        if (prefetched === undefined) {
+          super.load(context, config, callbacks);
+          return;
+        }
+        this.settled = true;
+        const { stats } = this;
+        const { start, first, end } = prefetched.timing;
+        const shift = performance.now() - end;
+        Object.assign(stats.loading, {
+          start: start + shift,
+          first: first + shift,
+          end: end + shift,
+        });
+        stats.loaded = stats.total = prefetched.data.byteLength;
+        stats.chunkCount = 1;
+        // A copy: hls.js may transfer the buffer to a worker, and a replay needs it again.
+        const data =
+          context.responseType === 'arraybuffer'
+            ? prefetched.data.slice(0)
+            : new TextDecoder().decode(prefetched.data);
+        callbacks.onSuccess({ url: context.url, data, code: 200 }, stats, context, null);
+      });
+    }
+
+    override abort(): void {
+      this.settled = true;
+      super.abort();
+    }
+
+    override destroy(): void {
+      this.settled = true;
+      super.destroy();
+    }
+  } as unknown as LoaderClass;
+}
+
 export async function createHlsEngine(
   media: HTMLVideoElement,
   events: EngineEvents,
   quality: QualityControl,
+  prefetched?: PrefetchedLookup,
 ): Promise<HlsEngine> {
   const { default: Hls } = await preloadHls();
   let hls: HlsType | undefined;
@@ -114,6 +193,7 @@ export async function createHlsEngine(
         backBufferLength: 60,
         // Loading starts in MANIFEST_PARSED, once the start level is set.
         autoStartLoad: false,
+        ...(prefetched ? { loader: prefetchingLoader(Hls.DefaultConfig.loader, prefetched) } : {}),
       });
       hls = instance;
 
@@ -165,6 +245,10 @@ export async function createHlsEngine(
 
       instance.attachMedia(media);
       instance.loadSource(src);
+      // A first start asks to play at once (still in the tap's user activation): the
+      // element starts with the first frames appended instead of a task after `canplay`.
+      // A reload at a position keeps to `canplay`, once hls.js has seeked there.
+      if (autoplay && startAt === 0) media.play().catch(() => {});
     },
 
     setQuality(index) {

@@ -1,7 +1,7 @@
 import type { MediaItem, PlaybackToken } from './api.ts';
 import { el, ICONS, icon } from './element.ts';
 import { describeItem, formatTakenAt } from './format.ts';
-import type { HlsEngine, Quality } from './hls-engine.ts';
+import type { HlsEngine, PrefetchedLookup, Quality } from './hls-engine.ts';
 import { originalVideo } from './original-video.ts';
 import { createPhotoStage, type PhotoStage } from './photo-stage.ts';
 import { type Player, type PlayerState, startPlayback } from './player.ts';
@@ -17,6 +17,8 @@ export type LightboxOptions = {
   videoApiBase: string;
   /** `renew`: never a token fetched ahead (see player.ts). */
   fetchToken(videoId: string, options: { renew: boolean }): Promise<PlaybackToken>;
+  /** Playlists and first segments fetched before the tap (video-prefetch.ts). */
+  prefetched?: PrefetchedLookup;
   onStep(direction: SwipeDirection): void;
   /** Esc, the close button, or the browser closed the dialog. */
   onRequestClose(): void;
@@ -244,7 +246,12 @@ export function createLightbox(options: LightboxOptions): Lightbox {
       media: video,
       fetchToken: options.fetchToken,
       createEngine: async (events) => {
-        const created = await createVideoEngine(video, events, { onQualities, onQualityShown });
+        const created = await createVideoEngine(
+          video,
+          events,
+          { onQualities, onQualityShown },
+          options.prefetched,
+        );
         if ('setQuality' in created && player === thisPlayer) engine = created;
         return created;
       },

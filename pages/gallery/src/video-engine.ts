@@ -2,6 +2,7 @@ import {
   createHlsEngine,
   type HlsEngine,
   mediaSourceAvailable,
+  type PrefetchedLookup,
   type QualityControl,
 } from './hls-engine.ts';
 import { type EngineEvents, EngineUnavailableError, type PlaybackEngine } from './player.ts';
@@ -24,12 +25,13 @@ export function createVideoEngine(
   media: HTMLVideoElement,
   events: EngineEvents,
   quality: QualityControl,
+  prefetched?: PrefetchedLookup,
 ): Promise<PlaybackEngine | HlsEngine> {
   const choice = chooseEngine({
     mediaSource: mediaSourceAvailable(),
     nativeHls: media.canPlayType('application/vnd.apple.mpegurl') !== '',
   });
-  if (choice === 'hls.js') return createHlsEngine(media, events, quality);
+  if (choice === 'hls.js') return createHlsEngine(media, events, quality, prefetched);
   if (choice === 'native') return Promise.resolve(createNativeEngine(media, events));
   return Promise.reject(new EngineUnavailableError('no HLS support in this browser'));
 }

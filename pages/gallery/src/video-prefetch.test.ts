@@ -1,11 +1,30 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PlaybackToken } from './api.ts';
-import { createVideoPrefetch, TOKEN_MARGIN_MS } from './video-prefetch.ts';
+import {
+  createVideoPrefetch,
+  DWELL_MS,
+  FEW_VIDEOS,
+  KEPT_VIDEOS,
+  startSegments,
+  TOKEN_MARGIN_MS,
+  type VideoPrefetch,
+  watchVideoTiles,
+} from './video-prefetch.ts';
 
 const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 const HOUR = 3600;
 
-function setup({ failTokens = 0, expiresIn = 4 * HOUR } = {}) {
+const VARIANT = [
+  '#EXTM3U',
+  '#EXT-X-TARGETDURATION:2',
+  '#EXT-X-MAP:URI="https://s3.test/hls/v/360p/init.mp4?X-Amz-Signature=a"',
+  '#EXTINF:2.0,',
+  'https://s3.test/hls/v/360p/seg0.m4s?X-Amz-Signature=b',
+  '#EXTINF:2.0,',
+  'https://s3.test/hls/v/360p/seg1.m4s?X-Amz-Signature=c',
+].join('\n');
+
+function setup({ failTokens = 0, expiresIn = 4 * HOUR, maxAge = 600, failing = '' } = {}) {
   let clock = 1_000_000_000_000;
   const tokenRequests: string[] = [];
   const fetched: string[] = [];
@@ -25,9 +44,13 @@ function setup({ failTokens = 0, expiresIn = 4 * HOUR } = {}) {
     fetch: async (input) => {
       const url = String(input);
       fetched.push(url);
-      return new Response(
-        url.includes('playlist') ? '#EXTM3U\n/api/hls/v/360p/index.m3u8?sig=1' : '#EXTM3U',
-      );
+      if (failing !== '' && url.includes(failing)) return new Response('', { status: 403 });
+      const body = url.includes('playlist')
+        ? `#EXTM3U\n/api/hls/${new URL(url).searchParams.get('key')}/360p/index.m3u8?sig=1`
+        : url.endsWith('.m3u8?sig=1')
+          ? VARIANT
+          : `bytes of ${new URL(url).pathname}`;
+      return new Response(body, { headers: { 'Cache-Control': `private, max-age=${maxAge}` } });
     },
   });
   return {
@@ -88,4 +111,206 @@ describe('video prefetch', () => {
       'http://video.test/api/hls/v/360p/index.m3u8?sig=1',
     ]);
   });
+
+  it('with media, fetches the init and first segment after the playlists, and hands each out by its URL', async () => {
+    const p = setup();
+    p.prefetch.intent('v', { media: true });
+    await settleAll();
+    expect(p.fetched).toEqual([
+      'http://video.test/api/hls/playlist?key=v&sig=1',
+      'http://video.test/api/hls/v/360p/index.m3u8?sig=1',
+      'https://s3.test/hls/v/360p/init.mp4?X-Amz-Signature=a',
+      'https://s3.test/hls/v/360p/seg0.m4s?X-Amz-Signature=b',
+    ]);
+    expect(await text(p.prefetch, 'https://s3.test/hls/v/360p/seg0.m4s?X-Amz-Signature=b')).toBe(
+      'bytes of /hls/v/360p/seg0.m4s',
+    );
+    expect(await text(p.prefetch, 'http://video.test/api/hls/v/360p/index.m3u8?sig=1')).toBe(
+      VARIANT,
+    );
+    expect(p.prefetch.prefetched('https://s3.test/hls/v/360p/seg1.m4s?X-Amz-Signature=c')).toBe(
+      undefined,
+    );
+  });
+
+  it('has asked for the segments by the time anyone handed the variant reads it', async () => {
+    const p = setup();
+    p.prefetch.intent('v', { media: true });
+    const variant = 'http://video.test/api/hls/v/360p/index.m3u8?sig=1';
+    let handed = p.prefetch.prefetched(variant);
+    for (let i = 0; handed === undefined && i < 20; i++) {
+      await settle();
+      handed = p.prefetch.prefetched(variant);
+    }
+    await handed;
+    expect(
+      p.prefetch.prefetched('https://s3.test/hls/v/360p/seg0.m4s?X-Amz-Signature=b'),
+    ).toBeDefined();
+  });
+
+  it('adds the segments to playlists fetched ahead without media, fetching nothing twice', async () => {
+    const p = setup();
+    p.prefetch.intent('v');
+    await settleAll();
+    p.prefetch.intent('v', { media: true });
+    p.prefetch.intent('v', { media: true });
+    await settleAll();
+    expect(p.fetched).toHaveLength(4);
+  });
+
+  it('hands nothing out once the playlists’ max-age (the life of their URLs) has passed', async () => {
+    const p = setup({ maxAge: 30 });
+    p.prefetch.intent('v', { media: true });
+    await settleAll();
+    const seg0 = 'https://s3.test/hls/v/360p/seg0.m4s?X-Amz-Signature=b';
+    expect(p.prefetch.prefetched(seg0)).toBeDefined();
+    p.advance(30_000);
+    expect(p.prefetch.prefetched(seg0)).toBeUndefined();
+    p.prefetch.intent('v');
+    await settleAll();
+    expect(p.fetched.filter((url) => url.includes('playlist'))).toHaveLength(2);
+  });
+
+  it('resolves a failed fetch to nothing (the player loads it itself) and forgets it', async () => {
+    const p = setup({ failing: 'seg0' });
+    p.prefetch.intent('v', { media: true });
+    const seg0 = 'https://s3.test/hls/v/360p/seg0.m4s?X-Amz-Signature=b';
+    await settleAll();
+    expect(p.prefetch.prefetched(seg0)).toBeUndefined();
+    expect(await text(p.prefetch, 'https://s3.test/hls/v/360p/init.mp4?X-Amz-Signature=a')).toBe(
+      'bytes of /hls/v/360p/init.mp4',
+    );
+  });
+
+  it(`keeps the start of the ${KEPT_VIDEOS} videos wanted last`, async () => {
+    const p = setup();
+    const ids = Array.from({ length: KEPT_VIDEOS + 1 }, (_, i) => `v${i}`);
+    for (const id of ids) {
+      p.prefetch.intent(id, { media: true });
+      await settleAll();
+    }
+    const master = (id: string) =>
+      `http://video.test/api/hls/playlist?key=${id}&sig=${ids.indexOf(id) + 1}`;
+    expect(p.prefetch.prefetched(master('v0'))).toBeUndefined();
+    for (const id of ids.slice(1)) expect(p.prefetch.prefetched(master(id))).toBeDefined();
+  });
 });
+
+describe('the start segments of a media playlist', () => {
+  it('are the EXT-X-MAP init and the first segment, resolved against the playlist', () => {
+    const text =
+      '#EXTM3U\r\n#EXT-X-MAP:URI="init.mp4"\r\n#EXTINF:2,\r\nseg0.m4s?a=1\r\nseg1.m4s\r\n';
+    expect(startSegments(text, 'https://w.test/hls/v/540p/index.m3u8?t=1')).toEqual({
+      init: 'https://w.test/hls/v/540p/init.mp4',
+      first: 'https://w.test/hls/v/540p/seg0.m4s?a=1',
+    });
+  });
+
+  it('leave out byte ranges (fetched with a Range header) and an empty playlist', () => {
+    expect(
+      startSegments(
+        '#EXTM3U\n#EXT-X-MAP:URI="all.mp4",BYTERANGE="800@0"\n#EXTINF:2,\n#EXT-X-BYTERANGE:9000@800\nall.mp4',
+        'https://w.test/p.m3u8',
+      ),
+    ).toEqual({});
+    expect(startSegments('#EXTM3U\n#EXT-X-ENDLIST', 'https://w.test/p.m3u8')).toEqual({});
+  });
+});
+
+describe('watching video tiles', () => {
+  class FakeObserver {
+    static last: FakeObserver;
+    targets = new Set<Element>();
+    constructor(
+      readonly callback: (entries: { target: Element; isIntersecting: boolean }[]) => void,
+    ) {
+      FakeObserver.last = this;
+    }
+    observe(target: Element) {
+      this.targets.add(target);
+    }
+    unobserve(target: Element) {
+      this.targets.delete(target);
+    }
+    disconnect() {}
+    show(targets: Element[], isIntersecting = true) {
+      this.callback(targets.map((target) => ({ target, isIntersecting })));
+    }
+  }
+
+  function watch(options: { saveData?: boolean; covered?: boolean } = {}) {
+    const intents: string[] = [];
+    const prefetch: VideoPrefetch = {
+      visible() {},
+      intent: (videoId, { media } = { media: false }) =>
+        intents.push(`${videoId}${media ? '+media' : ''}`),
+      token: () => Promise.reject(new Error('unused')),
+      prefetched: () => undefined,
+    };
+    globalThis.IntersectionObserver = FakeObserver as unknown as typeof IntersectionObserver;
+    const watcher = watchVideoTiles(prefetch, {
+      covered: () => options.covered === true,
+      saveData: () => options.saveData === true,
+    });
+    const tiles = ['a', 'b', 'c'].map((id) => {
+      const tile = Object.assign(new EventTarget(), {
+        isConnected: true,
+      }) as unknown as HTMLElement;
+      watcher.watch(tile, id);
+      return tile;
+    });
+    return {
+      intents,
+      tiles,
+      observer: FakeObserver.last,
+      dwell: () => vi.advanceTimersByTime(DWELL_MS),
+    };
+  }
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('fetches the first segment of a touched tile at once', () => {
+    const w = watch();
+    w.tiles[0]!.dispatchEvent(new Event('pointerdown'));
+    w.tiles[1]!.dispatchEvent(new Event('pointerenter'));
+    expect(w.intents).toEqual(['a+media', 'b']);
+  });
+
+  it(`fetches segments ahead for a resting tile only among at most ${FEW_VIDEOS} videos on screen`, () => {
+    const few = watch();
+    few.observer.show(few.tiles.slice(0, FEW_VIDEOS));
+    few.dwell();
+    expect(few.intents).toEqual(['a+media', 'b+media']);
+
+    const many = watch();
+    many.observer.show(many.tiles);
+    many.dwell();
+    expect(many.intents).toEqual(['a', 'b', 'c']);
+  });
+
+  it('fetches only playlists for a resting tile under Save-Data, and nothing under the open lightbox', () => {
+    const saving = watch({ saveData: true });
+    saving.observer.show([saving.tiles[0]!]);
+    saving.dwell();
+    expect(saving.intents).toEqual(['a']);
+
+    const covered = watch({ covered: true });
+    covered.observer.show([covered.tiles[0]!]);
+    covered.dwell();
+    expect(covered.intents).toEqual([]);
+  });
+});
+
+async function text(prefetch: VideoPrefetch, url: string): Promise<string | undefined> {
+  const found = await prefetch.prefetched(url);
+  return found && new TextDecoder().decode(found.data);
+}
+
+async function settleAll() {
+  for (let i = 0; i < 10; i++) await settle();
+}

@@ -3,15 +3,19 @@ import { playlistUrl } from './player.ts';
 
 // What a tap on a video waits for, fetched before the tap. Measured (bench/, 150 ms
 // RTT): hls.js, the token, the master and the variant playlist were four round trips
-// one after another between the tap and the first segment request.
+// one after another between the tap and the first segment request; with those in hand
+// (warm), the init and first segment were still ~450 ms of the ~1 s to a moving picture.
 //
-//   a video tile is on screen      hls.js (once), this video's playback token
-//   the tile is about to be tapped  the master playlist and the variant hls.js will start
-//                                  with, into the browser's HTTP cache (the video worker
-//                                  answers playlists `private, max-age` = their URLs' life)
+//   a video tile is on screen       hls.js (once), this video's playback token
+//   the tile is about to be tapped   the master playlist and the variant hls.js will start
+//                                    with; and, when the guest touches it (or it rests
+//                                    among few other videos), the init and first segment
 //
-// Tokens are valid for hours; one is reused until it nears its expiry. A token is only a
-// permission: the video worker still verifies it before it reads anything.
+// Everything is kept in memory and handed to hls.js by its loader (hls-engine.ts) for
+// exactly the URL it asks for, so the start needs no request the guest did not already
+// wait for. Tokens are valid for hours; one is reused until it nears its expiry. A token is
+// only a permission: the video worker still verifies it before it reads anything, and the
+// bytes kept here are the ones it answered to that token.
 
 export type VideoPrefetchOptions = {
   videoApiBase: string;
@@ -22,28 +26,63 @@ export type VideoPrefetchOptions = {
   startVariant(master: string, masterUrl: string): string | undefined;
   fetch?: typeof fetch;
   now?: () => number;
+  /** A monotonic clock for the load timings handed to hls.js (performance.now). */
+  clock?: () => number;
+};
+
+/** A response fetched ahead: its bytes and when they came (hls.js's LoaderStats.loading). */
+export type Prefetched = {
+  data: ArrayBuffer;
+  timing: { start: number; first: number; end: number };
 };
 
 export type VideoPrefetch = {
   /** A video's tile is on screen. */
   visible(videoId: string): void;
-  /** The guest is about to open it (pointer down or resting on it, focus). */
-  intent(videoId: string): void;
+  /**
+   * The guest is about to open it (pointer down or resting on it, focus). `media`: the
+   * init and first segment too, not only the playlists.
+   */
+  intent(videoId: string, options?: { media: boolean }): void;
   /**
    * A token to start playing with: the prefetched one while it lasts, else a new one.
    * `renew`: always a new one (the last one's URLs were refused), kept for next time.
    */
   token(videoId: string, options?: { renew: boolean }): Promise<PlaybackToken>;
+  /**
+   * What was fetched ahead for exactly this URL (undefined: nothing, or no longer fresh).
+   * Resolves to undefined when that fetch failed: the caller loads it itself.
+   */
+  prefetched(url: string): Promise<Prefetched | undefined> | undefined;
 };
 
 /** A prefetched token is used only with at least this long left (ms). */
 export const TOKEN_MARGIN_MS = 5 * 60_000;
+/** The videos whose start is kept in memory (a few hundred KiB each at most). */
+export const KEPT_VIDEOS = 3;
+/** Playlists whose answer names no max-age are kept this long (ms). */
+const DEFAULT_FRESH_MS = 60_000;
+
+type Kit = {
+  master: string;
+  /** Until then the playlists (and the bytes their URLs gave) are handed out. */
+  freshUntil: number;
+  /** The start variant, once it arrived. */
+  variant?: { url: string; text: string };
+  /** The init and first segment are wanted (fetched as soon as the variant is here). */
+  media: boolean;
+  mediaFetched: boolean;
+  urls: string[];
+};
 
 export function createVideoPrefetch(options: VideoPrefetchOptions): VideoPrefetch {
   const now = options.now ?? Date.now;
+  const clock = options.clock ?? (() => performance.now());
   const load = options.fetch ?? ((input, init) => fetch(input, init));
   const tokens = new Map<string, Promise<PlaybackToken>>();
-  const playlists = new Set<string>();
+  /** Per video, oldest first (Map order): its playlists and start segments. */
+  const kits = new Map<string, Kit>();
+  const responses = new Map<string, { videoId: string; response: Promise<Prefetched> }>();
 
   function token(videoId: string): Promise<PlaybackToken> {
     const known = tokens.get(videoId);
@@ -63,23 +102,97 @@ export function createVideoPrefetch(options: VideoPrefetchOptions): VideoPrefetc
     return pending;
   }
 
-  async function warmPlaylists(videoId: string) {
-    const { query } = await token(videoId);
-    const master = playlistUrl(options.videoApiBase, videoId, query);
-    if (playlists.has(master)) return;
-    playlists.add(master);
-    try {
-      const response = await load(master, { mode: 'cors', credentials: 'omit' });
-      if (!response.ok) throw new Error(String(response.status));
-      const variant = options.startVariant(await response.text(), master);
-      if (variant !== undefined) {
-        const answer = await load(variant, { mode: 'cors', credentials: 'omit' });
-        await answer.arrayBuffer();
-      }
-    } catch {
-      // Only a head start: the player fetches (and reports) for itself.
-      playlists.delete(master);
+  /** Fetches `url` into memory for `videoId`'s kit; a failure is forgotten at once. */
+  function remember(videoId: string, kit: Kit, url: string, onAnswer?: (answer: Response) => void) {
+    const key = normalise(url);
+    const response = (async (): Promise<Prefetched> => {
+      const start = clock();
+      const answer = await load(url, { mode: 'cors', credentials: 'omit' });
+      if (!answer.ok) throw new Error(String(answer.status));
+      onAnswer?.(answer);
+      const first = clock();
+      const data = await answer.arrayBuffer();
+      return { data, timing: { start, first, end: clock() } };
+    })();
+    responses.set(key, { videoId, response });
+    kit.urls.push(key);
+    response.catch(() => {
+      if (responses.get(key)?.response === response) responses.delete(key);
+    });
+    return response;
+  }
+
+  function forget(videoId: string) {
+    for (const url of kits.get(videoId)?.urls ?? []) {
+      if (responses.get(url)?.videoId === videoId) responses.delete(url);
     }
+    kits.delete(videoId);
+  }
+
+  function kitFor(videoId: string, master: string): Kit {
+    const known = kits.get(videoId);
+    if (known && known.master === master && now() < known.freshUntil) {
+      // The most recently wanted video is the last one to be let go.
+      kits.delete(videoId);
+      kits.set(videoId, known);
+      return known;
+    }
+    forget(videoId);
+    const kit: Kit = {
+      master,
+      freshUntil: now() + DEFAULT_FRESH_MS,
+      media: false,
+      mediaFetched: false,
+      urls: [],
+    };
+    kits.set(videoId, kit);
+    for (const old of kits.keys()) {
+      if (kits.size <= KEPT_VIDEOS) break;
+      forget(old);
+    }
+    const started = now();
+    // The video worker's max-age is the life of the URLs in its playlists: the kit is
+    // handed out no longer than the shorter of the two playlists' (their segments' URLs too).
+    let answered: number | undefined;
+    const freshness = (answer: Response) => {
+      const maxAge = /(?:^|,)\s*max-age=(\d+)/.exec(answer.headers.get('cache-control') ?? '')?.[1];
+      const until = started + Number(maxAge ?? 0) * 1000;
+      answered = Math.min(answered ?? until, until);
+      kit.freshUntil = answered;
+    };
+    void (async () => {
+      const masterResponse = await remember(videoId, kit, master, freshness);
+      const text = new TextDecoder().decode(masterResponse.data);
+      const url = options.startVariant(text, master);
+      if (url === undefined) return;
+      const variant = await remember(videoId, kit, url, freshness);
+      kit.variant = { url, text: new TextDecoder().decode(variant.data) };
+      // In the same task as the variant's arrival: hls.js, handed the same variant, must
+      // find its segments already asked for, not fetch them a second time.
+      fetchStartSegments(videoId, kit);
+    })().catch(() => {
+      // Only a head start: the player fetches (and reports) for itself.
+      if (kits.get(videoId) === kit) forget(videoId);
+    });
+    return kit;
+  }
+
+  function fetchStartSegments(videoId: string, kit: Kit) {
+    if (!kit.media || kit.mediaFetched || kit.variant === undefined) return;
+    if (kits.get(videoId) !== kit) return;
+    kit.mediaFetched = true;
+    const { init, first } = startSegments(kit.variant.text, kit.variant.url);
+    for (const url of [init, first]) {
+      if (url !== undefined) void remember(videoId, kit, url).catch(() => {});
+    }
+  }
+
+  async function warm(videoId: string, media: boolean) {
+    const { query } = await token(videoId);
+    const kit = kitFor(videoId, playlistUrl(options.videoApiBase, videoId, query));
+    if (!media) return;
+    kit.media = true;
+    fetchStartSegments(videoId, kit);
   }
 
   return {
@@ -87,30 +200,87 @@ export function createVideoPrefetch(options: VideoPrefetchOptions): VideoPrefetc
       options.loadEngine();
       void token(videoId).catch(() => {});
     },
-    intent(videoId) {
+    intent(videoId, { media } = { media: false }) {
       options.loadEngine();
-      void warmPlaylists(videoId).catch(() => {});
+      void warm(videoId, media).catch(() => {});
     },
     token: (videoId, { renew } = { renew: false }) => (renew ? fresh(videoId) : token(videoId)),
+    prefetched(url) {
+      const entry = responses.get(normalise(url));
+      if (entry === undefined) return undefined;
+      const kit = kits.get(entry.videoId);
+      if (kit === undefined || now() >= kit.freshUntil) return undefined;
+      return entry.response.catch(() => undefined);
+    },
   };
+}
+
+function normalise(url: string): string {
+  try {
+    return new URL(url).href;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * The init segment (EXT-X-MAP) and the first media segment of a media playlist, absolute:
+ * what a player starting at 0 fetches first.
+ */
+export function startSegments(
+  text: string,
+  playlistUrl: string,
+): { init?: string; first?: string } {
+  const found: { init?: string; first?: string } = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '') continue;
+    if (line.startsWith('#EXT-X-MAP:')) {
+      // A byte-ranged init is fetched with a Range header: not kept ahead.
+      const uri = /[:,]URI="([^"]*)"/.exec(line)?.[1];
+      if (uri !== undefined && !/[:,]BYTERANGE=/.test(line) && found.init === undefined) {
+        found.init = new URL(uri, playlistUrl).href;
+      }
+    } else if (line.startsWith('#EXT-X-BYTERANGE')) {
+      return found.init === undefined ? {} : { init: found.init };
+    } else if (!line.startsWith('#')) {
+      found.first = new URL(line, playlistUrl).href;
+      return found;
+    }
+  }
+  return found;
 }
 
 /** Tiles stay this long on screen before their playlists are fetched ahead (a pause in scrolling). */
 export const DWELL_MS = 800;
+/**
+ * A resting tile gets its first segment ahead only while at most this many video tiles are
+ * on screen: a video among photos is likely the one tapped; a screen of videos would cost
+ * the phone a segment each (a touch still fetches its own at once).
+ */
+export const FEW_VIDEOS = 2;
 
 /**
  * Watches video tiles: on screen → `visible`; on screen for DWELL_MS, or touched, hovered
- * or focused → `intent`. While `covered()` (the lightbox is open over the grid) a dwell
- * is no intent: the tap has happened, and another video's playlists would share the
- * phone's bandwidth with the one starting (bench: the 20-minute video's 600-segment
- * variant, fetched 800 ms after a cold tap, delayed its first segment).
+ * or focused → `intent` (with the first segment when touched, or resting among few videos
+ * without Save-Data). While `covered()` (the lightbox is open over the grid) a dwell is no
+ * intent: the tap has happened, and another video's playlists would share the phone's
+ * bandwidth with the one starting (bench: the 20-minute video's 600-segment variant,
+ * fetched 800 ms after a cold tap, delayed its first segment).
  */
 export function watchVideoTiles(
   prefetch: VideoPrefetch,
-  { dwellMs = DWELL_MS, covered = () => false }: { dwellMs?: number; covered?: () => boolean } = {},
+  {
+    dwellMs = DWELL_MS,
+    covered = () => false,
+    saveData = () =>
+      (globalThis.navigator as { connection?: { saveData?: boolean } } | undefined)?.connection
+        ?.saveData === true,
+  }: { dwellMs?: number; covered?: () => boolean; saveData?: () => boolean } = {},
 ) {
   const videoIds = new WeakMap<Element, string>();
   const dwell = new Map<Element, ReturnType<typeof setTimeout>>();
+  const onScreen = new Set<Element>();
   const observer = new IntersectionObserver(
     (entries) => {
       for (const { target, isIntersecting } of entries) {
@@ -120,13 +290,19 @@ export function watchVideoTiles(
         if (!target.isConnected) observer.unobserve(target);
         clearTimeout(dwell.get(target));
         dwell.delete(target);
-        if (!isIntersecting) continue;
+        if (!isIntersecting || !target.isConnected) {
+          onScreen.delete(target);
+          continue;
+        }
+        onScreen.add(target);
         prefetch.visible(videoId);
         dwell.set(
           target,
           setTimeout(() => {
             dwell.delete(target);
-            if (!covered()) prefetch.intent(videoId);
+            if (covered()) return;
+            for (const tile of onScreen) if (!tile.isConnected) onScreen.delete(tile);
+            prefetch.intent(videoId, { media: onScreen.size <= FEW_VIDEOS && !saveData() });
           }, dwellMs),
         );
       }
@@ -137,15 +313,20 @@ export function watchVideoTiles(
     watch(element: HTMLElement, videoId: string) {
       videoIds.set(element, videoId);
       observer.observe(element);
-      const intent = () => prefetch.intent(videoId);
-      for (const type of ['pointerdown', 'pointerenter', 'focus'] as const) {
-        element.addEventListener(type, intent, { passive: true });
+      element.addEventListener('pointerdown', () => prefetch.intent(videoId, { media: true }), {
+        passive: true,
+      });
+      for (const type of ['pointerenter', 'focus'] as const) {
+        element.addEventListener(type, () => prefetch.intent(videoId, { media: false }), {
+          passive: true,
+        });
       }
     },
     disconnect() {
       observer.disconnect();
       for (const timer of dwell.values()) clearTimeout(timer);
       dwell.clear();
+      onScreen.clear();
     },
   };
 }
