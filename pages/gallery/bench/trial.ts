@@ -92,6 +92,12 @@ function instrument() {
   };
   const probe: Probe = { stalls: [], stallEnds: [], longTasks: [] };
   (window as unknown as { __bench: Probe }).__bench = probe;
+  let moved = () => {};
+  (window as unknown as { __benchMoving: Promise<void> }).__benchMoving = new Promise<void>(
+    (resolve) => {
+      moved = resolve;
+    },
+  );
   // Main-thread tasks over 50 ms: what a request or a frame waited behind (waterfall).
   try {
     new PerformanceObserver((list) => {
@@ -126,6 +132,7 @@ function instrument() {
       if (probe.firstShownMediaTime === undefined) probe.firstShownMediaTime = meta.mediaTime;
       else if (probe.firstMovingAt === undefined && meta.mediaTime > probe.firstShownMediaTime) {
         probe.firstMovingAt = now;
+        moved();
       }
       if (
         probe.seekTarget !== undefined &&
@@ -283,16 +290,27 @@ export async function runTrial(
     if (trial.warmMs > 0) await page.waitForTimeout(trial.warmMs);
     if (trial.mp4Url !== undefined) await page.evaluate(playMp4OnTap, trial.mp4Url);
 
+    // With the waterfall, the page's JavaScript is sampled from the tap to the first moving
+    // frame: what the main thread did while the picture waited.
+    if (trial.waterfall) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+      await cdp.send('Profiler.start');
+    }
     counting = true;
     await tile.tap();
     const tappedAt = Date.now();
-    await page
-      .waitForFunction(
-        () => (window as unknown as { __bench: ProbeState }).__bench.firstMovingAt !== undefined,
-        undefined,
-        { timeout: WINDOW_MS, polling: 100 },
-      )
-      .catch(() => {});
+    // One call that the page answers when the picture moves: polling would put work of
+    // its own on the main thread being measured.
+    await page.evaluate(
+      (ms) =>
+        Promise.race([
+          (window as unknown as { __benchMoving: Promise<void> }).__benchMoving,
+          new Promise((resolve) => setTimeout(resolve, ms)),
+        ]),
+      WINDOW_MS,
+    );
+    const profile = trial.waterfall ? (await cdp.send('Profiler.stop')).profile : undefined;
     let seekMs: number | undefined;
     if (trial.seekTo !== undefined) {
       // Play a moment first, as a guest would before dragging to the middle.
@@ -336,6 +354,8 @@ export async function runTrial(
       console.log(
         `    main thread busy (long tasks, ms after the tap + length): ${busy.join(' ') || 'none'}`,
       );
+      if (profile)
+        console.log(`    JavaScript until the frame (self time): ${topSelfTime(profile)}`);
       for (const r of requests.values()) {
         if (r.end !== undefined && r.end < tap) continue;
         const url = new URL(r.url);
@@ -367,4 +387,35 @@ export async function runTrial(
   } finally {
     await context.close();
   }
+}
+
+type CpuProfile = {
+  nodes: {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+  }[];
+  samples?: number[];
+  timeDeltas?: number[];
+};
+
+/** The functions (or `(garbage collector)`, `(program)`…) that took the most samples, in ms. */
+function topSelfTime(profile: CpuProfile, count = 8): string {
+  const frames = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+  const totals = new Map<string, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  for (let i = 0; i < samples.length; i++) {
+    const frame = frames.get(samples[i]!);
+    if (frame === undefined || frame.functionName === '(idle)') continue;
+    const file =
+      frame.url
+        .split('/')
+        .pop()
+        ?.replace(/-[\w-]{8}\.js$/, '.js') ?? '';
+    const name = `${frame.functionName || '(anonymous)'}${file ? ` ${file}:${frame.lineNumber + 1}` : ''}`;
+    totals.set(name, (totals.get(name) ?? 0) + (deltas[i + 1] ?? deltas[i] ?? 0) / 1000);
+  }
+  const all = [...totals.values()].reduce((sum, ms) => sum + ms, 0);
+  const top = [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, count);
+  return `${Math.round(all)} ms busy; ${top.map(([name, ms]) => `${name} ${Math.round(ms)}`).join(', ')}`;
 }
