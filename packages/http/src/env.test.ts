@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { EnvError, parseEnv } from './env.ts';
 
 const schema = z.object({
-  AUTH_SECRET: z.string().min(32),
-  R2_BUCKET_NAME: z.string().min(1),
-  DEBUG: z.enum(['true', 'false']).transform((value) => value === 'true'),
+  AUTH_SECRET: z.string().check(z.minLength(32)),
+  R2_BUCKET_NAME: z.string().check(z.minLength(1)),
+  DEBUG: z.pipe(
+    z.enum(['true', 'false']),
+    z.transform((value) => value === 'true'),
+  ),
 });
 
 const good = {

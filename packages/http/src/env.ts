@@ -1,4 +1,4 @@
-// The core types and parser, so that classic (`zod`) and `zod/mini` schemas both work.
+// zod's core types and parser: the schemas are zod/mini (a classic zod schema would work too).
 import { type $ZodType, safeParse } from 'zod/v4/core';
 
 /** The environment failed validation; `variables` names each bad or missing one. */

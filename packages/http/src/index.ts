@@ -12,7 +12,17 @@ export type { Validators } from './conditional.ts';
 export { contentTypeFor } from './content-type.ts';
 export { type Cors, type CorsOptions, cors } from './cors.ts';
 export { EnvError, parseEnv } from './env.ts';
-export { Flag, HttpUrl, optional, withDefault } from './env-variables.ts';
+export {
+  AllowedOrigins,
+  CommaList,
+  Flag,
+  HttpUrl,
+  optional,
+  PlaybackKeys,
+  secret,
+  wholeNumber,
+  withDefault,
+} from './env-variables.ts';
 export { jsonError } from './json-error.ts';
 export {
   checkObjectKey,

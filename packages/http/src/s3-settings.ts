@@ -1,7 +1,7 @@
 import { createPresigner, type Presigner, PresignerConfigError } from '@edge-gallery/r2-signer';
 import * as z from 'zod/mini';
 import { parseEnv } from './env.ts';
-import { Flag, HttpUrl, optional, withDefault } from './env-variables.ts';
+import { Flag, HttpUrl, optional, secret, wholeNumber, withDefault } from './env-variables.ts';
 
 // The S3 side of a worker's environment, the same names and checks in every worker that
 // presigns (the video worker for segments, the viewer for photos): the key pair, where
@@ -46,33 +46,26 @@ export const S3_VARIABLES = [
  * (604,800 s) for a time window in front of it. */
 export const MAX_PRESIGN_TTL_SECONDS = 600_000;
 
-const Seconds = z.pipe(
-  z.pipe(z.string(), z.transform(Number)),
-  z.int('must be whole seconds').check(z.minimum(60), z.maximum(MAX_PRESIGN_TTL_SECONDS)),
-);
-
-// `method` is fixed (GET) here, not read from a variable; listed for completeness.
-const PRESIGNER_VARIABLES: Record<PresignerConfigError['field'], string> = {
+// The variable behind each presigner field this module sets from one (not `sessionToken`
+// or `method`, and `style` only ever from a valid flag).
+const PRESIGNER_VARIABLES: Partial<Record<PresignerConfigError['field'], string>> = {
   accessKeyId: 'R2_ACCESS_KEY_ID',
   secretAccessKey: 'R2_SECRET_ACCESS_KEY',
-  sessionToken: 'R2_SECRET_ACCESS_KEY',
   endpoint: 'S3_ENDPOINT',
   bucket: 'R2_BUCKET_NAME',
   region: 'S3_REGION',
-  style: 'S3_FORCE_PATH_STYLE',
-  method: 'S3_ENDPOINT',
 };
 
 const S3Schema = z.pipe(
   z.object({
-    R2_ACCESS_KEY_ID: z.string().check(z.minLength(1)),
-    R2_SECRET_ACCESS_KEY: z.string().check(z.minLength(1)),
+    R2_ACCESS_KEY_ID: secret(),
+    R2_SECRET_ACCESS_KEY: secret(),
     R2_ACCOUNT_ID: optional(z.string().check(z.regex(/^[A-Za-z0-9_-]+$/, 'must be an account id'))),
     S3_ENDPOINT: optional(HttpUrl),
     R2_BUCKET_NAME: z.string().check(z.minLength(1)),
     S3_REGION: withDefault(z.string(), 'auto'),
     S3_FORCE_PATH_STYLE: withDefault(Flag, true),
-    PRESIGN_EXPIRES_SECONDS: withDefault(Seconds, 3600),
+    PRESIGN_EXPIRES_SECONDS: withDefault(wholeNumber(60, MAX_PRESIGN_TTL_SECONDS), 3600),
   }),
   z.transform((env, ctx): S3Settings => {
     const problem = (variable: string, message: string) => {
@@ -102,8 +95,9 @@ const S3Schema = z.pipe(
     try {
       presigner = createPresigner({ ...location, endpoint });
     } catch (error) {
-      if (!(error instanceof PresignerConfigError)) throw error;
-      return problem(PRESIGNER_VARIABLES[error.field], error.message);
+      const variable = error instanceof PresignerConfigError && PRESIGNER_VARIABLES[error.field];
+      if (!variable) throw error;
+      return problem(variable, error.message);
     }
     return {
       location,

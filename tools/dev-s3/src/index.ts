@@ -1,7 +1,17 @@
-import { checkObjectKey, cors, EnvError, parseEnv, serveObject } from '@edge-gallery/http';
+import {
+  AllowedOrigins,
+  CommaList,
+  checkObjectKey,
+  cors,
+  EnvError,
+  parseEnv,
+  secret,
+  serveObject,
+  withDefault,
+} from '@edge-gallery/http';
 import { withFaultSwitch } from '@edge-gallery/http/fault-switch';
 import { verifyPresignedUrl } from '@edge-gallery/r2-signer';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { answerPut } from './put.ts';
 import { REJECTIONS, s3Error } from './s3-error.ts';
 
@@ -10,13 +20,14 @@ import { REJECTIONS, s3Error } from './s3-error.ts';
 // with the signer's own verifier, streamed from and to the local R2 bucket the workers share. `/public/<key>` stands in for a public
 // custom domain. Never deployed.
 
+// The workers' field parsers (@edge-gallery/http): ALLOWED_ORIGINS is checked as they check it.
 const EnvSchema = z.object({
-  R2_ACCESS_KEY_ID: z.string().min(1),
-  R2_SECRET_ACCESS_KEY: z.string().min(1),
-  BUCKET_NAME: z.string().min(1),
-  S3_REGION: z.string().min(1),
-  ALLOWED_ORIGINS: z.string().transform(list),
-  PUBLIC_PREFIXES: z.string().transform(list),
+  R2_ACCESS_KEY_ID: secret(),
+  R2_SECRET_ACCESS_KEY: secret(),
+  BUCKET_NAME: z.string().check(z.minLength(1)),
+  S3_REGION: z.string().check(z.minLength(1)),
+  ALLOWED_ORIGINS: AllowedOrigins,
+  PUBLIC_PREFIXES: withDefault(CommaList, []),
 });
 
 type Settings = z.output<typeof EnvSchema>;
@@ -181,11 +192,4 @@ async function serve(
     );
   }
   return response;
-}
-
-function list(value: string): string[] {
-  return value
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
 }

@@ -1,18 +1,17 @@
 import {
+  AllowedOrigins,
   EnvError,
   Flag,
   HttpUrl,
   optional,
+  PlaybackKeys,
   parseEnv,
   s3SettingsOf,
+  secret,
+  wholeNumber,
   withDefault,
 } from '@edge-gallery/http';
-import {
-  createPresigner,
-  type PlaybackKey,
-  type Presigner,
-  parsePlaybackKeys,
-} from '@edge-gallery/r2-signer';
+import { createPresigner, type PlaybackKey, type Presigner } from '@edge-gallery/r2-signer';
 import * as z from 'zod/mini';
 import { tagOf } from './tag.ts';
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from './token.ts';
@@ -45,36 +44,6 @@ export type Settings = {
   fingerprint: string;
 };
 
-const Origins = z
-  .pipe(
-    z.string(),
-    z.transform((value: string) =>
-      value
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter(Boolean),
-    ),
-  )
-  .check(
-    z.refine(
-      (origins) =>
-        origins.every((origin) => URL.canParse(origin) && new URL(origin).origin === origin),
-      'must be a comma-separated list of origins such as https://gallery.example.com',
-    ),
-  );
-
-const PlaybackKeys = z.pipe(
-  z.string(),
-  z.transform((value: string, ctx) => {
-    try {
-      return parsePlaybackKeys(value);
-    } catch (error) {
-      ctx.issues.push({ code: 'custom', message: (error as Error).message, input: '(secret)' });
-      return z.NEVER;
-    }
-  }),
-);
-
 const Binding = (what: string) =>
   z.custom<object>(
     (value) => typeof value === 'object' && value !== null,
@@ -83,19 +52,16 @@ const Binding = (what: string) =>
 
 const EnvSchema = z.object({
   PLAYBACK_TOKEN_SECRET: PlaybackKeys,
-  ADMIN_TOKEN: z.string().check(z.minLength(16, 'must be at least 16 characters')),
+  ADMIN_TOKEN: secret(16),
   MEDIA_STORAGE: withDefault(z.enum(['r2', 's3'], 'must be "r2" or "s3"'), 'r2'),
   // A day by default: the viewer issues 4 h tokens. The upper bound is loose on purpose:
   // the compatibility fixtures carry tokens valid until 2100 and raise it in their test.
   MAX_TOKEN_LIFETIME_SECONDS: withDefault(
-    z.pipe(
-      z.pipe(z.string(), z.transform(Number)),
-      z.int('must be whole seconds').check(z.minimum(60), z.maximum(100 * 365 * 86_400)),
-    ),
+    wholeNumber(60, 100 * 365 * 86_400),
     DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
   ),
   PUBLIC_MEDIA_BASE: optional(HttpUrl),
-  ALLOWED_ORIGINS: withDefault(Origins, []),
+  ALLOWED_ORIGINS: AllowedOrigins,
   DEBUG: withDefault(Flag, false),
   MEDIA: Binding('R2 MEDIA'),
   VIDEO_CACHE: Binding('KV VIDEO_CACHE'),

@@ -1,7 +1,17 @@
-import { hasS3Credentials, parseEnv, type S3Settings, s3SettingsOf } from '@edge-gallery/http';
-import { type PlaybackKey, parsePlaybackKeys } from '@edge-gallery/r2-signer';
+import {
+  AllowedOrigins,
+  Flag,
+  hasS3Credentials,
+  PlaybackKeys,
+  parseEnv,
+  type S3Settings,
+  s3SettingsOf,
+  secret,
+  wholeNumber,
+  withDefault,
+} from '@edge-gallery/http';
 import { createMiddleware } from 'hono/factory';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { warnAboutGuessablePasswords } from './login-limits.ts';
 import type { Session } from './session.ts';
 import type { Versions } from './versions.ts';
@@ -11,78 +21,36 @@ const MiB = 2 ** 20;
 const GiB = 2 ** 30;
 const TiB = 2 ** 40;
 
-const origins = z
-  .string()
-  .default('')
-  .transform((value, ctx) => {
-    const list = value
-      .split(',')
-      .map((origin) => origin.trim())
-      .filter(Boolean);
-    for (const origin of list) {
-      if (URL.canParse(origin) && new URL(origin).origin === origin) continue;
-      ctx.addIssue({ code: 'custom', message: `not an origin: ${origin}` });
-    }
-    return list;
-  });
-
-const playbackKeys = z.string().transform((value, ctx): PlaybackKey[] => {
-  try {
-    return parsePlaybackKeys(value);
-  } catch (error) {
-    // The parser's messages name entries by position only, never by content (tested).
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    return z.NEVER;
-  }
-});
-
 /** The environment the viewer needs, checked once per isolate at the first request. */
 export const configSchema = z
   .object({
-    GALLERY_PASSWORD: z.string().min(1),
+    GALLERY_PASSWORD: secret(),
     // Signs in with the owner role (review, hide, rename, delete); guests never get it.
-    OWNER_PASSWORD: z.string().min(12),
-    AUTH_SECRET: z.string().min(32),
-    PLAYBACK_TOKEN_SECRET: playbackKeys,
-    ALLOWED_ORIGINS: origins,
-    SESSION_TTL_SECONDS: z.coerce
-      .number()
-      .int()
-      .min(300)
-      .max(30 * DAY)
-      .default(7 * DAY),
+    OWNER_PASSWORD: secret(12),
+    AUTH_SECRET: secret(32),
+    PLAYBACK_TOKEN_SECRET: PlaybackKeys,
+    ALLOWED_ORIGINS: AllowedOrigins,
+    SESSION_TTL_SECONDS: withDefault(wholeNumber(300, 30 * DAY), 7 * DAY),
     // How long an isolate trusts the auth_version/thumbnail_version it read (versions.ts).
-    VERSIONS_MEMO_SECONDS: z.coerce.number().int().min(0).max(60).default(15),
+    VERSIONS_MEMO_SECONDS: withDefault(wholeNumber(0, 60), 15),
     // Server-Timing on responses (where the versions came from, the listing's signing time).
-    DEBUG: z.enum(['true', 'false']).default('false'),
+    DEBUG: withDefault(Flag, false),
     // Guest uploads (routes/uploads.ts): the largest file, the part size the browser
     // sends (R2: at least 5 MiB but for the last part), the most parts of one upload (the
     // part size grows to stay under it), and per uploader an hourly count and daily bytes.
-    UPLOAD_MAX_BYTES: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(5 * TiB)
-      .default(4 * GiB),
-    UPLOAD_PART_BYTES: z.coerce
-      .number()
-      .int()
-      .min(5 * MiB)
-      .max(5 * GiB)
-      .default(8 * MiB),
-    UPLOAD_MAX_PARTS: z.coerce.number().int().min(1).max(10_000).default(1000),
-    UPLOADS_PER_HOUR: z.coerce.number().int().min(1).default(300),
-    UPLOAD_DAILY_BYTES: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .default(50 * GiB),
+    UPLOAD_MAX_BYTES: withDefault(wholeNumber(1, 5 * TiB), 4 * GiB),
+    UPLOAD_PART_BYTES: withDefault(wholeNumber(5 * MiB, 5 * GiB), 8 * MiB),
+    UPLOAD_MAX_PARTS: withDefault(wholeNumber(1, 10_000), 1000),
+    UPLOADS_PER_HOUR: withDefault(wholeNumber(1), 300),
+    UPLOAD_DAILY_BYTES: withDefault(wholeNumber(1), 50 * GiB),
   })
   // The same value for both would make every guest the owner.
-  .refine((config) => config.OWNER_PASSWORD !== config.GALLERY_PASSWORD, {
-    path: ['OWNER_PASSWORD'],
-    message: 'must differ from GALLERY_PASSWORD',
-  });
+  .check(
+    z.refine((config) => config.OWNER_PASSWORD !== config.GALLERY_PASSWORD, {
+      path: ['OWNER_PASSWORD'],
+      message: 'must differ from GALLERY_PASSWORD',
+    }),
+  );
 
 /** The validated environment (the video worker's word too; its `RolloutConfig` is the KV document). */
 export type Settings = z.output<typeof configSchema>;

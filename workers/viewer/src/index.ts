@@ -36,7 +36,7 @@ app.use(async (c, next) => {
 // a route measured — what `pnpm bench`'s cost model reads. Never a secret.
 app.use(async (c, next) => {
   await next();
-  if (c.var.config?.DEBUG !== 'true') return;
+  if (c.var.config?.DEBUG !== true) return;
   const entries = [
     ...(c.var.versionsFrom ? [`versions;desc=${c.var.versionsFrom}`] : []),
     ...(c.var.timing ? [c.var.timing] : []),

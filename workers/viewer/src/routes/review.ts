@@ -1,6 +1,6 @@
 import { jsonError } from '@edge-gallery/http';
 import { type Context, Hono } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { decodeCursor, encodeCursor, type Position } from '../cursor.ts';
 import type { AppEnv } from '../env.ts';
 import { deleteItemObjects, OBJECT_COLUMNS, type ObjectColumns } from '../item-objects.ts';
@@ -60,7 +60,7 @@ export const review = new Hono<AppEnv>().use(requireOwner).get('/', async (c) =>
   return c.json({ ...statedItemsOf(c, page), nextCursor });
 });
 
-const Rename = z.object({ title: z.string().max(TITLE_MAX) });
+const Rename = z.object({ title: z.string().check(z.maxLength(TITLE_MAX)) });
 
 /** Approve, reject, hide, unhide, rename, delete: `/api/media/<id>/…`. */
 export const edits = new Hono<AppEnv>()

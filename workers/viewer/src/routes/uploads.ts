@@ -2,7 +2,7 @@ import { jsonError, type S3Location } from '@edge-gallery/http';
 import { toBase64Url } from '@edge-gallery/r2-signer';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../env.ts';
 import { SNIFF_BYTES, sniffKind, UPLOAD_TYPES } from '../media-type.ts';
 import { uploadSignersFor } from '../upload-signers.ts';
@@ -43,27 +43,26 @@ type UploadRow = {
 };
 
 const Create = z.object({
-  name: z.string().min(1).max(1024),
-  type: z.string().max(255),
-  size: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  name: z.string().check(z.minLength(1), z.maxLength(1024)),
+  type: z.string().check(z.maxLength(255)),
+  size: z.int().check(z.minimum(1), z.maximum(Number.MAX_SAFE_INTEGER)),
 });
 
 const Complete = z.object({
   parts: z
     .array(
       z.object({
-        partNumber: z.number().int().min(1).max(10_000),
+        partNumber: z.int().check(z.minimum(1), z.maximum(10_000)),
         // R2's part ETags are opaque and not always an MD5 (local ones are long ids).
-        etag: z.string().min(1).max(1024),
+        etag: z.string().check(z.minLength(1), z.maxLength(1024)),
       }),
     )
-    .min(1)
-    .max(10_000),
+    .check(z.minLength(1), z.maxLength(10_000)),
   // What the browser measured while it made the renditions (additive to the design's body).
-  width: z.number().int().min(0).max(1_000_000).optional(),
-  height: z.number().int().min(0).max(1_000_000).optional(),
-  takenAt: z.iso.datetime({ offset: true }).optional(),
-  durationSec: z.number().min(0).max(1_000_000).optional(),
+  width: z.optional(z.int().check(z.minimum(0), z.maximum(1_000_000))),
+  height: z.optional(z.int().check(z.minimum(0), z.maximum(1_000_000))),
+  takenAt: z.optional(z.iso.datetime({ offset: true })),
+  durationSec: z.optional(z.number().check(z.minimum(0), z.maximum(1_000_000))),
 });
 
 // 10,000 parts of {"partNumber":10000,"etag":"<a few hundred>"} stay under 4 MB.
