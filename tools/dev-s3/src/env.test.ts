@@ -1,0 +1,104 @@
+import { env } from 'cloudflare:workers';
+import {
+  captureConsole,
+  MALFORMED_SECRETS,
+  SECRET_MARKER as MARKER,
+  transcriptOf,
+} from '@edge-gallery/http/test/secret-leak';
+import { createPresigner } from '@edge-gallery/r2-signer';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import worker from './index.ts';
+
+// The dev S3 endpoint reads its environment with the workers' field parsers
+// (@edge-gallery/http): the same checks, and the same promise never to echo a secret.
+
+const SPA = 'http://localhost:5173';
+const CONFIG = {
+  accessKeyId: 'test-access-key',
+  secretAccessKey: 'test-secret-key',
+  endpoint: 'http://localhost:8789',
+  bucket: 'edge-gallery-media',
+  region: 'auto',
+};
+const KEY = 'hls/env-test/seg0.m4s';
+
+type IncomingRequest = Parameters<typeof worker.fetch>[0];
+
+/** The handler itself, with variables overridden (exports.default has the test env only). */
+function call(overrides: Record<string, unknown>, url: string, init?: RequestInit) {
+  return worker.fetch(new Request(url, init) as IncomingRequest, { ...env, ...overrides } as Env);
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('dev S3 environment', () => {
+  const cases: [string, Record<string, unknown>, string][] = [
+    ['ALLOWED_ORIGINS with a path', { ALLOWED_ORIGINS: `${SPA}/app` }, 'ALLOWED_ORIGINS'],
+    ['ALLOWED_ORIGINS with junk', { ALLOWED_ORIGINS: 'localhost' }, 'ALLOWED_ORIGINS'],
+    ['R2_SECRET_ACCESS_KEY missing', { R2_SECRET_ACCESS_KEY: undefined }, 'R2_SECRET_ACCESS_KEY'],
+    ['BUCKET_NAME empty', { BUCKET_NAME: '' }, 'BUCKET_NAME'],
+  ];
+  for (const [name, overrides, variable] of cases) {
+    it(`${name} → 500 InternalError naming ${variable}, logged once per request`, async () => {
+      const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+      const response = await call(overrides, createPresigner(CONFIG).presign(KEY));
+      expect(response.status).toBe(500);
+      const xml = await response.text();
+      expect(xml).toContain('<Code>InternalError</Code>');
+      expect(xml).toContain(variable);
+      expect(log.mock.calls.flat().join('\n')).toContain(variable);
+    });
+  }
+
+  it('answers CORS for the origins ALLOWED_ORIGINS lists, and no other', async () => {
+    const preflight = (origin: string) =>
+      call({ ALLOWED_ORIGINS: ` ${SPA} ,,https://gallery.example.com` }, `${CONFIG.endpoint}/x`, {
+        method: 'OPTIONS',
+        headers: { Origin: origin, 'Access-Control-Request-Method': 'PUT' },
+      });
+    for (const origin of [SPA, 'https://gallery.example.com']) {
+      const response = await preflight(origin);
+      expect(response.status).toBe(204);
+      expect(response.headers.get('Access-Control-Allow-Origin')).toBe(origin);
+    }
+    expect((await preflight('https://evil.example')).status).toBe(403);
+  });
+
+  it('with ALLOWED_ORIGINS empty, allows no origin', async () => {
+    const response = await call({ ALLOWED_ORIGINS: '' }, `${CONFIG.endpoint}/x`, {
+      method: 'OPTIONS',
+      headers: { Origin: SPA, 'Access-Control-Request-Method': 'GET' },
+    });
+    expect(response.status).toBe(403);
+  });
+});
+
+describe('secrets never leak', () => {
+  for (const [name, values] of Object.entries(MALFORMED_SECRETS)) {
+    it.each(values)(`${name} = %j reaches no answer, log line or error`, async (value) => {
+      const logs = captureConsole(vi);
+      const overrides = { [name]: value };
+      const signed = createPresigner(CONFIG).presign(KEY);
+      const put = createPresigner({ ...CONFIG, method: 'PUT' }).presign('uploads/env-test/a');
+      const seen = await transcriptOf([
+        () => call(overrides, signed),
+        () => call(overrides, signed, { method: 'HEAD' }),
+        () => call(overrides, put, { method: 'PUT', body: 'x' }),
+        () => call(overrides, `${CONFIG.endpoint}/public/${KEY}`),
+        () => call(overrides, signed.replace(/X-Amz-Signature=./, 'X-Amz-Signature=0')),
+      ]);
+      expect(seen).not.toContain(MARKER);
+      expect(logs.join('\n')).not.toContain(MARKER);
+    });
+  }
+
+  it('the check itself sees a marker that does leak', async () => {
+    const logs = captureConsole(vi);
+    const seen = await transcriptOf([async () => new Response(`oops ${MARKER}`)]);
+    console.error(`oops ${MARKER}`);
+    expect(seen).toContain(MARKER);
+    expect(logs.join('\n')).toContain(MARKER);
+  });
+});
