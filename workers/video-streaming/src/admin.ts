@@ -1,3 +1,4 @@
+import { equalInConstantTime, toBase64Url } from '@edge-gallery/r2-signer';
 import * as z from 'zod/mini';
 import { bindingTimeoutMs } from './bindings.ts';
 import { parseConfig } from './config/document.ts';
@@ -23,17 +24,20 @@ import type { Visit } from './visit.ts';
 // within the config memo (about 60 s).
 
 const encoder = new TextEncoder();
+const digest = async (text: string) =>
+  toBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text))));
 
 /** Throws 401 unless the request carries the admin token (compared in constant time). */
 export async function requireAdmin(visit: Visit): Promise<undefined> {
   const header = visit.request.headers.get('Authorization') ?? '';
   const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
-  // Digests first: equal lengths, so the comparison reveals neither content nor length.
+  // Digests first, compared as the repository compares every secret (r2-signer's
+  // equalInConstantTime): equal lengths, so the time reveals neither content nor length.
   const [given, expected] = await Promise.all([
-    crypto.subtle.digest('SHA-256', encoder.encode(match?.[1] ?? '')),
-    crypto.subtle.digest('SHA-256', encoder.encode(visit.settings.adminToken)),
+    digest(match?.[1] ?? ''),
+    digest(visit.settings.adminToken),
   ]);
-  const ok = crypto.subtle.timingSafeEqual(given, expected);
+  const ok = equalInConstantTime(given, expected);
   if (match === null || !ok) {
     throw new Failure('unauthorized', { 'WWW-Authenticate': 'Bearer realm="edge-gallery-video"' });
   }

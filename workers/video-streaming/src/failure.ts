@@ -57,7 +57,7 @@ export class Failure extends Error {
   }
 }
 
-export function statusOf(reason: Reason): number {
+function statusOf(reason: Reason): number {
   return (STATUS as Record<string, number>)[reason] ?? 400;
 }
 

@@ -1,9 +1,9 @@
-import { serveBytes } from '@edge-gallery/http';
+import { encodeKey, serveBytes } from '@edge-gallery/http';
 import { matchMedia, storeMedia } from './cache/media.ts';
 import { lookupTemplate, storeTemplate, templateKey } from './cache/templates.ts';
 import type { LoadedConfig } from './config/memo.ts';
 import { Failure } from './failure.ts';
-import { encodeKey, isPlaylistKey, isStoryboardKey, type ObjectPath } from './paths.ts';
+import { isPlaylistKey, isStoryboardKey, type ObjectPath } from './paths.ts';
 import { type Strategy, strategyFor } from './strategy.ts';
 import { tagOf } from './tag.ts';
 import { buildTemplate, renderTemplate, type Template } from './template.ts';

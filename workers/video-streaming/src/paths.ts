@@ -49,9 +49,6 @@ export function urlPathOf(key: string): string {
   return `/api/${encodeKey(key)}`;
 }
 
-// The key → path encoding itself is packages/http's; re-exported for this worker's modules.
-export { encodeKey };
-
 /** Playlists are rewritten; every other object is media. */
 export function isPlaylistKey(key: string): boolean {
   return /\.m3u8?$/i.test(key);

@@ -1,6 +1,7 @@
+import { encodeKey } from '@edge-gallery/http';
 import { PresignError, type Presigner } from '@edge-gallery/r2-signer';
 import { Failure } from './failure.ts';
-import { encodeKey, urlPathOf } from './paths.ts';
+import { urlPathOf } from './paths.ts';
 import { PlaylistRefused, rewritePlaylist, type UriRef } from './playlist/rewrite.ts';
 import type { Strategy } from './strategy.ts';
 import { tagOf } from './tag.ts';

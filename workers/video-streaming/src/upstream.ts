@@ -85,7 +85,7 @@ const FORWARDED_HEADERS = ['Range', 'If-Range', 'If-None-Match', 'If-Modified-Si
 
 export type Timeouts = { playlistMs: number; mediaHeadersMs: number };
 
-export const TIMEOUTS: Timeouts = { playlistMs: 10_000, mediaHeadersMs: 15_000 };
+const TIMEOUTS: Timeouts = { playlistMs: 10_000, mediaHeadersMs: 15_000 };
 
 export function s3Storage(
   presigners: S3Presigners,

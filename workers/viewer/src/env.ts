@@ -22,7 +22,7 @@ const GiB = 2 ** 30;
 const TiB = 2 ** 40;
 
 /** The environment the viewer needs, checked once per isolate at the first request. */
-export const configSchema = z
+const configSchema = z
   .object({
     GALLERY_PASSWORD: secret(),
     // Signs in with the owner role (review, hide, rename, delete); guests never get it.
@@ -77,7 +77,7 @@ let toldNoS3 = false;
  * key pair is set, else undefined: the listing keeps worker-served URLs and says so once
  * per isolate. Half a key pair, or keys with a bad endpoint, is a misconfiguration.
  */
-export function s3Of(env: object): S3Settings | undefined {
+function s3Of(env: object): S3Settings | undefined {
   if (hasS3Credentials(env)) return s3SettingsOf(env);
   if (!toldNoS3) {
     toldNoS3 = true;

@@ -29,7 +29,7 @@ export async function deleteItemObjects(bucket: R2Bucket, row: ObjectColumns): P
   if (row.video_id) await deletePrefix(bucket, `hls/${row.video_id}/`);
 }
 
-export async function deletePrefix(bucket: R2Bucket, prefix: string): Promise<void> {
+async function deletePrefix(bucket: R2Bucket, prefix: string): Promise<void> {
   let cursor: string | undefined;
   do {
     const page = await bucket.list({ prefix, limit: DELETE_BATCH, ...(cursor ? { cursor } : {}) });

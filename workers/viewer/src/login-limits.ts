@@ -88,7 +88,7 @@ export const CEILING_GUESSES_PER_YEAR =
 const MARGIN_BITS = 13;
 
 /** Bits of a random password of this length over the character classes it uses. */
-export function naiveBits(password: string): number {
+function naiveBits(password: string): number {
   let pool = 0;
   if (/[a-z]/.test(password)) pool += 26;
   if (/[A-Z]/.test(password)) pool += 26;

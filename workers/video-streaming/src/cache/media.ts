@@ -1,4 +1,4 @@
-import { encodeKey } from '../paths.ts';
+import { encodeKey } from '@edge-gallery/http';
 import { CACHE_FORMAT, cacheKeyUrl, logCacheError } from './format.ts';
 
 const MEDIA_CACHE = `edge-gallery-media:${CACHE_FORMAT}`;
@@ -40,7 +40,7 @@ export async function matchMedia(
  * 1 GiB original); production's Cache API refuses objects over 512 MB anyway. HLS
  * segments are a few MB.
  */
-export const MEDIA_CACHE_MAX_BYTES = 32 * 1024 * 1024;
+const MEDIA_CACHE_MAX_BYTES = 32 * 1024 * 1024;
 
 /** Stores a complete 200 answer of known, bounded size; the caller gets a twin of it to send. */
 export function storeMedia(

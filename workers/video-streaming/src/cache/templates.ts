@@ -1,4 +1,4 @@
-import { encodeKey } from '../paths.ts';
+import { encodeKey } from '@edge-gallery/http';
 import type { Strategy } from '../strategy.ts';
 import { deserializeParts, serializeParts, type Template } from '../template.ts';
 import type { Timing } from '../timing.ts';

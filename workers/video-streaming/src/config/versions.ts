@@ -44,7 +44,7 @@ export const versionKey = (version: VersionId): string => `${VERSION_PREFIX}${ve
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
 /** A new version id for a publish at `now` (ms). */
-export function newVersionId(now: number): VersionId {
+function newVersionId(now: number): VersionId {
   const time = new Date(now).toISOString().replace(/[-:.]/g, ''); // 20300101T000000000Z
   const random = crypto.getRandomValues(new Uint8Array(10));
   let suffix = '';
@@ -113,7 +113,7 @@ export async function listVersions(kv: ConfigKv): Promise<VersionInfo[]> {
 }
 
 /** Orders ids by publish time; a legacy counted version comes before every id. */
-export function compareVersionIds(a: VersionId, b: VersionId): number {
+function compareVersionIds(a: VersionId, b: VersionId): number {
   const legacyA = LEGACY_ID.test(a);
   const legacyB = LEGACY_ID.test(b);
   if (legacyA && legacyB) return Number(a) - Number(b);

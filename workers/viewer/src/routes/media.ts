@@ -107,11 +107,6 @@ function parseLimit(value: string | undefined): number | undefined {
   return Math.min(MAX_LIMIT, Math.max(1, Number(value)));
 }
 
-/** An item with paths on this worker (the owner's review lists through it). */
-export function toItem(row: ListedRow, thumbnailVersion: number): MediaItem {
-  return itemWith(row, workerLinks([row], thumbnailVersion).links[0]!);
-}
-
 function itemWith(row: ListedRow, links: Links): MediaItem {
   const long = Math.max(row.width, row.height) || 1;
   const thumbnails = [{ url: links.thumbnails[0]!, width: thumbWidth(row, 480, long) }];
