@@ -4,8 +4,8 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addRenditions } from './add-renditions.ts';
-import { addStoryboards } from './add-storyboards.ts';
+import { photoRenditions } from './add-renditions.ts';
+import { videoStoryboards } from './add-storyboards.ts';
 import {
   type ProcessCommand,
   parseCommandLine,
@@ -13,6 +13,7 @@ import {
   type TargetOptions,
   USAGE,
 } from './args.ts';
+import { type BackfillOutcome, type BackfillRow, backfill } from './backfill.ts';
 import { missingFfmpeg } from './ffmpeg.ts';
 import { importFiles } from './importer.ts';
 import { livePhotoFacts, pairLivePhotos } from './live-photo.ts';
@@ -120,35 +121,32 @@ async function renditions(args: RenditionsCommand): Promise<number> {
   process.once('SIGTERM', stop);
   try {
     console.log(`Adding missing photo renditions and seek previews in ${target.description}`);
-    const outcomes = await addRenditions(
+    const options = { workDir, dryRun: args.dryRun };
+    const photos = await backfill(
       target,
-      { concurrency: args.concurrency, workDir, dryRun: args.dryRun },
-      (outcome) => {
-        const what =
-          outcome.status === 'failed'
-            ? `failed (${outcome.reason}: ${outcome.detail})`
-            : outcome.status;
-        console.log(`${what.padEnd(9)} ${outcome.row.original_key}`);
-      },
+      photoRenditions,
+      { ...options, concurrency: args.concurrency },
+      printOutcome(''),
     );
-    const failed = outcomes.filter((o) => o.status === 'failed').length;
+    const failed = countFailed(photos);
     console.log(
-      `${outcomes.length - failed} photos ${args.dryRun ? 'checked' : 'given a preview and an HD thumbnail'}, ${failed} failed` +
-        (outcomes.length === 0 ? ' (every photo has them)' : ''),
+      `${photos.length - failed} photos ${args.dryRun ? 'checked' : 'given a preview and an HD thumbnail'}, ${failed} failed` +
+        (photos.length === 0 ? ' (every photo has them)' : ''),
     );
-    // Videos imported before seek previews: a storyboard beside their HLS ladder.
-    const storyboards = await addStoryboards(
+    // Videos imported before seek previews: a storyboard beside their HLS ladder. One at a
+    // time: ffmpeg already uses every core.
+    const ffmpeg = missingFfmpeg();
+    const storyboards = await backfill(
       target,
-      { workDir, dryRun: args.dryRun, videoBlocker: missingFfmpeg() },
-      (outcome) => {
-        const what =
-          outcome.status === 'failed'
-            ? `failed (${outcome.reason}: ${outcome.detail})`
-            : outcome.status;
-        console.log(`${what.padEnd(9)} ${outcome.row.original_key} (seek previews)`);
+      videoStoryboards,
+      {
+        ...options,
+        concurrency: 1,
+        blocker: ffmpeg === undefined ? undefined : { reason: 'ffmpeg-missing', detail: ffmpeg },
       },
+      printOutcome(' (seek previews)'),
     );
-    const failedVideos = storyboards.filter((o) => o.status === 'failed').length;
+    const failedVideos = countFailed(storyboards);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     console.log(
       `${storyboards.length - failedVideos} video${storyboards.length - failedVideos === 1 ? '' : 's'} ${args.dryRun ? 'checked' : 'given seek previews'}, ${failedVideos} failed` +
@@ -207,6 +205,20 @@ async function processCommand(args: ProcessCommand): Promise<number> {
     await rm(workDir, { recursive: true, force: true });
   }
 }
+
+/** One line per row as a backfill goes: what happened, and to which original. */
+function printOutcome(suffix: string) {
+  return (outcome: BackfillOutcome<BackfillRow>) => {
+    const what =
+      outcome.status === 'failed'
+        ? `failed (${outcome.reason}: ${outcome.detail})`
+        : outcome.status;
+    console.log(`${what.padEnd(9)} ${outcome.row.original_key}${suffix}`);
+  };
+}
+
+const countFailed = (outcomes: readonly BackfillOutcome<BackfillRow>[]) =>
+  outcomes.filter((outcome) => outcome.status === 'failed').length;
 
 async function openTarget(args: TargetOptions): Promise<Target> {
   if (args.target === 'local') {
