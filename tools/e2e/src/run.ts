@@ -88,7 +88,11 @@ async function main(): Promise<number> {
   const counts: Counts[] = [];
   let stack: Stack | undefined;
   try {
-    stack = await ensureStack({ logFile: join(reports, 'stack.log') });
+    // Armed, the workers' local fault switch stays off until faults.e2e.ts turns it on.
+    stack = await ensureStack({
+      logFile: join(reports, 'stack.log'),
+      env: { STACK_FAULT_SWITCH: 'on' },
+    });
     const initial = (await (await adminCall('/admin/config')).json()) as {
       version: VersionId | null;
       config: Record<string, unknown>;
