@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { placeholdersIn, variableFor } from './placeholders.ts';
@@ -163,5 +164,26 @@ describe('the gallery deploy', () => {
     // functions/ and wrangler.jsonc (the VIEWER binding) are read from the working directory.
     expect(deploy?.['working-directory']).toBe('pages/gallery');
     expect(deploy?.run).toMatch(/--project-name "\$PAGES_PROJECT_NAME" --branch "\$PAGES_BRANCH"/);
+  });
+});
+
+describe('docs/deploy.md, followed to the letter', () => {
+  const guide = readFileSync(join(repositoryRoot, 'docs/deploy.md'), 'utf8');
+  const read = (kind: 'secrets' | 'vars') =>
+    new Set(
+      Object.keys(deployWorkflows).flatMap((file) =>
+        [...JSON.stringify(workflow(file)).matchAll(new RegExp(`${kind}\\.([A-Z0-9_]+)`, 'g'))].map(
+          ([, name]) => name,
+        ),
+      ),
+    );
+
+  it('sets every GitHub secret a deploy reads (the very first deploy needs them all)', () => {
+    for (const name of read('secrets'))
+      expect(guide, `gh secret set ${name}`).toMatch(new RegExp(`gh secret set ${name} `));
+  });
+
+  it('names every GitHub variable a deploy reads', () => {
+    for (const name of read('vars')) expect(guide, name).toContain(name);
   });
 });
