@@ -1,12 +1,12 @@
-import { join } from 'node:path';
-import { readDevVars, repoRoot, services } from '@edge-gallery/stack';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   GALLERY_URL,
   guestPassword,
   openVisit,
+  ownerPassword,
   STRATEGY,
+  sessionCookie,
   signInWithPassword,
   type Visit,
 } from './visit.ts';
@@ -19,22 +19,10 @@ import {
 //
 //   GALLERY_PASSWORD=... npx pnpm@10.34.9 --filter @edge-gallery/gallery e2e review-paging
 
-const OWNER_PASSWORD =
-  process.env.OWNER_PASSWORD ??
-  readDevVars(join(repoRoot, services.viewer.dir)).get('OWNER_PASSWORD');
 const UPLOADS = 103;
 
 let visit: Visit | undefined;
 const ids: string[] = [];
-
-async function cookieFor(password: string): Promise<string> {
-  const response = await fetch(`${GALLERY_URL}/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ password }),
-  });
-  return response.headers.getSetCookie()[0]!.split(';')[0]!;
-}
 
 async function uploadAsGuest(cookie: string, name: string, bytes: Blob): Promise<string> {
   const headers = { cookie, 'Content-Type': 'application/json', origin: GALLERY_URL };
@@ -58,8 +46,8 @@ async function uploadAsGuest(cookie: string, name: string, bytes: Blob): Promise
 
 describe.runIf(STRATEGY === 'presign')('the owner’s review queue, more than a page', () => {
   beforeAll(async () => {
-    if (!OWNER_PASSWORD) throw new Error('set OWNER_PASSWORD');
-    const guest = await cookieFor(guestPassword());
+    ownerPassword(); // says what to set now rather than after the uploads
+    const guest = await sessionCookie(guestPassword());
     const photo = new Blob([
       new Uint8Array(
         await sharp({ create: { width: 64, height: 48, channels: 3, background: '#8a6' } })
@@ -77,7 +65,7 @@ describe.runIf(STRATEGY === 'presign')('the owner’s review queue, more than a 
   afterAll(async () => {
     await visit?.close();
     // Whatever the test did not reject (it failed half-way): gone, so other specs see the seed.
-    const cookie = await cookieFor(OWNER_PASSWORD!);
+    const cookie = await sessionCookie(ownerPassword());
     for (const id of ids) {
       await fetch(`${GALLERY_URL}/api/media/${id}/reject`, {
         method: 'POST',
@@ -89,7 +77,7 @@ describe.runIf(STRATEGY === 'presign')('the owner’s review queue, more than a 
   it('shows the first 100, then the rest with Show more; all of them are rejected at once', async () => {
     visit = await openVisit({ timeout: 30_000 });
     const { page, pageErrors } = visit;
-    await signInWithPassword(page, OWNER_PASSWORD!);
+    await signInWithPassword(page, ownerPassword());
     await page.getByTestId('review-button').click();
     const sheet = page.getByTestId('review-panel');
     const rows = sheet.getByTestId('review-item');

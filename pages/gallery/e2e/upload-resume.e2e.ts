@@ -1,13 +1,20 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readDevVars, repoRoot, services } from '@edge-gallery/stack';
 import type { MediaPage } from '@edge-gallery/viewer/media-item';
 import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GALLERY_URL, openVisit, STRATEGY, signInAsGuest, type Visit } from './visit.ts';
+import { makeTestVideo } from './test-video.ts';
+import {
+  GALLERY_URL,
+  openVisit,
+  ownerPassword,
+  STRATEGY,
+  sessionCookie,
+  signInAsGuest,
+  type Visit,
+} from './visit.ts';
 
 // A guest closes the tab in the middle of an upload. Opening the gallery again in the same
 // browser offers to continue; continuing sends only the parts the store does not have yet
@@ -16,10 +23,6 @@ import { GALLERY_URL, openVisit, STRATEGY, signInAsGuest, type Visit } from './v
 // when the guest comes back to the tab (focus), and the approved item is in their grid.
 //
 //   GALLERY_PASSWORD=... npx pnpm@10.34.9 --filter @edge-gallery/gallery e2e upload-resume
-
-const OWNER_PASSWORD =
-  process.env.OWNER_PASSWORD ??
-  readDevVars(join(repoRoot, services.viewer.dir)).get('OWNER_PASSWORD');
 
 const files = mkdtempSync(join(tmpdir(), 'edge-gallery-resume-'));
 const VIDEO = join(files, 'speeches.mp4');
@@ -30,15 +33,6 @@ let visit: Visit | undefined;
 /** Uncaught errors of the second tab (the first tab's are the visit's). */
 const pageErrors: string[] = [];
 let uploadedId: string | undefined;
-
-async function ownerCookie(): Promise<string> {
-  const response = await fetch(`${GALLERY_URL}/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ password: OWNER_PASSWORD }),
-  });
-  return response.headers.getSetCookie()[0]!.split(';')[0]!;
-}
 
 /** Part number → ETag of the page's saved uploads (what a closed tab leaves behind). */
 function savedEtags(page: Page): Promise<number> {
@@ -66,21 +60,16 @@ function savedEtags(page: Page): Promise<number> {
 
 describe.runIf(STRATEGY === 'presign')('a guest closes the tab mid-upload and continues', () => {
   beforeAll(() => {
-    if (!OWNER_PASSWORD) throw new Error('set OWNER_PASSWORD');
-    // About 25 MB of H.264: four 8 MiB parts.
-    execFileSync(process.env.FFMPEG_PATH ?? 'ffmpeg', [
-      ...['-y', '-loglevel', 'error', '-f', 'lavfi'],
-      ...['-i', 'testsrc2=size=1280x720:rate=30,noise=alls=30:allf=t', '-t', '2'],
-      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '20', '-pix_fmt', 'yuv420p'],
-      ...['-movflags', '+faststart', VIDEO],
-    ]);
+    ownerPassword(); // says what to set now rather than after the upload
+    // About 25 MB: four 8 MiB parts.
+    makeTestVideo(VIDEO, 2);
   });
 
   afterAll(async () => {
     await visit?.close();
     rmSync(files, { recursive: true, force: true });
     if (!uploadedId) return;
-    const cookie = await ownerCookie();
+    const cookie = await sessionCookie(ownerPassword());
     await fetch(`${GALLERY_URL}/api/media/${uploadedId}`, {
       method: 'DELETE',
       headers: { cookie, origin: GALLERY_URL },
@@ -162,7 +151,7 @@ describe.runIf(STRATEGY === 'presign')('a guest closes the tab mid-upload and co
     const pending = page.getByTestId('pending-item');
     await expect.poll(() => pending.count()).toBe(1);
 
-    const cookie = await ownerCookie();
+    const cookie = await sessionCookie(ownerPassword());
     const approved = await fetch(`${GALLERY_URL}/api/media/${uploadedId}/approve`, {
       method: 'POST',
       headers: { cookie, origin: GALLERY_URL },

@@ -1,14 +1,24 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readDevVars, repoRoot, services } from '@edge-gallery/stack';
+import { repoRoot } from '@edge-gallery/stack';
 import type { MediaPage } from '@edge-gallery/viewer/media-item';
 import type { Page, Route } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GALLERY_URL, openVisit, STRATEGY, signInWithPassword, type Visit } from './visit.ts';
+import { makeTestVideo } from './test-video.ts';
+import {
+  GALLERY_URL,
+  guestPassword,
+  openVisit,
+  ownerPassword,
+  STRATEGY,
+  sessionCookie,
+  signInWithPassword,
+  type Visit,
+} from './visit.ts';
 
 // A guest adds a camera-size photo and a 40 MB video from the page (the file picker), the
 // connection drops in the middle of the video and comes back, the upload finishes without
@@ -21,11 +31,6 @@ import { GALLERY_URL, openVisit, STRATEGY, signInWithPassword, type Visit } from
 // see the seeded gallery.
 //
 //   GALLERY_PASSWORD=... npx pnpm@10.34.9 --filter @edge-gallery/gallery e2e uploads
-
-const PASSWORD = process.env.GALLERY_PASSWORD;
-const OWNER_PASSWORD =
-  process.env.OWNER_PASSWORD ??
-  readDevVars(join(repoRoot, services.viewer.dir)).get('OWNER_PASSWORD');
 
 const files = mkdtempSync(join(tmpdir(), 'edge-gallery-uploads-'));
 const PHOTO = join(files, 'IMG_4032.jpg');
@@ -56,19 +61,11 @@ function playingTime(page: Page): Promise<number> {
   });
 }
 
-/** The owner's session, for the clean-up (straight to the viewer's API, as a tool would). */
-async function ownerCookie(): Promise<string> {
-  const response = await fetch(`${GALLERY_URL}/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ password: OWNER_PASSWORD }),
-  });
-  return response.headers.getSetCookie()[0]!.split(';')[0]!;
-}
-
 describe.runIf(STRATEGY === 'presign')('a guest adds photos and videos; the owner approves', () => {
   beforeAll(async () => {
-    if (!PASSWORD || !OWNER_PASSWORD) throw new Error('set GALLERY_PASSWORD and OWNER_PASSWORD');
+    // Say what to set now rather than after the uploads.
+    guestPassword();
+    ownerPassword();
     // A phone camera's photo: 4032×3024, stored sideways with EXIF orientation 6 (as phones
     // do when held upright), noisy enough to weigh what a real one does.
     await sharp({
@@ -83,20 +80,15 @@ describe.runIf(STRATEGY === 'presign')('a guest adds photos and videos; the owne
       .jpeg({ quality: 88 })
       .withMetadata({ orientation: 6 })
       .toFile(PHOTO);
-    // About 40 MB of H.264 (noise keeps the encoder from making it small): six 8 MiB parts.
-    execFileSync(process.env.FFMPEG_PATH ?? 'ffmpeg', [
-      ...['-y', '-loglevel', 'error', '-f', 'lavfi'],
-      ...['-i', 'testsrc2=size=1280x720:rate=30,noise=alls=30:allf=t', '-t', '3'],
-      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '20', '-pix_fmt', 'yuv420p'],
-      ...['-movflags', '+faststart', VIDEO],
-    ]);
+    // About 40 MB: six 8 MiB parts.
+    makeTestVideo(VIDEO, 3);
   });
 
   afterAll(async () => {
     for (const visit of visits) await visit.close();
     rmSync(files, { recursive: true, force: true });
     if (ids.size === 0) return;
-    const cookie = await ownerCookie();
+    const cookie = await sessionCookie(ownerPassword());
     for (const id of ids.values()) {
       await fetch(`${GALLERY_URL}/api/media/${id}`, { method: 'DELETE', headers: { cookie } });
     }
@@ -105,7 +97,7 @@ describe.runIf(STRATEGY === 'presign')('a guest adds photos and videos; the owne
   it('uploads both through the picker; a dropped connection resends no stored part; the bucket holds the exact bytes', async () => {
     const video = readFileSync(VIDEO);
     expect(video.byteLength).toBeGreaterThan(40_000_000);
-    const page = await visit(PASSWORD!);
+    const page = await visit(guestPassword());
     const context = page.context();
 
     // Every part PUT the page makes, by upload and part number.
@@ -207,7 +199,7 @@ describe.runIf(STRATEGY === 'presign')('a guest adds photos and videos; the owne
   });
 
   it('the owner approves both from the review queue', async () => {
-    const page = await visit(OWNER_PASSWORD!);
+    const page = await visit(ownerPassword());
     await page.getByTestId('review-button').click();
     const queue = page.getByTestId('review-panel');
     for (const id of ids.values()) await queue.locator(`[data-id="${id}"]`).waitFor();
@@ -222,7 +214,7 @@ describe.runIf(STRATEGY === 'presign')('a guest adds photos and videos; the owne
   });
 
   it('another guest sees them in the gallery: the photo upright, the video playing', async () => {
-    const page = await visit(PASSWORD!);
+    const page = await visit(guestPassword());
     const photoId = ids.get('IMG_4032')!;
     await page.goto(`${GALLERY_URL}/#/media/${photoId}`);
     const photo = page.locator('.stage-photo');
@@ -257,7 +249,7 @@ describe.runIf(STRATEGY === 'presign')('a guest adds photos and videos; the owne
     );
     expect(run.stdout, run.stderr).toMatch(new RegExp(`^processed ${id}: 3 renditions in `, 'm'));
 
-    const page = await visit(PASSWORD!);
+    const page = await visit(guestPassword());
     const playlists: string[] = [];
     page.context().on('request', (request) => {
       if (request.url().includes('/api/hls/playlist')) playlists.push(request.url());

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { readDevVars, repoRoot, services } from '@edge-gallery/stack';
 import type { BrowserContext, Page } from 'playwright-core';
 import { type BrowserOptions, launchBrowser } from './browser.ts';
 
@@ -16,6 +18,26 @@ export function guestPassword(): string {
   const password = process.env.GALLERY_PASSWORD;
   if (!password) throw new Error('set GALLERY_PASSWORD (the local stack prints it on start)');
   return password;
+}
+
+/** The owner password: OWNER_PASSWORD, else the running stack's (the viewer's .dev.vars). */
+export function ownerPassword(): string {
+  const password =
+    process.env.OWNER_PASSWORD ??
+    readDevVars(join(repoRoot, services.viewer.dir)).get('OWNER_PASSWORD');
+  if (!password) throw new Error('set OWNER_PASSWORD');
+  return password;
+}
+
+/** A session cookie straight from the viewer's /login, for a spec's API calls (as a tool's). */
+export async function sessionCookie(password: string): Promise<string> {
+  const response = await fetch(`${GALLERY_URL}/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ password }),
+  });
+  if (!response.ok) throw new Error(`POST /login: ${response.status}`);
+  return response.headers.getSetCookie()[0]!.split(';')[0]!;
 }
 
 export type Visit = {
