@@ -16,6 +16,7 @@ export type S3ErrorCode =
   | 'NoSuchUpload'
   | 'InvalidArgument'
   | 'MissingContentLength'
+  | 'SlowDown'
   | 'InternalError';
 
 const STATUS: Record<S3ErrorCode, number> = {
@@ -31,6 +32,7 @@ const STATUS: Record<S3ErrorCode, number> = {
   NoSuchUpload: 404,
   InvalidArgument: 400,
   MissingContentLength: 411,
+  SlowDown: 503,
   InternalError: 500,
 };
 
