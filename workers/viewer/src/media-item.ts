@@ -30,6 +30,9 @@ export type MediaItem = {
   /** Only where it is not `listed`: the owner's review, a guest's own pending uploads. */
   state?: 'pending' | 'hidden';
   videoId?: string;
+  /** The video's playback token, in the guest listing (`GET /api/media`) only: what
+   * `GET /api/videos/<videoId>/playback` answers, signed with the page. */
+  playback?: { query: string; expiresAt: number };
   durationSec?: number;
 };
 

@@ -1,4 +1,5 @@
 import { env } from 'cloudflare:workers';
+import { parsePlaybackKeys, verifyPlaybackToken } from '@edge-gallery/r2-signer';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { call, signIn } from '../../test/visitor.ts';
 import { encodeCursor } from '../cursor.ts';
@@ -126,10 +127,38 @@ describe('GET /api/media', () => {
         downloadUrl: '/api/file/originals/b-clip.mp4?download=1',
         videoId: 'clip1',
         durationSec: 83.25,
+        playback: { query: expect.any(String), expiresAt: expect.any(Number) },
       },
     ]);
     expect(page.nextCursor).toEqual(expect.any(String));
     expect(page.expiresAt).toBeNull();
+  });
+
+  it('hands each video its playback token, as the playback route issues it, for that video only', async () => {
+    const page: Page = await (await list('?kind=video&limit=20')).json();
+    const keys = parsePlaybackKeys(env.PLAYBACK_TOKEN_SECRET);
+    for (const item of page.items) {
+      const { query, expiresAt } = item.playback!;
+      const params = new URLSearchParams(query);
+      expect(
+        verifyPlaybackToken(params, keys, { path: `hls/${item.videoId}/master.m3u8` }),
+      ).toMatchObject({ ok: true, claims: { scope: `hls/${item.videoId}/`, expiresAt } });
+      // Another video's, or anything outside hls/<videoId>/, is refused.
+      for (const path of [`hls/${item.videoId}x/master.m3u8`, `originals/${item.id}.mp4`]) {
+        expect(verifyPlaybackToken(params, keys, { path })).toEqual({
+          ok: false,
+          reason: 'out-of-scope',
+        });
+      }
+      // The same expiry and rollout bucket as GET /api/videos/<videoId>/playback.
+      const issued: { query: string; expiresAt: number } = await (
+        await call(`/api/videos/${item.videoId}/playback`, { headers: { Cookie: cookie } })
+      ).json();
+      expect(Math.abs(issued.expiresAt - expiresAt)).toBeLessThanOrEqual(1);
+      expect(params.get('bucket')).toBe(new URLSearchParams(issued.query).get('bucket'));
+    }
+    const images: Page = await (await list('?kind=image&limit=20')).json();
+    expect(images.items.some((item) => item.playback !== undefined)).toBe(false);
   });
 
   it('lists only listed rows: pending uploads and hidden items stay out', async () => {

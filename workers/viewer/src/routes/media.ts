@@ -1,10 +1,12 @@
 import { jsonError } from '@edge-gallery/http';
+import { isVideoId } from '@edge-gallery/r2-signer';
 import { type Context, Hono } from 'hono';
 import { decodeCursor, encodeCursor, type Position } from '../cursor.ts';
 import type { AppEnv } from '../env.ts';
 import type { MediaItem } from '../media-item.ts';
 import { type Links, presignedLinks, workerLinks } from '../media-links.ts';
 import type { MediaRow } from '../media-row.ts';
+import { playbackTokens } from './playback.ts';
 
 export const DEFAULT_LIMIT = 60;
 export const MAX_LIMIT = 200;
@@ -52,7 +54,17 @@ export const media = new Hono<AppEnv>().get('/', async (c) => {
     results.length > limit && last
       ? await encodeCursor(c.var.config.AUTH_SECRET, { takenAt: last.taken_at, id: last.id })
       : null;
-  return c.json({ ...itemsOf(c, page), nextCursor });
+  const listed = itemsOf(c, page);
+  // Each listed video with its playback token (what GET /api/videos/<id>/playback would
+  // answer): a tap then waits for no token round trip (pages/gallery bench).
+  const videos = listed.items.filter(
+    (item) => item.videoId !== undefined && isVideoId(item.videoId),
+  );
+  if (videos.length > 0) {
+    const token = await playbackTokens(c);
+    for (const video of videos) video.playback = token(video.videoId!);
+  }
+  return c.json({ ...listed, nextCursor });
 });
 
 /** A page's items with its links: presigned with S3 credentials, else worker paths (the

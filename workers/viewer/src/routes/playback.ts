@@ -1,6 +1,6 @@
 import { jsonError } from '@edge-gallery/http';
 import { isVideoId, playbackScope, signPlaybackToken } from '@edge-gallery/r2-signer';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { hmac } from '../signature.ts';
 
@@ -18,6 +18,21 @@ export const playback = new Hono<AppEnv>().get('/:videoId/playback', async (c) =
     .first();
   if (!video) return jsonError(404, 'not-found');
 
+  return c.json((await playbackTokens(c))(videoId));
+});
+
+/** A playback token: query parameters for the video worker, and when they expire (unix s). */
+export type PlaybackToken = { query: string; expiresAt: number };
+
+/**
+ * Signs this session's playback tokens (the caller checked that the session may play the
+ * video): the route above, and the listing, which hands each listed video its token so
+ * that a tap waits for no token round trip. Either way the video worker verifies the token
+ * before it reads anything.
+ */
+export async function playbackTokens(
+  c: Context<AppEnv>,
+): Promise<(videoId: string) => PlaybackToken> {
   const { config, session } = c.var;
   const expiresAt = Math.min(
     Math.floor(Date.now() / 1000) + PLAYBACK_TOKEN_TTL_SECONDS,
@@ -25,12 +40,14 @@ export const playback = new Hono<AppEnv>().get('/:videoId/playback', async (c) =
   );
   const bucket = await rolloutBucket(config.AUTH_SECRET, session.device);
   // The first key signs; the video worker accepts every key listed (rotation).
-  const query = signPlaybackToken(
-    { scope: playbackScope(videoId), expiresAt, bucket },
-    config.PLAYBACK_TOKEN_SECRET[0]!,
-  );
-  return c.json({ query, expiresAt });
-});
+  return (videoId) => ({
+    query: signPlaybackToken(
+      { scope: playbackScope(videoId), expiresAt, bucket },
+      config.PLAYBACK_TOKEN_SECRET[0]!,
+    ),
+    expiresAt,
+  });
+}
 
 /**
  * The visitor's rollout bucket (0..99): the same for every video, token and login of one
