@@ -21,16 +21,24 @@ const mediaOrigins = [
 /** The local viewer the dev and preview servers forward the viewer's routes to. */
 const viewer = process.env.VIEWER_DEV_URL ?? 'http://localhost:8787';
 
-/** Opens the connection to the video worker while the page's JavaScript is still loading. */
+/**
+ * Opens the connections a video's start needs (the video worker, and storage where its
+ * origin is known: `MEDIA_ORIGINS` without a wildcard) while the page's JavaScript is still
+ * loading. `crossorigin`: hls.js and the head start fetch without credentials, and browsers
+ * keep those connections apart from credentialed ones (Fetch: "connection pool" keyed by
+ * credentials), so a preconnect without it opens a socket no video request uses.
+ */
 function preconnect(origins: string[]): Plugin {
   return {
     name: 'edge-gallery:preconnect',
     transformIndexHtml: () =>
-      [...new Set(origins.map((origin) => new URL(origin).origin))].map((href) => ({
-        tag: 'link',
-        attrs: { rel: 'preconnect', href },
-        injectTo: 'head',
-      })),
+      [...new Set(origins.filter((o) => !o.includes('*')).map((o) => new URL(o).origin))].map(
+        (href) => ({
+          tag: 'link',
+          attrs: { rel: 'preconnect', href, crossorigin: '' },
+          injectTo: 'head',
+        }),
+      ),
   };
 }
 
@@ -44,7 +52,7 @@ export default defineConfig({
   // hls.js alone is ~580 kB minified; it is lazy and listed but not counted by the bundle budget.
   build: { target: 'es2022', chunkSizeWarningLimit: 700 },
   plugins: [
-    preconnect([videoApiBase]),
+    preconnect([videoApiBase, ...mediaOrigins]),
     pagesHeaders(policy),
     // Title, link preview, manifest and icons (GALLERY_NAME, GALLERY_DESCRIPTION, GALLERY_OG_IMAGE…).
     pageMeta(pageMetaFromEnv(process.env, process.cwd())),

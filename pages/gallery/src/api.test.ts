@@ -183,6 +183,25 @@ describe('media page parsing', () => {
     });
   });
 
+  it('keeps a listed video’s playback token, and drops a malformed one', () => {
+    const token = { query: '?scope=hls%2Fvid1%2F&exp=9&bucket=1&kid=k1&sig=s', expiresAt: 9 };
+    const page = parseMediaPage(
+      {
+        items: [
+          { ...photo, id: 'v1', kind: 'video', videoId: 'vid1', playback: token },
+          { ...photo, id: 'v2', kind: 'video', videoId: 'vid2', playback: { query: 1 } },
+          { ...photo, id: 'p2', playback: token },
+        ],
+      },
+      base,
+    );
+    expect(page.items.map((item) => item.playback)).toEqual([
+      { query: 'scope=hls%2Fvid1%2F&exp=9&bucket=1&kid=k1&sig=s', expiresAt: 9 },
+      undefined,
+      undefined,
+    ]);
+  });
+
   it('skips malformed rows instead of failing the page', () => {
     const page = parseMediaPage(
       {

@@ -135,10 +135,9 @@ export function createViewerApi(options: ViewerApiOptions): ViewerApi {
 
     async playback(videoId) {
       const body = await getApi(`/api/videos/${encodeURIComponent(videoId)}/playback`);
-      if (!isRecord(body) || typeof body.query !== 'string' || typeof body.expiresAt !== 'number') {
-        throw new ApiError(200, 'bad-response');
-      }
-      return { query: body.query.replace(/^\?/, ''), expiresAt: body.expiresAt };
+      const token = parsePlaybackToken(body);
+      if (token === undefined) throw new ApiError(200, 'bad-response');
+      return token;
     },
   };
 }
@@ -195,10 +194,21 @@ function parseMediaItem(raw: unknown, base: string): MediaItem | undefined {
   if (kind === 'video') {
     // Without a video id (a guest's video before `gallery process`) it plays from fileUrl.
     if (typeof raw.videoId === 'string' && raw.videoId !== '') item.videoId = raw.videoId;
+    // Its playback token, signed with the page (a tap then waits for no token request).
+    const playback = item.videoId === undefined ? undefined : parsePlaybackToken(raw.playback);
+    if (playback !== undefined) item.playback = playback;
     const duration = positive(raw.durationSec);
     if (duration !== undefined) item.durationSec = duration;
   }
   return item;
+}
+
+/** `{query, expiresAt}` as the viewer issues it (the playback route, a listed video). */
+function parsePlaybackToken(body: unknown): PlaybackToken | undefined {
+  if (!isRecord(body) || typeof body.query !== 'string' || typeof body.expiresAt !== 'number') {
+    return undefined;
+  }
+  return { query: body.query.replace(/^\?/, ''), expiresAt: body.expiresAt };
 }
 
 /**

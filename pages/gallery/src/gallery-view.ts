@@ -145,7 +145,9 @@ function mountGrid(
     feed,
     onOpen: (item) => router.go({ view: 'media', id: item.id }),
     onVideoTile: (link, item) => {
-      if (item.videoId) videoTiles.watch(link, item.videoId);
+      if (!item.videoId) return;
+      if (item.playback) videos.listed(item.videoId, item.playback);
+      videoTiles.watch(link, item.videoId);
     },
     onLoadError: (error) => {
       if (!isSessionLoss(error)) toaster.show('Couldn’t load the gallery. Check your connection.');
@@ -244,6 +246,8 @@ function mountGrid(
     const item = feed.items[index]!;
     document.title = `${describeItem(item)} · ${options.galleryName}`;
     owner.setItem(item);
+    // A shared link or a step opens a video whose tile may never have shown.
+    if (item.videoId && item.playback) videos.listed(item.videoId, item.playback);
     const started = lightbox.show(item, {
       hasPrevious: index > 0,
       hasNext: index < feed.items.length - 1 || !feed.done,

@@ -92,6 +92,33 @@ describe('video prefetch', () => {
     expect(await p.prefetch.token('v')).toMatchObject({ query: 'sig=2' });
   });
 
+  it('plays with the token the listing handed out, asking for none while it lasts', async () => {
+    const p = setup();
+    const now = 1_000_000_000;
+    p.prefetch.listed('v', { query: 'sig=listed', expiresAt: now + HOUR });
+    p.prefetch.visible('v');
+    p.prefetch.intent('v');
+    await settleAll();
+    expect(p.tokenRequests).toEqual([]);
+    expect(p.fetched[0]).toBe('http://video.test/api/hls/playlist?key=v&sig=listed');
+    expect(await p.prefetch.token('v')).toMatchObject({ query: 'sig=listed' });
+    // A renewal (the URLs were refused) still asks the viewer.
+    expect(await p.prefetch.token('v', { renew: true })).toMatchObject({ query: 'sig=1' });
+  });
+
+  it('ignores a listed token about to expire, and one older than the token it has', async () => {
+    const p = setup();
+    const now = 1_000_000_000;
+    p.prefetch.listed('v', { query: 'sig=late', expiresAt: now + TOKEN_MARGIN_MS / 1000 });
+    expect(await p.prefetch.token('v')).toMatchObject({ query: 'sig=1' });
+    // A tile made again from an older page does not replace the newer token.
+    p.prefetch.listed('v', { query: 'sig=old', expiresAt: now + HOUR });
+    expect(await p.prefetch.token('v')).toMatchObject({ query: 'sig=1' });
+    p.prefetch.listed('v', { query: 'sig=new', expiresAt: now + 5 * HOUR });
+    expect(await p.prefetch.token('v')).toMatchObject({ query: 'sig=new' });
+    expect(p.tokenRequests).toEqual(['v']);
+  });
+
   it('does not keep a failed token request: the tap asks again', async () => {
     const p = setup({ failTokens: 1 });
     p.prefetch.visible('v');
@@ -239,8 +266,10 @@ describe('watching video tiles', () => {
   }
 
   function watch(options: { saveData?: boolean; covered?: boolean } = {}) {
+    const page = new EventTarget();
     const intents: string[] = [];
     const prefetch: VideoPrefetch = {
+      listed() {},
       visible() {},
       intent: (videoId, { media } = { media: false }) =>
         intents.push(`${videoId}${media ? '+media' : ''}`),
@@ -251,6 +280,7 @@ describe('watching video tiles', () => {
     const watcher = watchVideoTiles(prefetch, {
       covered: () => options.covered === true,
       saveData: () => options.saveData === true,
+      scrolling: page,
     });
     const tiles = ['a', 'b', 'c'].map((id) => {
       const tile = Object.assign(new EventTarget(), {
@@ -264,6 +294,7 @@ describe('watching video tiles', () => {
       tiles,
       observer: FakeObserver.last,
       dwell: () => vi.advanceTimersByTime(DWELL_MS),
+      scroll: () => page.dispatchEvent(new Event('scroll')),
     };
   }
 
@@ -291,6 +322,25 @@ describe('watching video tiles', () => {
     many.observer.show(many.tiles);
     many.dwell();
     expect(many.intents).toEqual(['a', 'b', 'c']);
+  });
+
+  it('waits for the page to stop scrolling: a tile a fling carries past is no intent', () => {
+    const w = watch();
+    w.observer.show([w.tiles[0]!]);
+    for (let i = 0; i < 10; i++) {
+      vi.advanceTimersByTime(DWELL_MS - 1);
+      w.scroll();
+    }
+    w.observer.show([w.tiles[0]!], false);
+    w.dwell();
+    expect(w.intents).toEqual([]);
+
+    w.observer.show([w.tiles[1]!]);
+    w.scroll();
+    vi.advanceTimersByTime(DWELL_MS - 1);
+    expect(w.intents).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(w.intents).toEqual(['b+media']);
   });
 
   it('fetches only playlists for a resting tile under Save-Data, and nothing under the open lightbox', () => {

@@ -37,6 +37,8 @@ export type Prefetched = {
 };
 
 export type VideoPrefetch = {
+  /** The token the listing handed out with the video: used while it lasts (no request). */
+  listed(videoId: string, token: PlaybackToken): void;
   /** A video's tile is on screen. */
   visible(videoId: string): void;
   /**
@@ -80,6 +82,8 @@ export function createVideoPrefetch(options: VideoPrefetchOptions): VideoPrefetc
   const clock = options.clock ?? (() => performance.now());
   const load = options.fetch ?? ((input, init) => fetch(input, init));
   const tokens = new Map<string, Promise<PlaybackToken>>();
+  /** The tokens of `tokens` that have arrived. */
+  const settled = new Map<string, PlaybackToken>();
   /** Per video, oldest first (Map order): its playlists and start segments. */
   const kits = new Map<string, Kit>();
   const responses = new Map<string, { videoId: string; response: Promise<Prefetched> }>();
@@ -95,6 +99,13 @@ export function createVideoPrefetch(options: VideoPrefetchOptions): VideoPrefetc
   function fresh(videoId: string): Promise<PlaybackToken> {
     const pending = options.fetchToken(videoId);
     tokens.set(videoId, pending);
+    settled.delete(videoId);
+    pending.then(
+      (t) => {
+        if (tokens.get(videoId) === pending) settled.set(videoId, t);
+      },
+      () => {},
+    );
     // A failure is not kept: the tap asks again (and shows the error if it fails again).
     pending.catch(() => {
       if (tokens.get(videoId) === pending) tokens.delete(videoId);
@@ -196,6 +207,17 @@ export function createVideoPrefetch(options: VideoPrefetchOptions): VideoPrefetc
   }
 
   return {
+    listed(videoId, listed) {
+      if (listed.expiresAt * 1000 - now() <= TOKEN_MARGIN_MS) return;
+      // One asked for, or another lasting longer, stays (a tile made again from an old page).
+      if (
+        tokens.has(videoId) &&
+        !(listed.expiresAt > (settled.get(videoId)?.expiresAt ?? Infinity))
+      )
+        return;
+      tokens.set(videoId, Promise.resolve(listed));
+      settled.set(videoId, listed);
+    },
     visible(videoId) {
       options.loadEngine();
       void token(videoId).catch(() => {});
@@ -251,8 +273,13 @@ export function startSegments(
   return found;
 }
 
-/** Tiles stay this long on screen before their playlists are fetched ahead (a pause in scrolling). */
-export const DWELL_MS = 800;
+/**
+ * A tile rests once it has been on screen this long with the page not scrolling: the
+ * tiles a guest looks at, not those a fling carries past (its scroll events re-arm the
+ * wait). The first screen of a gallery rests at once, so its video's start is in memory
+ * before a finger can reach it (bench: the tap comes ~0.7–1 s after the tile shows).
+ */
+export const DWELL_MS = 150;
 /**
  * A resting tile gets its first segment ahead only while at most this many video tiles are
  * on screen: a video among photos is likely the one tapped; a screen of videos would cost
@@ -261,12 +288,12 @@ export const DWELL_MS = 800;
 export const FEW_VIDEOS = 2;
 
 /**
- * Watches video tiles: on screen → `visible`; on screen for DWELL_MS, or touched, hovered
- * or focused → `intent` (with the first segment when touched, or resting among few videos
- * without Save-Data). While `covered()` (the lightbox is open over the grid) a dwell is no
- * intent: the tap has happened, and another video's playlists would share the phone's
- * bandwidth with the one starting (bench: the 20-minute video's 600-segment variant,
- * fetched 800 ms after a cold tap, delayed its first segment).
+ * Watches video tiles: on screen → `visible`; resting (DWELL_MS on screen without
+ * scrolling), or touched, hovered or focused → `intent` (with the first segment when
+ * touched, or resting among few videos without Save-Data). While `covered()` (the lightbox
+ * is open over the grid) a rest is no intent: the tap has happened, and another video's
+ * playlists would share the phone's bandwidth with the one starting (bench: the 20-minute
+ * video's 600-segment variant, fetched 800 ms after a cold tap, delayed its first segment).
  */
 export function watchVideoTiles(
   prefetch: VideoPrefetch,
@@ -276,11 +303,34 @@ export function watchVideoTiles(
     saveData = () =>
       (globalThis.navigator as { connection?: { saveData?: boolean } } | undefined)?.connection
         ?.saveData === true,
-  }: { dwellMs?: number; covered?: () => boolean; saveData?: () => boolean } = {},
+    scrolling = globalThis as unknown as EventTarget,
+  }: {
+    dwellMs?: number;
+    covered?: () => boolean;
+    saveData?: () => boolean;
+    /** Where the page's scroll events arrive (window; captured, so inner scrollers count). */
+    scrolling?: EventTarget;
+  } = {},
 ) {
   const videoIds = new WeakMap<Element, string>();
   const dwell = new Map<Element, ReturnType<typeof setTimeout>>();
   const onScreen = new Set<Element>();
+  const rest = (target: Element, videoId: string) => {
+    clearTimeout(dwell.get(target));
+    dwell.set(
+      target,
+      setTimeout(() => {
+        dwell.delete(target);
+        if (covered()) return;
+        for (const tile of onScreen) if (!tile.isConnected) onScreen.delete(tile);
+        prefetch.intent(videoId, { media: onScreen.size <= FEW_VIDEOS && !saveData() });
+      }, dwellMs),
+    );
+  };
+  const onScroll = () => {
+    for (const target of dwell.keys()) rest(target, videoIds.get(target)!);
+  };
+  scrolling.addEventListener?.('scroll', onScroll, { capture: true, passive: true });
   const observer = new IntersectionObserver(
     (entries) => {
       for (const { target, isIntersecting } of entries) {
@@ -296,15 +346,7 @@ export function watchVideoTiles(
         }
         onScreen.add(target);
         prefetch.visible(videoId);
-        dwell.set(
-          target,
-          setTimeout(() => {
-            dwell.delete(target);
-            if (covered()) return;
-            for (const tile of onScreen) if (!tile.isConnected) onScreen.delete(tile);
-            prefetch.intent(videoId, { media: onScreen.size <= FEW_VIDEOS && !saveData() });
-          }, dwellMs),
-        );
+        rest(target, videoId);
       }
     },
     { threshold: 0.5 },
@@ -324,6 +366,7 @@ export function watchVideoTiles(
     },
     disconnect() {
       observer.disconnect();
+      scrolling.removeEventListener?.('scroll', onScroll, { capture: true });
       for (const timer of dwell.values()) clearTimeout(timer);
       dwell.clear();
       onScreen.clear();
