@@ -3,6 +3,8 @@
 
 export type Summary = {
   firstFrameMs: number | undefined;
+  /** Tile shown → tap (median): how long the page had before the tap. */
+  shownToTapMs: number | undefined;
   /** Trials whose picture did not move within the 10 s window. */
   missed: number;
   /** The most stalls any trial had in its first 10 s. */
@@ -18,7 +20,7 @@ export type Row = {
   profile: string;
   video: string;
   scenario: 'cold' | 'warm';
-  design: 'hls' | 'redirect' | 'mp4';
+  design: 'hls' | 'hls-before' | 'redirect' | 'mp4';
   result: Summary;
 };
 
@@ -53,6 +55,7 @@ export function formatReport(rows: readonly Row[], repeats: number): string {
     'tap',
     'design',
     'first frame',
+    'shown → tap',
     'redirect ÷ this',
     'mp4 ÷ this',
     'stalls',
@@ -66,6 +69,7 @@ export function formatReport(rows: readonly Row[], repeats: number): string {
     row.scenario,
     row.design,
     `${ms(row.result.firstFrameMs)}${row.result.missed > 0 ? ` (${row.result.missed} no frame)` : ''}`,
+    ms(row.result.shownToTapMs),
     row.design === 'redirect' ? '' : ratio(find(row, 'redirect'), row.result.firstFrameMs),
     row.design === 'mp4' ? '' : ratio(find(row, 'mp4'), row.result.firstFrameMs),
     row.result.stalls === 0 ? '0' : `${row.result.stalls} (${ms(row.result.stalledMs)})`,
@@ -104,7 +108,7 @@ export function formatReport(rows: readonly Row[], repeats: number): string {
     `first frame does not grow with length: 20 min ${ms(long?.firstFrameMs)} vs 6 s ${ms(warm?.firstFrameMs)} (warm)`,
   ];
   return [
-    `Tap → first moving frame, median of ${repeats}; stalls: most in any trial (time stalled, median); bytes: median received in the 10 s after the tap; media from: media responses (init, segments, MP4) in those 10 s, median, by the path they took.`,
+    `Tap → first moving frame, median of ${repeats}; shown → tap: from the tapped tile showing (half on screen) to the tap, median; stalls: most in any trial (time stalled, median); bytes: median received in the 10 s after the tap; media from: media responses (init, segments, MP4) in those 10 s, median, by the path they took.`,
     '',
     table,
     '',

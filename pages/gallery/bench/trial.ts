@@ -34,12 +34,23 @@ export const PHONE: BrowserContextOptions = {
 
 export const WINDOW_MS = 10_000;
 
+/**
+ * Cold: the tap comes this long after the video's tile showed on a page just opened. At
+ * the fast end of a guest who sees the grid for the first time, finds the video and taps
+ * it; and fixed, because it decides how much of the head start has arrived: the harness
+ * tapping "as soon as it can" (Playwright's actionability checks on a loading page) came
+ * anywhere from 320 to 1,270 ms after the tile showed.
+ */
+export const COLD_TAP_MS = 500;
+
 export type TrialResult = {
   /** Tap → first moving frame, ms; undefined when no frame moved within the window. */
   firstFrameMs: number | undefined;
   stalls: number;
   stalledMs: number;
   bytes: number;
+  /** Tile shown (half on screen) → tap, ms: how long a guest had to see it. */
+  shownToTapMs: number | undefined;
   /** Seek → first moving frame past the seek target, ms (when the trial seeks). */
   seekMs?: number | undefined;
   /** Media responses (init, segments, the MP4) in the window, by where they came from. */
@@ -60,9 +71,12 @@ const isMedia = (url: string) => /\.(m4s|mp4|ts|aac)$/.test(new URL(url).pathnam
 
 export type Trial = {
   profile: NetworkProfile;
-  /** cold: tap as soon as the tile shows; warm: after the gallery was open `warmMs`. */
-  warmMs: number;
-  /** Which tile to tap (a CSS selector of the grid). */
+  /**
+   * When to tap, in ms after the tile showed (half on screen, as the page's head start
+   * counts it): cold COLD_TAP_MS, warm the gallery open for a while.
+   */
+  tapAfterMs: number;
+  /** Which tile to tap: its item id (`data-id` in the grid). */
   tile: string;
   /**
    * mp4: the tap plays `mp4Url` in a plain <video> (progressive download) instead of
@@ -89,8 +103,10 @@ function instrument() {
     seekAt?: number;
     seekTarget?: number;
     seekMovingAt?: number;
+    /** When each grid tile (by data-id) first showed half its area (performance.now()). */
+    shown: Record<string, number>;
   };
-  const probe: Probe = { stalls: [], stallEnds: [], longTasks: [] };
+  const probe: Probe = { stalls: [], stallEnds: [], longTasks: [], shown: {} };
   (window as unknown as { __bench: Probe }).__bench = probe;
   let moved = () => {};
   (window as unknown as { __benchMoving: Promise<void> }).__benchMoving = new Promise<void>(
@@ -110,9 +126,11 @@ function instrument() {
   }
   addEventListener(
     'pointerdown',
-    () => {
+    (event) => {
       if (probe.tapAt !== undefined) return;
-      probe.tapAt = performance.now();
+      // When the touch arrived, not when a busy main thread got to it: the guest's wait
+      // starts with the finger.
+      probe.tapAt = event.timeStamp;
       probe.tapEpoch = performance.timeOrigin + probe.tapAt;
     },
     { capture: true },
@@ -145,8 +163,27 @@ function instrument() {
     };
     video.requestVideoFrameCallback(onFrame);
   };
+  // When the tapped tile showed: the time a guest had to see it before the tap (the
+  // harness taps as soon as it can; the waterfall prints the gap). Half its area, as the
+  // page's own head start counts a tile as shown.
+  const tiles = new IntersectionObserver(
+    (entries) => {
+      for (const { target, isIntersecting, time } of entries) {
+        const id = (target as HTMLElement).dataset.id;
+        if (isIntersecting && id !== undefined) probe.shown[id] ??= time;
+      }
+    },
+    { threshold: 0.5 },
+  );
+  const seen = new WeakSet<Element>();
   new MutationObserver(() => {
     for (const video of document.querySelectorAll('video')) watch(video);
+    for (const tile of document.querySelectorAll('.grid .tile a[data-id]')) {
+      if (!seen.has(tile)) {
+        seen.add(tile);
+        tiles.observe(tile);
+      }
+    }
   }).observe(document, { childList: true, subtree: true });
 }
 
@@ -168,6 +205,7 @@ function playMp4OnTap(url: string) {
 }
 
 type ProbeState = {
+  shown: Record<string, number>;
   tapAt?: number;
   tapEpoch?: number;
   longTasks: [number, number][];
@@ -227,7 +265,7 @@ export async function runTrial(
     // are CDP's own (monotonic, converted to wall time with the request's wallTime) against
     // the page's pointerdown, so neither Playwright's tap nor event delivery on a loaded
     // machine skews them; requests still in flight at the tap (the hls.js chunk on a cold
-    // tap) are listed with a negative start.
+    // tap) are listed with a negative start, from the moment the tapped tile showed.
     let clockOffset: number | undefined;
     const wall = (timestamp: number) => (timestamp + (clockOffset ?? 0)) * 1000;
     type Timed = {
@@ -285,9 +323,10 @@ export async function runTrial(
     });
 
     await page.goto(options.galleryUrl);
-    const tile = page.locator(trial.tile).first();
+    const tile = page.locator(`.grid .tile a[data-id="${trial.tile}"]`).first();
     await tile.waitFor({ state: 'visible', timeout: 60_000 });
-    if (trial.warmMs > 0) await page.waitForTimeout(trial.warmMs);
+    // A tile below the fold (the long video's, on a short screen) is brought up first.
+    await tile.scrollIntoViewIfNeeded();
     if (trial.mp4Url !== undefined) await page.evaluate(playMp4OnTap, trial.mp4Url);
 
     // With the waterfall, the page's JavaScript is sampled from the tap to the first moving
@@ -295,10 +334,31 @@ export async function runTrial(
     if (trial.waterfall) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
-      await cdp.send('Profiler.start');
     }
+    const box = await tile.boundingBox();
+    if (box === null) throw new Error(`tile ${trial.tile} has no box`);
+    // The tap is timed from when the tile showed, on the page's clock, and waited for here:
+    // a timer in the page would fire late behind the loading page's long tasks.
+    const seen = await page.evaluate(
+      (id) =>
+        new Promise<{ shown: number; now: number }>((resolve) => {
+          const probe = (window as unknown as { __bench: ProbeState }).__bench;
+          const check = () => {
+            const shown = probe.shown[id];
+            if (shown === undefined) setTimeout(check, 10);
+            else resolve({ shown, now: performance.now() });
+          };
+          check();
+        }),
+      trial.tile,
+    );
+    const wait = seen.shown + trial.tapAfterMs - seen.now;
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (trial.waterfall) void cdp.send('Profiler.start');
     counting = true;
-    await tile.tap();
+    // A touch at the tile's centre, without Playwright's actionability checks (their wait
+    // on a busy page is what made the harness's taps late by up to a second).
+    await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
     const tappedAt = Date.now();
     // One call that the page answers when the picture moves: polling would put work of
     // its own on the main thread being measured.
@@ -340,11 +400,14 @@ export async function runTrial(
     }
     counting = false;
     const probe = await readProbe(page);
+    const shownAt = probe.shown[trial.tile];
+    const shownToTapMs =
+      shownAt !== undefined && probe.tapAt !== undefined ? probe.tapAt - shownAt : undefined;
     if (trial.waterfall && probe.tapEpoch !== undefined) {
       const tap = probe.tapEpoch;
       const first = probe.firstMovingAt !== undefined && probe.tapAt !== undefined;
       console.log(
-        `  waterfall (ms after the tap: start, response, end; first moving frame at ${first ? Math.round(probe.firstMovingAt! - probe.tapAt!) : '—'}):`,
+        `  waterfall (ms after the tap: start, response, end; tile shown ${shownToTapMs === undefined ? '—' : Math.round(shownToTapMs)} ms before the tap; first moving frame at ${first ? Math.round(probe.firstMovingAt! - probe.tapAt!) : '—'}):`,
       );
       const at = (t: number | undefined) =>
         String(t === undefined ? '—' : Math.round(t - tap)).padStart(5);
@@ -356,8 +419,10 @@ export async function runTrial(
       );
       if (profile)
         console.log(`    JavaScript until the frame (self time): ${topSelfTime(profile)}`);
+      // From the moment the tile showed: what the head start had in flight before the tap.
+      const since = tap - (shownToTapMs ?? 0);
       for (const r of requests.values()) {
-        if (r.end !== undefined && r.end < tap) continue;
+        if (r.end !== undefined && r.end < since) continue;
         const url = new URL(r.url);
         const name = `${url.host}${url.pathname}`.slice(-64);
         const size = r.encoded === undefined ? '' : ` ${Math.round(r.encoded / 1024)} KiB`;
@@ -378,6 +443,7 @@ export async function runTrial(
         probe.tapAt !== undefined && probe.firstMovingAt !== undefined
           ? probe.firstMovingAt - probe.tapAt
           : undefined,
+      shownToTapMs,
       stalls: stalls.length,
       stalledMs,
       bytes,

@@ -5,11 +5,13 @@
 // asserted) and .reports/bench-video.json, and exits non-zero only when it cannot measure.
 //
 //   designs   hls       this gallery: presigned segment URLs in the playlists (presign)
+//             hls-before  the same, with the SPA of BENCH_BEFORE_DIST (another commit's build)
 //             redirect  every segment URI on the video worker, answered 302 to a presigned
 //                       URL (the design this one replaces; the worker's `redirect` rollout)
 //             mp4       the original MP4 in a plain <video>, downloaded progressively
-//   scenarios cold      a fresh browser (nothing cached but the page), tap once the tile shows
-//             warm      the gallery open WARM_MS before the tap
+//   scenarios cold      a fresh browser (nothing cached), the page opened, the tap COLD_TAP_MS
+//                       after the video's tile showed
+//             warm      the tap WARM_MS after the tile showed (the gallery open a while)
 //   long      a 20-minute 1080p ladder of 2-s segments (600 per rendition): first frame,
 //             and a seek to the middle
 //
@@ -18,7 +20,18 @@
 // while no worker runs; its D1 row is removed again at the end. Run it under the lock:
 //   flock /tmp/edge-stack.lock npx pnpm@10.34.9 --filter @edge-gallery/gallery bench
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import {
@@ -36,7 +49,7 @@ import { type Browser, chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/browser.ts';
 import { ensureLongVideo, LONG_VIDEO_SECONDS, type LongVideo } from './long-video.ts';
 import { formatReport, type Row } from './report.ts';
-import { PHONE, PROFILES, runTrial, type Trial, type TrialResult } from './trial.ts';
+import { COLD_TAP_MS, PHONE, PROFILES, runTrial, type Trial, type TrialResult } from './trial.ts';
 
 const here = join(import.meta.dirname, '..');
 const reports = join(here, '.reports');
@@ -50,8 +63,29 @@ const WATERFALL = process.env.BENCH_WATERFALL === '1';
 /** BENCH_ONLY=hls measures one design (a quick run while trying a lever). */
 const ONLY = process.env.BENCH_ONLY;
 const LONG_ID = 'bench-long';
-const DEMO_TILE = '.grid .tile a[data-id="demo-13"]';
-const LONG_TILE = `.grid .tile a[data-id="${LONG_ID}"]`;
+/**
+ * BENCH_BEFORE_DIST=<dir>: a `vite build` of another commit (e.g. main's), measured as the
+ * `hls-before` design in the same run, through the same stack (the preview server reads
+ * dist/ per request; the bench swaps it in and back). Before/after in one run, on one
+ * machine state.
+ */
+const BEFORE_DIST = process.env.BENCH_BEFORE_DIST;
+const DIST = join(here, 'dist');
+const DIST_AFTER = join(here, 'dist.bench-after');
+
+function swapDist(before: string): void {
+  if (!existsSync(DIST_AFTER)) renameSync(DIST, DIST_AFTER);
+  rmSync(DIST, { recursive: true, force: true });
+  cpSync(before, DIST, { recursive: true });
+}
+
+function restoreDist(): void {
+  if (!existsSync(DIST_AFTER)) return;
+  rmSync(DIST, { recursive: true, force: true });
+  renameSync(DIST_AFTER, DIST);
+}
+const DEMO_TILE = 'demo-13';
+const LONG_TILE = LONG_ID;
 
 class CannotMeasure extends Error {}
 
@@ -164,7 +198,9 @@ async function login(browser: Browser) {
     await page.goto(urls.spa);
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Open the gallery' }).click();
-    await page.locator(DEMO_TILE).waitFor({ state: 'attached', timeout: 60_000 });
+    await page
+      .locator(`.grid .tile a[data-id="${DEMO_TILE}"]`)
+      .waitFor({ state: 'attached', timeout: 60_000 });
     // The original's URL as the listing hands it out (the page already holds it on tap).
     const mp4Url = await page.evaluate(async () => {
       for (const base of [location.origin, 'http://localhost:8787']) {
@@ -235,6 +271,7 @@ function summarise(results: TrialResult[]) {
   return {
     firstFrameMs: median(frames),
     missed: results.length - frames.length,
+    shownToTapMs: median(results.map((r) => r.shownToTapMs).filter((v) => v !== undefined)),
     stalls: Math.max(...results.map((r) => r.stalls)),
     stalledMs: median(results.map((r) => r.stalledMs)) ?? 0,
     bytes: median(results.map((r) => r.bytes)) ?? 0,
@@ -343,17 +380,36 @@ async function main(): Promise<void> {
         headless: true,
         args: [...CHROMIUM_ARGS, '--disable-web-security'],
       });
-      for (const design of ['hls', 'redirect', 'mp4'] as const) {
-        if (ONLY !== undefined && ONLY !== design) continue;
+      const designs = [
+        ...(BEFORE_DIST === undefined ? [] : (['hls-before'] as const)),
+        ...(['hls', 'redirect', 'mp4'] as const),
+      ];
+      for (const design of designs) {
+        if (ONLY !== undefined && !ONLY.split(',').includes(design)) continue;
         await publishRollout(design === 'redirect' ? { redirect: 100 } : { presign: 100 });
         const runner = design === 'redirect' ? relaxed : browser;
+        if (design === 'hls-before') swapDist(BEFORE_DIST!);
+        else restoreDist();
+        // One trial not counted: the local stack's first requests on a path (workerd
+        // compiling, the video worker reading its config from KV, storage's first open)
+        // cost hundreds of ms that a deployed worker does not, and fell on whichever row
+        // came first.
+        const first = await runTrial(runner, options, {
+          profile: PROFILES[0]!,
+          tapAfterMs: COLD_TAP_MS,
+          tile: DEMO_TILE,
+          mp4Url: design === 'mp4' ? mp4Url : undefined,
+        });
+        console.log(
+          `bench: ${design} warm-up trial (not counted): ${first.firstFrameMs?.toFixed(0) ?? '—'} ms`,
+        );
         for (const profile of PROFILES) {
           for (const scenario of ['cold', 'warm'] as const) {
             await run(
               { profile: profile.name, design, scenario, video: 'demo (6 s)' },
               {
                 profile,
-                warmMs: scenario === 'warm' ? WARM_MS : 0,
+                tapAfterMs: scenario === 'warm' ? WARM_MS : COLD_TAP_MS,
                 tile: DEMO_TILE,
                 mp4Url: design === 'mp4' ? mp4Url : undefined,
                 waterfall: WATERFALL,
@@ -364,13 +420,14 @@ async function main(): Promise<void> {
         }
       }
       await relaxed.close();
+      restoreDist();
       await publishRollout({ presign: 100 });
       for (const profile of LONG ? PROFILES : []) {
         await run(
           { profile: profile.name, design: 'hls', scenario: 'warm', video: 'long (20 min)' },
           {
             profile,
-            warmMs: WARM_MS,
+            tapAfterMs: WARM_MS,
             tile: LONG_TILE,
             seekTo: LONG_VIDEO_SECONDS / 2,
             waterfall: WATERFALL,
@@ -381,6 +438,7 @@ async function main(): Promise<void> {
       await browser.close();
     }
   } finally {
+    restoreDist();
     await rollback(initialVersion).catch(() => {});
     await stack?.stop();
     if (stack?.started) await removeLongVideoRow();
