@@ -276,8 +276,9 @@ export function startSegments(
 /**
  * A tile rests once it has been on screen this long with the page not scrolling: the
  * tiles a guest looks at, not those a fling carries past (its scroll events re-arm the
- * wait). The first screen of a gallery rests at once, so its video's start is in memory
- * before a finger can reach it (bench: the tap comes ~0.7–1 s after the tile shows).
+ * wait). The first screen of a gallery rests at once, so its video's playlists and first
+ * segment are on their way before a finger can reach it (the bench's cold tap: 500 ms
+ * after the tile showed).
  */
 export const DWELL_MS = 150;
 /**
