@@ -15,7 +15,9 @@
 //                                          playlists, segments and logins at once for
 //                                          BENCH_LOAD_SECONDS (300; 0 skips), then again with
 //                                          R2 and KV failing for BENCH_FAULT_SECONDS (60) in
-//                                          the middle; workerd memory over time
+//                                          the middle; the memory of each workerd over time,
+//                                          beside the bare R2 worker under the same streams
+//                                          (BENCH_LOAD_ONLY=1: these two runs only)
 //   photo delivery cost model              cost-model.ts: a guest scrolling N = 2,000 photos,
 //                                          today's worker-served design beside presigned URLs
 //
@@ -52,6 +54,8 @@ import { sampleWorkerdMemory } from './workerd-memory.ts';
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 10);
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 300);
 const FAULT_SECONDS = Number(process.env.BENCH_FAULT_SECONDS ?? 60);
+/** `BENCH_LOAD_ONLY=1`: the mixed load and the fault run, nothing after them. */
+const LOAD_ONLY = process.env.BENCH_LOAD_ONLY === '1';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const MISS_VIDEOS = 1000;
 const BIG_KEY = 'hls/bench-big/1g.bin';
@@ -234,45 +238,8 @@ async function main(): Promise<number> {
   let costModel: CostRow[] = [];
   const loads: LoadReport[] = [];
   const password = localSecret(services.viewer.dir, 'GALLERY_PASSWORD');
-  const initial = (await (await admin('/admin/config')).json()) as {
-    version: VersionId | null;
-    config: object;
-  };
-  try {
-    // A new config version: no playlist of it is cached anywhere yet.
-    const rollout = { presign: 0, token: 100, public: 0 };
-    const published = await admin('/admin/config', {
-      method: 'PUT',
-      body: JSON.stringify({ ...initial.config, rollout }),
-    });
-    if (published.status !== 201)
-      throw new Error(`publishing the bench config: ${published.status}`);
-
-    if (LOAD_SECONDS > 0) {
-      // Both runs while the stack is fresh: the memory series start from a just-started workerd.
-      const traffic = await guestTraffic(password);
-      loads.push(await runLoad('mixed load', traffic, LOAD_SECONDS));
-      printLoadReport(loads.at(-1)!);
-      if (await faultSwitchArmed()) {
-        const from = Math.round((LOAD_SECONDS - FAULT_SECONDS) / 2);
-        try {
-          loads.push(
-            await runLoad('mixed load, R2 and KV failing', traffic, LOAD_SECONDS, {
-              from,
-              to: from + FAULT_SECONDS,
-            }),
-          );
-        } finally {
-          await setFaults('off');
-        }
-        printLoadReport(loads.at(-1)!);
-      } else {
-        notes.push(
-          'fault run skipped: the running stack has no armed fault switch (the bench arms it when it starts the stack)',
-        );
-      }
-    }
-
+  // Everything after the mixed load: playlists and segments, the 1 GiB streams, the cost model.
+  async function afterLoad(): Promise<void> {
     const missReady =
       (await fetch(`${urls.video}/api/hls/playlist?key=${missId(0)}&${token(missId(0))}`))
         .status === 200;
@@ -362,6 +329,58 @@ async function main(): Promise<number> {
     const cost = await runCostModel(password);
     costModel = cost.rows;
     notes.push(...cost.notes);
+  }
+  const initial = (await (await admin('/admin/config')).json()) as {
+    version: VersionId | null;
+    config: object;
+  };
+  try {
+    // A new config version: no playlist of it is cached anywhere yet.
+    const rollout = { presign: 0, token: 100, public: 0 };
+    const published = await admin('/admin/config', {
+      method: 'PUT',
+      body: JSON.stringify({ ...initial.config, rollout }),
+    });
+    if (published.status !== 201)
+      throw new Error(`publishing the bench config: ${published.status}`);
+
+    if (LOAD_SECONDS > 0) {
+      // Both runs while the stack is fresh: the memory series start from a just-started workerd.
+      const traffic = await guestTraffic(password);
+      // The bare R2 worker under the same streams at the same time: the memory baseline.
+      const bare = await startBareR2(join(reports, 'bench-bare-r2.log'));
+      try {
+        loads.push(
+          await runLoad('mixed load', traffic, LOAD_SECONDS, {
+            bare: { url: bare.url, port: BARE_R2_PORT },
+          }),
+        );
+      } finally {
+        await bare.stop();
+      }
+      printLoadReport(loads.at(-1)!);
+      if (await faultSwitchArmed()) {
+        const from = Math.round((LOAD_SECONDS - FAULT_SECONDS) / 2);
+        try {
+          loads.push(
+            await runLoad('mixed load, R2 and KV failing', traffic, LOAD_SECONDS, {
+              fault: { from, to: from + FAULT_SECONDS },
+            }),
+          );
+        } finally {
+          await setFaults('off');
+        }
+        printLoadReport(loads.at(-1)!);
+      } else {
+        notes.push(
+          'fault run skipped: the running stack has no armed fault switch (the bench arms it when it starts the stack)',
+        );
+      }
+    }
+
+    if (LOAD_ONLY)
+      notes.push('BENCH_LOAD_ONLY=1: the playlist, segment, 1 GiB and cost-model runs skipped');
+    else await afterLoad();
   } finally {
     if (initial.version !== null) {
       await admin('/admin/config/rollback', {

@@ -18,17 +18,23 @@
 // each kind once a second throughout and reads what the load cannot: Retry-After, the JSON
 // reason, Cache-Control. After the window, every URL that failed is asked again at once:
 // it must be answered as before the fault (a cached 503 would show here).
+//
+// Memory: every workerd of each `wrangler dev` is sampled apart (wrangler's proxy, which
+// runs none of our code, and the runtime with the worker and the local simulators). With
+// `bare`, the bare R2 worker (bare-r2/) gets the same four streams at the same time, each
+// request an R2 read of the object that request's answer is made of — the baseline that
+// says how much of the growth any worker reading the local R2 shows.
 import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { services, urls } from '@edge-gallery/stack';
 import type { MediaPage } from '@edge-gallery/viewer/media-item';
 import autocannon from 'autocannon';
 import { playlistUris } from './hls.ts';
-import { workerdMemory } from './workerd-memory.ts';
+import { type WorkerdProcess, workerdMemory } from './workerd-memory.ts';
 
 export const KINDS = ['listing', 'thumbnail', 'playlist', 'segment', 'login'] as const;
 export type Kind = (typeof KINDS)[number];
-type LoadKind = Exclude<Kind, 'login'>;
+export type LoadKind = Exclude<Kind, 'login'>;
 
 const CONNECTIONS: Record<LoadKind, number> = { listing: 2, thumbnail: 3, playlist: 2, segment: 3 };
 const LOGIN_EVERY_MS = 2500;
@@ -45,6 +51,23 @@ const SERVED_BY: Record<Kind, 'viewer' | 'video' | 'storage'> = {
 };
 
 type Target = { base: string; paths: string[]; headers: Record<string, string> };
+
+const BARE = 'bare R2';
+/** What the bare worker reads for the listing, which reads D1, not R2: a key that is not there. */
+const LISTING_STAND_IN = '/bench-missing/listing';
+
+/**
+ * The bare R2 worker's path for a request of the mixed load: the key of the object its
+ * answer is made of (a thumbnail's presigned path, a playlist's or a segment's HLS key).
+ */
+export function bareR2Path(kind: LoadKind, path: string): string {
+  const url = new URL(path, 'http://bench');
+  if (kind === 'listing') return LISTING_STAND_IN;
+  if (kind === 'thumbnail') return url.pathname.replace(/^\/[^/]+\//, '/');
+  const master = url.pathname === '/api/hls/playlist' ? url.searchParams.get('key') : null;
+  if (master !== null) return `/hls/${encodeURIComponent(master)}/master.m3u8`;
+  return url.pathname.replace(/^\/api\/hls\//, '/hls/');
+}
 
 export type Traffic = {
   password: string;
@@ -199,7 +222,19 @@ export type KindFigures = {
   p99: number;
 };
 
-export type MemorySeries = { worker: string; at: number[]; anon: number[] };
+export type MemorySeries = {
+  worker: string;
+  at: number[];
+  /** All its workerd processes, RssAnon in bytes. */
+  anon: number[];
+  /** Requests this worker had answered by each sample. */
+  requests: number[];
+  /** Each process (found at the first sample): RssAnon and RSS in bytes per sample. */
+  processes: { pid: number; role: WorkerdProcess['role']; anon: number[]; rss: number[] }[];
+};
+
+/** Where the bare R2 worker runs, for the baseline beside the stack. */
+export type BareWorker = { url: string; port: number };
 
 export type LoadReport = {
   label: string;
@@ -207,6 +242,8 @@ export type LoadReport = {
   phases: Phase[];
   figures: KindFigures[];
   memory: MemorySeries[];
+  /** The bare R2 worker's answers (none without `bare`): any but 200 and the listing stand-in's 404. */
+  bare: { requests: number; failed: number };
   /** From the prober: every 503 checked, and what was wrong with any (empty: none). */
   checks: {
     probes: number;
@@ -236,28 +273,73 @@ export async function runLoad(
   label: string,
   traffic: Traffic,
   seconds: number,
-  fault?: { from: number; to: number },
+  { fault, bare }: { fault?: { from: number; to: number }; bare?: BareWorker } = {},
 ): Promise<LoadReport> {
   const answers: Answer[] = [];
+  const bareAnswers: number[] = [];
   const probes: Probe[] = [];
-  const memory: MemorySeries[] = (['viewer', 'video', 'devS3'] as const).map((name) => ({
-    worker: services[name].name,
+  const watched: { worker: string; port: number; answered: () => number }[] = [
+    { worker: services.viewer.name, port: services.viewer.port, answered: servedBy('viewer') },
+    { worker: services.video.name, port: services.video.port, answered: servedBy('video') },
+    { worker: services.devS3.name, port: services.devS3.port, answered: servedBy('storage') },
+    ...(bare === undefined
+      ? []
+      : [{ worker: BARE, port: bare.port, answered: () => bareAnswers.length }]),
+  ];
+  const memory: MemorySeries[] = watched.map(({ worker }) => ({
+    worker,
     at: [],
     anon: [],
+    requests: [],
+    processes: [],
   }));
   const started = performance.now();
   const now = () => (performance.now() - started) / 1000;
   let running = true;
+  function servedBy(who: (typeof SERVED_BY)[Kind]) {
+    return () => answers.filter((a) => SERVED_BY[a.kind] === who).length;
+  }
 
   const sampleMemory = () => {
-    for (const series of memory) {
-      const port = Object.values(services).find((s) => s.name === series.worker)!.port;
+    for (const [i, { port, answered }] of watched.entries()) {
+      const series = memory[i]!;
+      const sample = workerdMemory(port);
       series.at.push(Math.round(now()));
-      series.anon.push(workerdMemory(port).anon);
+      series.anon.push(sample.anon);
+      series.requests.push(answered());
+      for (const process of sample.processes) {
+        let known = series.processes.find((p) => p.pid === process.pid);
+        if (known === undefined && series.at.length === 1) {
+          known = { pid: process.pid, role: process.role, anon: [], rss: [] };
+          series.processes.push(known);
+        }
+        known?.anon.push(process.anon);
+        known?.rss.push(process.rss);
+      }
     }
   };
   sampleMemory();
   const memoryTimer = setInterval(sampleMemory, MEMORY_EVERY_MS);
+
+  // The baseline: the same streams to the bare R2 worker, each an R2 read of the same object.
+  const mirrors =
+    bare === undefined
+      ? []
+      : (Object.keys(traffic.targets) as LoadKind[]).map((kind) => {
+          const paths = traffic.targets[kind].paths.map((path) => bareR2Path(kind, path));
+          let next = 0;
+          const instance = autocannon({
+            url: bare.url,
+            connections: CONNECTIONS[kind],
+            duration: seconds,
+            requests: [
+              { setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length]! }) },
+            ],
+          });
+          instance.on('response', (_client, status) => bareAnswers.push(status));
+          instance.on('reqError', () => bareAnswers.push(0));
+          return instance;
+        });
 
   const loads = (Object.keys(traffic.targets) as LoadKind[]).map((kind) => {
     const { base, paths, headers } = traffic.targets[kind];
@@ -285,7 +367,7 @@ export async function runLoad(
       const probe = await probeOnce('login', `${urls.viewer}/login`, () => login(traffic.password));
       probe.at = at;
       probes.push(probe);
-      answers.push({ at, kind: 'login', status: probe.status, ms: performance.now() - t0 });
+      answers.push({ at: now(), kind: 'login', status: probe.status, ms: performance.now() - t0 });
       await delay(Math.max(0, LOGIN_EVERY_MS - (performance.now() - t0)));
     }
   })();
@@ -364,7 +446,7 @@ export async function runLoad(
     }
   }
 
-  await Promise.all(loads);
+  await Promise.all([...loads, ...mirrors]);
   running = false;
   await Promise.all([logins, ...prober]);
   clearInterval(memoryTimer);
@@ -374,7 +456,12 @@ export async function runLoad(
   const figures: KindFigures[] = [];
   for (const phase of phases) {
     for (const kind of KINDS) {
-      const mine = answers.filter((a) => a.kind === kind && a.at >= phase.from && a.at < phase.to);
+      // By when the request was sent: one sent during the fault and answered after it counts
+      // in the fault's phase.
+      const mine = answers.filter((a) => {
+        const sent = Number.isNaN(a.ms) ? a.at : a.at - a.ms / 1000;
+        return a.kind === kind && sent >= phase.from && sent < phase.to;
+      });
       const latencies = mine
         .filter((a) => a.status > 0)
         .map((a) => a.ms)
@@ -426,6 +513,10 @@ export async function runLoad(
     phases,
     figures,
     memory,
+    bare: {
+      requests: bareAnswers.length,
+      failed: bareAnswers.filter((status) => status !== 200 && status !== 404).length,
+    },
     checks: {
       probes: probes.length,
       unavailableChecked,
@@ -496,19 +587,17 @@ export function printLoadReport(report: LoadReport): void {
         'p50 ms': Math.round(f.p50),
         'p99 ms': Math.round(f.p99),
         '2xx/3xx': f.ok,
-        '503': f.unavailable,
+        // Not bare numbers: an object's integer keys would be listed before all the others.
+        '503s': f.unavailable,
         'other 5xx': f.otherServerErrors,
-        '429': f.rateLimited,
+        '429s': f.rateLimited,
         'errors/timeouts': f.errors,
       })),
   );
-  for (const series of report.memory) {
-    const points = series.at
-      .map((at, i) => ({ at, anon: series.anon[i]! }))
-      .filter((p, i, all) => i === 0 || i === all.length - 1 || p.at % 60 < MEMORY_EVERY_MS / 1000);
+  printMemory(report);
+  if (report.bare.requests > 0) {
     console.log(
-      `workerd anon memory, ${series.worker}: ${points.map((p) => `${p.at} s ${mib(p.anon)}`).join(' · ')} MiB ` +
-        `(min ${mib(Math.min(...series.anon))}, max ${mib(Math.max(...series.anon))})`,
+      `bare R2 worker (the baseline): ${report.bare.requests} requests, ${report.bare.failed} failed`,
     );
   }
   const { checks } = report;
@@ -530,4 +619,73 @@ export function printLoadReport(report: LoadReport): void {
         `every kind 2xx again ${checks.recoverySeconds === null ? 'not within 30 s' : `${checks.recoverySeconds.toFixed(1)} s after the switch went off`}`,
     );
   }
+}
+
+type ProcessGrowth = {
+  worker: string;
+  role: WorkerdProcess['role'];
+  pid: number;
+  /** RssAnon at each whole minute (and the last sample), bytes. */
+  minutes: { at: number; anon: number }[];
+  rss: [number, number];
+  firstHalf: number;
+  secondHalf: number;
+  requests: number;
+};
+
+/** Each workerd's growth over the run, per half and per 1,000 of its worker's requests. */
+export function processGrowth(report: LoadReport): ProcessGrowth[] {
+  const rows: ProcessGrowth[] = [];
+  for (const series of report.memory) {
+    const last = series.at.length - 1;
+    const middle = series.at.findIndex((at) => at >= report.seconds / 2);
+    for (const process of series.processes) {
+      // A process that ended early has fewer samples: measure what it has.
+      const end = Math.min(last, process.anon.length - 1);
+      const mid = Math.min(middle < 0 ? end : middle, end);
+      rows.push({
+        worker: series.worker,
+        role: process.role,
+        pid: process.pid,
+        minutes: series.at
+          .map((at, i) => ({ at, anon: process.anon[i]! }))
+          .filter(
+            (p, i) => i <= end && (i === 0 || i === end || p.at % 60 < MEMORY_EVERY_MS / 1000),
+          ),
+        rss: [process.rss[0]!, process.rss[end]!],
+        firstHalf: process.anon[mid]! - process.anon[0]!,
+        secondHalf: process.anon[end]! - process.anon[mid]!,
+        requests: series.requests[end]! - series.requests[0]!,
+      });
+    }
+  }
+  return rows;
+}
+
+function printMemory(report: LoadReport): void {
+  const rows = processGrowth(report);
+  const perThousand = (row: ProcessGrowth) =>
+    row.requests === 0 ? Number.NaN : (row.firstHalf + row.secondHalf) / (row.requests / 1000);
+  const bare = new Map(rows.filter((r) => r.worker === BARE).map((r) => [r.role, perThousand(r)]));
+  console.log(
+    `workerd memory per process (RssAnon MiB at ${rows[0]?.minutes.map((p) => p.at).join(' · ')} s; ` +
+      "growth per half of the run and per 1,000 of its worker's requests; × bare: that figure over the bare R2 worker's process of the same role)",
+  );
+  console.table(
+    rows.map((row) => ({
+      worker: row.worker,
+      process: row.role,
+      pid: row.pid,
+      'anon MiB': row.minutes.map((p) => mib(p.anon)).join(' · '),
+      'RSS MiB': `${mib(row.rss[0])} → ${mib(row.rss[1])}`,
+      '1st half': `+${mib(row.firstHalf)}`,
+      '2nd half': `+${mib(row.secondHalf)}`,
+      requests: row.requests,
+      'MiB/1k req': Number((perThousand(row) / 1024 ** 2).toFixed(2)),
+      '× bare':
+        row.worker === BARE || !bare.has(row.role)
+          ? '-'
+          : Number((perThousand(row) / bare.get(row.role)!).toFixed(2)),
+    })),
+  );
 }
