@@ -352,7 +352,7 @@ async function main(): Promise<number> {
       try {
         loads.push(
           await runLoad('mixed load', traffic, LOAD_SECONDS, {
-            bare: { url: bare.url, port: BARE_R2_PORT },
+            bare: { url: bare.url, port: BARE_R2_PORT, inspectorPort: BARE_R2_PORT + 600 },
           }),
         );
       } finally {

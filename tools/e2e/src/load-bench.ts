@@ -30,6 +30,7 @@ import { services, urls } from '@edge-gallery/stack';
 import type { MediaPage } from '@edge-gallery/viewer/media-item';
 import autocannon from 'autocannon';
 import { playlistUris } from './hls.ts';
+import { type IsolateHeap, isolateHeap } from './isolate-heap.ts';
 import { type WorkerdProcess, workerdMemory } from './workerd-memory.ts';
 
 export const KINDS = ['listing', 'thumbnail', 'playlist', 'segment', 'login'] as const;
@@ -231,10 +232,12 @@ export type MemorySeries = {
   requests: number[];
   /** Each process (found at the first sample): RssAnon and RSS in bytes per sample. */
   processes: { pid: number; role: WorkerdProcess['role']; anon: number[]; rss: number[] }[];
+  /** The worker's own isolate, live JS heap after a full GC, at the start and the end. */
+  heap: { start: IsolateHeap | undefined; end?: IsolateHeap | undefined };
 };
 
 /** Where the bare R2 worker runs, for the baseline beside the stack. */
-export type BareWorker = { url: string; port: number };
+export type BareWorker = { url: string; port: number; inspectorPort: number };
 
 export type LoadReport = {
   label: string;
@@ -278,21 +281,30 @@ export async function runLoad(
   const answers: Answer[] = [];
   const bareAnswers: number[] = [];
   const probes: Probe[] = [];
-  const watched: { worker: string; port: number; answered: () => number }[] = [
-    { worker: services.viewer.name, port: services.viewer.port, answered: servedBy('viewer') },
-    { worker: services.video.name, port: services.video.port, answered: servedBy('video') },
-    { worker: services.devS3.name, port: services.devS3.port, answered: servedBy('storage') },
-    ...(bare === undefined
-      ? []
-      : [{ worker: BARE, port: bare.port, answered: () => bareAnswers.length }]),
-  ];
-  const memory: MemorySeries[] = watched.map(({ worker }) => ({
-    worker,
-    at: [],
-    anon: [],
-    requests: [],
-    processes: [],
-  }));
+  const stackWorker = (service: (typeof services)['viewer' | 'video' | 'devS3']) => ({
+    worker: service.name,
+    port: service.port,
+    inspectorPort: service.otherPorts[0],
+  });
+  const watched: { worker: string; port: number; inspectorPort: number; answered: () => number }[] =
+    [
+      { ...stackWorker(services.viewer), answered: servedBy('viewer') },
+      { ...stackWorker(services.video), answered: servedBy('video') },
+      { ...stackWorker(services.devS3), answered: servedBy('storage') },
+      ...(bare === undefined
+        ? []
+        : [{ worker: BARE, ...bare, answered: () => bareAnswers.length }]),
+    ];
+  const memory: MemorySeries[] = await Promise.all(
+    watched.map(async ({ worker, inspectorPort }) => ({
+      worker,
+      at: [],
+      anon: [],
+      requests: [],
+      processes: [],
+      heap: { start: await isolateHeap(inspectorPort) },
+    })),
+  );
   const started = performance.now();
   const now = () => (performance.now() - started) / 1000;
   let running = true;
@@ -452,6 +464,9 @@ export async function runLoad(
   clearInterval(memoryTimer);
   clearInterval(progress);
   sampleMemory();
+  for (const [i, { inspectorPort }] of watched.entries()) {
+    memory[i]!.heap.end = await isolateHeap(inspectorPort);
+  }
 
   const figures: KindFigures[] = [];
   for (const phase of phases) {
@@ -663,6 +678,13 @@ export function processGrowth(report: LoadReport): ProcessGrowth[] {
 }
 
 function printMemory(report: LoadReport): void {
+  const heap = (h: IsolateHeap | undefined) =>
+    h === undefined ? '?' : (h.used / 1024 ** 2).toFixed(1);
+  console.log(
+    `the workers' own isolates, live JS heap after a full GC (MiB), start → end: ${report.memory
+      .map((series) => `${series.worker} ${heap(series.heap.start)} → ${heap(series.heap.end)}`)
+      .join(', ')}`,
+  );
   const rows = processGrowth(report);
   const perThousand = (row: ProcessGrowth) =>
     row.requests === 0 ? Number.NaN : (row.firstHalf + row.secondHalf) / (row.requests / 1000);
