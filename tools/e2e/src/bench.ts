@@ -347,34 +347,33 @@ async function main(): Promise<number> {
     if (LOAD_SECONDS > 0) {
       // Both runs while the stack is fresh: the memory series start from a just-started workerd.
       const traffic = await guestTraffic(password);
-      // The bare R2 worker under the same streams at the same time: the memory baseline.
-      const bare = await startBareR2(join(reports, 'bench-bare-r2.log'));
+      // The bare R2 worker under the same streams at the same time, through both runs: the
+      // memory baseline (the fault switch does not reach it: its R2 never fails).
+      const started = await startBareR2(join(reports, 'bench-bare-r2.log'));
+      const bare = { url: started.url, port: BARE_R2_PORT, inspectorPort: BARE_R2_PORT + 600 };
       try {
-        loads.push(
-          await runLoad('mixed load', traffic, LOAD_SECONDS, {
-            bare: { url: bare.url, port: BARE_R2_PORT, inspectorPort: BARE_R2_PORT + 600 },
-          }),
-        );
-      } finally {
-        await bare.stop();
-      }
-      printLoadReport(loads.at(-1)!);
-      if (await faultSwitchArmed()) {
-        const from = Math.round((LOAD_SECONDS - FAULT_SECONDS) / 2);
-        try {
-          loads.push(
-            await runLoad('mixed load, R2 and KV failing', traffic, LOAD_SECONDS, {
-              fault: { from, to: from + FAULT_SECONDS },
-            }),
-          );
-        } finally {
-          await setFaults('off');
-        }
+        loads.push(await runLoad('mixed load', traffic, LOAD_SECONDS, { bare }));
         printLoadReport(loads.at(-1)!);
-      } else {
-        notes.push(
-          'fault run skipped: the running stack has no armed fault switch (the bench arms it when it starts the stack)',
-        );
+        if (await faultSwitchArmed()) {
+          const from = Math.round((LOAD_SECONDS - FAULT_SECONDS) / 2);
+          try {
+            loads.push(
+              await runLoad('mixed load, R2 and KV failing', traffic, LOAD_SECONDS, {
+                fault: { from, to: from + FAULT_SECONDS },
+                bare,
+              }),
+            );
+          } finally {
+            await setFaults('off');
+          }
+          printLoadReport(loads.at(-1)!);
+        } else {
+          notes.push(
+            'fault run skipped: the running stack has no armed fault switch (the bench arms it when it starts the stack)',
+          );
+        }
+      } finally {
+        await started.stop();
       }
     }
 
