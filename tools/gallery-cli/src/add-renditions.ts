@@ -1,7 +1,7 @@
 import type { BackfillStep } from './backfill.ts';
 import { readPhoto } from './photo.ts';
 import { renditionKeys } from './renditions.ts';
-import type { PhotoWithoutRenditions } from './target.ts';
+import { PHOTOS_WITHOUT_RENDITIONS, type PhotoWithoutRenditions } from './target.ts';
 
 // Photos imported before previews and HD thumbnails existed: both made from the stored
 // original, then the row names them. Rows that have both keep them.
@@ -9,10 +9,10 @@ import type { PhotoWithoutRenditions } from './target.ts';
 type PhotoRenditions = Awaited<ReturnType<typeof readPhoto>>['renditions'];
 
 export const photoRenditions: BackfillStep<PhotoWithoutRenditions, PhotoRenditions> = {
-  kind: 'image',
-  missing: (target) => target.photosWithoutRenditions(),
-  make: async (_row, original, dir) => (await readPhoto(original, { workDir: dir })).renditions,
-  async store(target, row, renditions) {
+  original: 'image',
+  missing: (target) => target.rows(PHOTOS_WITHOUT_RENDITIONS),
+  read: async (_row, original, dir) => (await readPhoto(original, { workDir: dir })).renditions,
+  async add(target, row, renditions) {
     const keys = renditionKeys(row.id);
     await target.putObject({
       key: keys.thumbnailHd,

@@ -7,7 +7,7 @@ import {
   STORYBOARD_INDEX,
   writeStoryboard,
 } from './storyboard.ts';
-import type { VideoWithHls } from './target.ts';
+import { VIDEOS_WITH_HLS, type VideoWithHls } from './target.ts';
 import { probeVideo } from './video.ts';
 
 // Videos imported before seek previews existed: a storyboard from the stored original,
@@ -18,15 +18,15 @@ import { probeVideo } from './video.ts';
 export const storyboardKey = (videoId: string, name: string) => `hls/${videoId}/${name}`;
 
 export const videoStoryboards: BackfillStep<VideoWithHls, string> = {
-  kind: 'video',
+  original: 'video',
   async missing(target) {
     const rows: VideoWithHls[] = [];
-    for (const row of await target.videosWithHls()) {
+    for (const row of await target.rows(VIDEOS_WITH_HLS)) {
       if (!(await target.hasObject(storyboardKey(row.video_id!, STORYBOARD_INDEX)))) rows.push(row);
     }
     return rows;
   },
-  async make(row, original, dir) {
+  async read(row, original, dir) {
     // The row's numbers are the import's probe of the same picture (as displayed); the
     // duration may be missing in hand-written rows, so then the original is asked.
     const video =
@@ -36,7 +36,7 @@ export const videoStoryboards: BackfillStep<VideoWithHls, string> = {
     await writeStoryboard(original.path, video, dir);
     return dir;
   },
-  async store(target, row, dir) {
+  async add(target, row, dir) {
     for (const name of [STORYBOARD_IMAGE, STORYBOARD_INDEX]) {
       const local = join(dir, name);
       await target.putObject({

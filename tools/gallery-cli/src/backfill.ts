@@ -3,29 +3,35 @@ import { extname, join } from 'node:path';
 import { ImportError, type ImportErrorReason } from './import-error.ts';
 import { eachLimited } from './importer.ts';
 import { FORMATS, type SourceFile } from './scan.ts';
-import { RowsNotWritten, type Target } from './target.ts';
+import { flushRows, type Target } from './target.ts';
 
-// `gallery renditions`: rows imported before something existed (a photo's preview and HD
-// thumbnail, a video's seek previews) get it from their stored original, without importing
-// anything again. One runner for each such backfill; the step says what is missing and
-// how to make and store it. Objects are stored before a row names them (as in an import),
-// so an interrupted run leaves rows as they were and the next run picks the same ones up.
+// Rows that lack something an import makes today get it from their stored original,
+// without importing anything again: `gallery renditions` (a photo's preview and HD
+// thumbnail, a video's seek previews) and `gallery process` (a guest video's HLS ladder).
+// One runner for each such backfill; the step says which rows, what it reads and what it
+// adds. Objects are stored before a row names them (as in an import), so an interrupted run
+// leaves rows as they were and the next run picks the same ones up.
 
 export type BackfillRow = { id: string; original_key: string };
 
-export type BackfillOutcome<Row extends BackfillRow> =
-  | { status: 'added' | 'would-add'; row: Row }
+export type BackfillOutcome<Row extends BackfillRow, Added = unknown> =
+  | { status: 'added'; row: Row; added: Added; seconds: number }
+  | { status: 'would-add'; row: Row }
   | { status: 'failed'; row: Row; reason: ImportErrorReason; detail: string };
 
-export type BackfillStep<Row extends BackfillRow, Made> = {
-  /** The kind of original the rows hold. */
-  kind: 'image' | 'video';
-  /** The rows that lack what the step makes. */
+export type BackfillStep<Row extends BackfillRow, Read, Added = void> = {
+  /**
+   * The originals the rows hold: a photo or a video as an import takes them (scan.ts), or
+   * whatever a guest uploaded as a video (MP4, MOV, M4V, 3GP, WebM: ffmpeg reads them all by
+   * their content).
+   */
+  original: 'image' | 'video' | 'guest-video';
+  /** The rows that lack what the step adds. */
   missing(target: Target): Promise<Row[]>;
-  /** Makes it from the original, downloaded into `dir` (removed afterwards). */
-  make(row: Row, original: SourceFile, dir: string): Promise<Made>;
-  /** Stores what `make` made (not on a dry run). */
-  store(target: Target, row: Row, made: Made): Promise<void>;
+  /** Reads the original, downloaded into `dir` (removed afterwards): all a dry run does. */
+  read(row: Row, original: SourceFile, dir: string): Promise<Read>;
+  /** Makes what the row lacks and stores it, the row naming it last (not on a dry run). */
+  add(target: Target, row: Row, read: Read, original: SourceFile, dir: string): Promise<Added>;
 };
 
 export type BackfillOptions = {
@@ -37,55 +43,50 @@ export type BackfillOptions = {
   blocker?: { reason: ImportErrorReason; detail: string } | undefined;
 };
 
-export async function backfill<Row extends BackfillRow, Made>(
+export async function backfill<Row extends BackfillRow, Read, Added>(
   target: Target,
-  step: BackfillStep<Row, Made>,
+  step: BackfillStep<Row, Read, Added>,
   options: BackfillOptions,
-  done: (outcome: BackfillOutcome<Row>) => void,
-): Promise<BackfillOutcome<Row>[]> {
-  const outcomes: BackfillOutcome<Row>[] = [];
+  done: (outcome: BackfillOutcome<Row, Added>) => void,
+): Promise<BackfillOutcome<Row, Added>[]> {
+  const outcomes: BackfillOutcome<Row, Added>[] = [];
   await eachLimited(await step.missing(target), options.concurrency, async (row) => {
-    const outcome: BackfillOutcome<Row> = options.blocker
+    const outcome: BackfillOutcome<Row, Added> = options.blocker
       ? { status: 'failed', row, ...options.blocker }
       : await backfillOne(target, step, row, options);
     outcomes.push(outcome);
     done(outcome);
   });
-  try {
-    await target.flush();
-  } catch (error) {
-    if (!(error instanceof RowsNotWritten)) throw error;
-    // Reported as added when the row was queued; a row that never reached D1 names nothing.
-    const unwritten = new Set(error.ids);
-    for (const [i, outcome] of outcomes.entries()) {
-      if (outcome.status !== 'added' || !unwritten.has(outcome.row.id)) continue;
-      const failed: BackfillOutcome<Row> = {
-        status: 'failed',
-        row: outcome.row,
-        reason: 'row-not-written',
-        detail: error.message,
-      };
-      outcomes[i] = failed;
-      done(failed);
-    }
-  }
+  // Reported as added when the row was queued; a row that never reached D1 names nothing.
+  const unwritten = await flushRows<BackfillOutcome<Row, Added>>(
+    target,
+    outcomes,
+    (outcome) => (outcome.status === 'added' ? outcome.row.id : undefined),
+    (outcome, detail) => ({
+      status: 'failed',
+      row: outcome.row,
+      reason: 'row-not-written',
+      detail,
+    }),
+  );
+  for (const outcome of unwritten) done(outcome);
   return outcomes;
 }
 
-async function backfillOne<Row extends BackfillRow, Made>(
+async function backfillOne<Row extends BackfillRow, Read, Added>(
   target: Target,
-  step: BackfillStep<Row, Made>,
+  step: BackfillStep<Row, Read, Added>,
   row: Row,
   options: BackfillOptions,
-): Promise<BackfillOutcome<Row>> {
-  const extension = extname(row.original_key);
-  const format = FORMATS[extension.toLowerCase()];
-  if (format?.kind !== step.kind) {
-    const detail = step.kind === 'image' ? 'not a photo original' : 'not a video original';
+): Promise<BackfillOutcome<Row, Added>> {
+  const started = Date.now();
+  const format = formatOf(step.original, extname(row.original_key));
+  if (!format) {
+    const detail = step.original === 'image' ? 'not a photo original' : 'not a video original';
     return { status: 'failed', row, reason: 'corrupt', detail };
   }
   const dir = await mkdtemp(join(options.workDir, `${row.id}-`));
-  const path = join(dir, `original${extension}`);
+  const path = join(dir, `original.${format.ext}`);
   try {
     try {
       await target.downloadObject(row.original_key, path);
@@ -93,20 +94,26 @@ async function backfillOne<Row extends BackfillRow, Made>(
       throw new ImportError('unreadable', describe(error));
     }
     const { size, mtimeMs } = await stat(path);
-    const made = await step.make(
-      row,
-      { path, name: row.original_key, size, mtimeMs, ...format },
-      dir,
-    );
+    const original: SourceFile = { path, name: row.original_key, size, mtimeMs, ...format };
+    const read = await step.read(row, original, dir);
     if (options.dryRun) return { status: 'would-add', row };
-    await step.store(target, row, made);
-    return { status: 'added', row };
+    const added = await step.add(target, row, read, original, dir);
+    return { status: 'added', row, added, seconds: (Date.now() - started) / 1000 };
   } catch (error) {
     const reason = error instanceof ImportError ? error.reason : 'upload-failed';
     return { status: 'failed', row, reason, detail: describe(error) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+function formatOf(original: BackfillStep<BackfillRow, unknown>['original'], extension: string) {
+  if (original === 'guest-video') {
+    const ext = extension.slice(1).toLowerCase() || 'mp4';
+    return { kind: 'video' as const, ext, contentType: 'application/octet-stream' };
+  }
+  const format = FORMATS[extension.toLowerCase()];
+  return format?.kind === original ? format : undefined;
 }
 
 function describe(error: unknown): string {

@@ -17,7 +17,7 @@ import { type BackfillOutcome, type BackfillRow, backfill } from './backfill.ts'
 import { missingFfmpeg } from './ffmpeg.ts';
 import { importFiles } from './importer.ts';
 import { livePhotoFacts, pairLivePhotos } from './live-photo.ts';
-import { processVideos } from './process-videos.ts';
+import { guestVideoLadders } from './process-videos.ts';
 import { createProgress, formatBytes, summarize } from './progress.ts';
 import { message, scanFolder } from './scan.ts';
 import type { Target } from './target.ts';
@@ -58,35 +58,24 @@ async function main(): Promise<number> {
     : await pairLivePhotos(scanned.files, livePhotoFacts);
   if (pairs) console.log(`${pairs} Live Photos: each photo and its MOV become one item`);
 
-  const target = await openTarget(args);
-  const workDir = await mkdtemp(join(tmpdir(), 'gallery-import-'));
   // Ctrl-C or a kill: rows are written last, so stopping anywhere leaves nothing listed
   // half-imported; the next run redoes the files that have no row.
-  const stop = async (signal: NodeJS.Signals) => {
-    process.stderr.write(
-      `\ngallery: interrupted (${signal}); run the same command again to continue\n`,
+  return onTarget(args, 'import', '', async (target, workDir) => {
+    const bytes = files.reduce((sum, f) => sum + f.size, 0);
+    console.log(
+      `${args.dryRun ? 'Dry run: checking' : 'Importing'} ${files.length} files (${formatBytes(
+        bytes,
+      )}) from ${args.folder} into ${target.description}`,
     );
-    await Promise.allSettled([target.close(), rm(workDir, { recursive: true, force: true })]);
-    process.exit(130);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-
-  console.log(
-    `${args.dryRun ? 'Dry run: checking' : 'Importing'} ${files.length} files (${formatBytes(
-      files.reduce((sum, f) => sum + f.size, 0),
-    )}) from ${args.folder} into ${target.description}`,
-  );
-  const tty = Boolean(process.stderr.isTTY);
-  const progress = createProgress(
-    { files: files.length, bytes: files.reduce((sum, f) => sum + f.size, 0) },
-    {
-      tty,
-      write: (text) => (tty ? process.stderr : process.stdout).write(text),
-      columns: process.stderr.columns,
-    },
-  );
-  try {
+    const tty = Boolean(process.stderr.isTTY);
+    const progress = createProgress(
+      { files: files.length, bytes },
+      {
+        tty,
+        write: (text) => (tty ? process.stderr : process.stdout).write(text),
+        columns: process.stderr.columns,
+      },
+    );
     const outcomes = await importFiles(
       files,
       target,
@@ -103,23 +92,13 @@ async function main(): Promise<number> {
     const summary = summarize(outcomes, skipped, Date.now() - started, args.dryRun);
     process.stdout.write(summary.text);
     return summary.failed ? 1 : 0;
-  } finally {
-    await target.close();
-    await rm(workDir, { recursive: true, force: true });
-  }
+  });
 }
 
-async function renditions(args: RenditionsCommand): Promise<number> {
+/** `gallery renditions`: photo renditions and seek previews for rows imported before them. */
+function renditions(args: RenditionsCommand): Promise<number> {
   const started = Date.now();
-  const target = await openTarget(args);
-  const workDir = await mkdtemp(join(tmpdir(), 'gallery-renditions-'));
-  const stop = async () => {
-    await Promise.allSettled([target.close(), rm(workDir, { recursive: true, force: true })]);
-    process.exit(130);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
+  return onTarget(args, 'renditions', '', async (target, workDir) => {
     console.log(`Adding missing photo renditions and seek previews in ${target.description}`);
     const options = { workDir, dryRun: args.dryRun };
     const photos = await backfill(
@@ -133,17 +112,11 @@ async function renditions(args: RenditionsCommand): Promise<number> {
       `${photos.length - failed} photos ${args.dryRun ? 'checked' : 'given a preview and an HD thumbnail'}, ${failed} failed` +
         (photos.length === 0 ? ' (every photo has them)' : ''),
     );
-    // Videos imported before seek previews: a storyboard beside their HLS ladder. One at a
-    // time: ffmpeg already uses every core.
-    const ffmpeg = missingFfmpeg();
+    // Videos imported before seek previews: a storyboard beside their HLS ladder.
     const storyboards = await backfill(
       target,
       videoStoryboards,
-      {
-        ...options,
-        concurrency: 1,
-        blocker: ffmpeg === undefined ? undefined : { reason: 'ffmpeg-missing', detail: ffmpeg },
-      },
+      { ...options, ...oneFfmpegAtATime() },
       printOutcome(' (seek previews)'),
     );
     const failedVideos = countFailed(storyboards);
@@ -154,44 +127,32 @@ async function renditions(args: RenditionsCommand): Promise<number> {
         `, in ${seconds} s`,
     );
     return failed || failedVideos ? 1 : 0;
-  } finally {
-    await target.close();
-    await rm(workDir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** `gallery process`: approved guest videos get their HLS ladder; one line per video. */
-async function processCommand(args: ProcessCommand): Promise<number> {
+function processCommand(args: ProcessCommand): Promise<number> {
   const started = Date.now();
-  const target = await openTarget(args);
-  const workDir = await mkdtemp(join(tmpdir(), 'gallery-process-'));
-  const stop = async (signal: NodeJS.Signals) => {
-    process.stderr.write(
-      `\ngallery: interrupted (${signal}); the video in progress still plays from its original; run the same command again to continue\n`,
-    );
-    await Promise.allSettled([target.close(), rm(workDir, { recursive: true, force: true })]);
-    process.exit(130);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
+  const interrupted = 'the video in progress still plays from its original; ';
+  return onTarget(args, 'process', interrupted, async (target, workDir) => {
     console.log(
       `${args.dryRun ? 'Checking' : 'Processing'} approved guest videos in ${target.description}`,
     );
-    const outcomes = await processVideos(
+    const outcomes = await backfill(
       target,
-      { workDir, dryRun: args.dryRun, videoBlocker: missingFfmpeg() },
+      guestVideoLadders,
+      { workDir, dryRun: args.dryRun, ...oneFfmpegAtATime() },
       (outcome) => {
         const what =
           outcome.status === 'failed'
             ? `failed    ${outcome.row.id} (${outcome.reason}: ${outcome.detail})`
-            : outcome.status === 'processed'
-              ? `processed ${outcome.row.id}: ${outcome.renditions} renditions in ${outcome.seconds.toFixed(1)} s`
+            : outcome.status === 'added'
+              ? `processed ${outcome.row.id}: ${outcome.added.renditions} renditions in ${outcome.seconds.toFixed(1)} s`
               : `would process ${outcome.row.id}`;
         console.log(`${what} [${outcome.row.original_key}]`);
       },
     );
-    const failed = outcomes.filter((o) => o.status === 'failed').length;
+    const failed = countFailed(outcomes);
     const ok = outcomes.length - failed;
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     console.log(
@@ -200,10 +161,46 @@ async function processCommand(args: ProcessCommand): Promise<number> {
         : `${ok} video${ok === 1 ? '' : 's'} ${args.dryRun ? 'readable' : 'now play through HLS'}, ${failed} failed (still playing from their originals), in ${seconds} s`,
     );
     return failed ? 1 : 0;
+  });
+}
+
+/**
+ * Runs a command against its target with a scratch folder, closing both however it ends.
+ * Ctrl-C or a kill closes them too and tells the owner that running again continues.
+ */
+async function onTarget(
+  args: TargetOptions,
+  command: string,
+  interrupted: string,
+  run: (target: Target, workDir: string) => Promise<number>,
+): Promise<number> {
+  const target = await openTarget(args);
+  const workDir = await mkdtemp(join(tmpdir(), `gallery-${command}-`));
+  const stop = async (signal: NodeJS.Signals) => {
+    process.stderr.write(
+      `\ngallery: interrupted (${signal}); ${interrupted}run the same command again to continue\n`,
+    );
+    await Promise.allSettled([target.close(), rm(workDir, { recursive: true, force: true })]);
+    process.exit(130);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    return await run(target, workDir);
   } finally {
     await target.close();
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** ffmpeg steps run one row at a time (it already uses every core), or none without it. */
+function oneFfmpegAtATime() {
+  const missing = missingFfmpeg();
+  return {
+    concurrency: 1,
+    blocker:
+      missing === undefined ? undefined : { reason: 'ffmpeg-missing' as const, detail: missing },
+  };
 }
 
 /** One line per row as a backfill goes: what happened, and to which original. */
@@ -217,7 +214,7 @@ function printOutcome(suffix: string) {
   };
 }
 
-const countFailed = (outcomes: readonly BackfillOutcome<BackfillRow>[]) =>
+const countFailed = (outcomes: readonly { status: string }[]) =>
   outcomes.filter((outcome) => outcome.status === 'failed').length;
 
 async function openTarget(args: TargetOptions): Promise<Target> {

@@ -39,11 +39,9 @@ function flakyTarget(refused: (row: MediaRow) => boolean): Target & { written: s
     existingIds: async () => new Set(),
     putObject: async () => {},
     insertRow: async (row) => void queued.push(row),
-    photosWithoutRenditions: async () => [],
+    rows: async () => [],
     downloadObject: async () => {},
     setRenditions: async () => {},
-    videosWithHls: async () => [],
-    videosToProcess: async () => [],
     setVideoLadder: async () => {},
     hasObject: async () => false,
     async flush() {

@@ -9,7 +9,7 @@ import { readPhoto } from './photo.ts';
 import { renditionKeys } from './renditions.ts';
 import type { SourceFile } from './scan.ts';
 import { hlsContentType } from './storyboard.ts';
-import { RowsNotWritten, type StoredObject, type Target } from './target.ts';
+import { flushRows, type StoredObject, type Target } from './target.ts';
 import { faststartOriginal, posterOf, probeVideo, transcodeHls } from './video.ts';
 
 export type Outcome =
@@ -109,25 +109,20 @@ export async function importFiles(
       report({ status: 'failed', file, reason, detail: describe(error) });
     }
   });
-  try {
-    await target.flush();
-  } catch (error) {
-    if (!(error instanceof RowsNotWritten)) throw error;
-    // Reported as imported when the row was queued; a row that never reached D1 lists
-    // nothing, so the file is not imported (the next run redoes it).
-    const unwritten = new Set(error.ids);
-    for (const [i, outcome] of outcomes.entries()) {
-      if (outcome.status !== 'imported' || !unwritten.has(outcome.id)) continue;
-      const failed: Outcome = {
-        status: 'failed',
-        file: outcome.file,
-        reason: 'row-not-written',
-        detail: error.message,
-      };
-      // The summary lists it (the progress line said imported: nothing is counted twice).
-      outcomes[i] = failed;
-    }
-  }
+  // Reported as imported when the row was queued; a row that never reached D1 lists
+  // nothing, so the file is not imported (the next run redoes it). The summary lists it
+  // (the progress line said imported: nothing is counted twice).
+  await flushRows<Outcome>(
+    target,
+    outcomes,
+    (outcome) => (outcome.status === 'imported' ? outcome.id : undefined),
+    (outcome, detail) => ({
+      status: 'failed',
+      file: outcome.file,
+      reason: 'row-not-written',
+      detail,
+    }),
+  );
   return outcomes;
 }
 

@@ -3,14 +3,8 @@ import {
   existingIdsQueries,
   insertStatement,
   ladderStatement,
-  PHOTOS_WITHOUT_RENDITIONS,
-  type PhotoWithoutRenditions,
   renditionsStatement,
   type Target,
-  VIDEOS_TO_PROCESS,
-  VIDEOS_WITH_HLS,
-  type VideoToProcess,
-  type VideoWithHls,
 } from './target.ts';
 
 // The local target writes into the same persisted state `wrangler dev --persist-to .state`
@@ -26,6 +20,12 @@ export async function openLocalTarget(persistTo: string = stateDir): Promise<Tar
     state = await openLocalState(persistTo);
   }
   const { db } = state;
+  const run = async ({ sql, params }: { sql: string; params: (string | number | null)[] }) => {
+    await db
+      .prepare(sql)
+      .bind(...params)
+      .run();
+  };
   return {
     description: `local state ${persistTo}`,
     async existingIds(ids) {
@@ -43,43 +43,19 @@ export async function openLocalTarget(persistTo: string = stateDir): Promise<Tar
       await state.putObject(key, body, { contentType });
     },
     async insertRow(row) {
-      const { sql, params } = insertStatement(row);
-      await db
-        .prepare(sql)
-        .bind(...params)
-        .run();
+      await run(insertStatement(row));
     },
-    async photosWithoutRenditions() {
-      const { results } = await db
-        .prepare(PHOTOS_WITHOUT_RENDITIONS)
-        .bind()
-        .all<PhotoWithoutRenditions>();
-      return results;
+    async rows<Row>(listing: { sql: string }) {
+      return (await db.prepare(listing.sql).bind().all<Row>()).results;
     },
     async downloadObject(key, path) {
       if (!(await state.getObject(key, path))) throw new Error(`${key} is not in the bucket`);
     },
     async setRenditions(id, keys) {
-      const { sql, params } = renditionsStatement(id, keys);
-      await db
-        .prepare(sql)
-        .bind(...params)
-        .run();
-    },
-    async videosWithHls() {
-      const { results } = await db.prepare(VIDEOS_WITH_HLS).bind().all<VideoWithHls>();
-      return results;
-    },
-    async videosToProcess() {
-      const { results } = await db.prepare(VIDEOS_TO_PROCESS).bind().all<VideoToProcess>();
-      return results;
+      await run(renditionsStatement(id, keys));
     },
     async setVideoLadder(id, ladder) {
-      const { sql, params } = ladderStatement(id, ladder);
-      await db
-        .prepare(sql)
-        .bind(...params)
-        .run();
+      await run(ladderStatement(id, ladder));
     },
     async hasObject(key) {
       return (await state.media.head(key)) !== null;

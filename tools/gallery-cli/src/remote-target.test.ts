@@ -14,7 +14,12 @@ import {
   uploadObject,
   wranglerD1,
 } from './remote-target.ts';
-import { RowsNotWritten } from './target.ts';
+import {
+  PHOTOS_WITHOUT_RENDITIONS,
+  RowsNotWritten,
+  VIDEOS_TO_PROCESS,
+  VIDEOS_WITH_HLS,
+} from './target.ts';
 
 // The remote target cannot reach a Cloudflare account from here: its S3 side is checked
 // against a local HTTP server that records what an S3 endpoint would receive, and its D1
@@ -286,7 +291,7 @@ describe('rows through wrangler d1 execute', () => {
     await target.flush();
     expect(await target.existingIds(['one', 'two', 'three'])).toEqual(new Set(['one', 'two']));
     // Seek previews for videos imported before them: the videos with a ladder.
-    expect(await target.videosWithHls()).toEqual([
+    expect(await target.rows(VIDEOS_WITH_HLS)).toEqual([
       {
         id: 'film',
         original_key: 'originals/film.mp4',
@@ -297,13 +302,13 @@ describe('rows through wrangler d1 execute', () => {
       },
     ]);
     // `gallery renditions` over the same wrangler commands: find, then name, in one batch.
-    expect((await target.photosWithoutRenditions()).map((r) => r.id)).toEqual(['one', 'two']);
+    expect((await target.rows(PHOTOS_WITHOUT_RENDITIONS)).map((r) => r.id)).toEqual(['one', 'two']);
     await target.setRenditions('one', {
       thumbnail_hd_key: 'thumbnails/one-hd.webp',
       preview_key: 'previews/one.webp',
     });
     await target.flush();
-    expect(await target.photosWithoutRenditions()).toEqual([
+    expect(await target.rows(PHOTOS_WITHOUT_RENDITIONS)).toEqual([
       { id: 'two', original_key: 'originals/two.jpg' },
     ]);
     // `gallery process` over the same commands: an approved guest video (no ladder) is
@@ -319,7 +324,7 @@ describe('rows through wrangler d1 execute', () => {
     await target.insertRow(guestVideo('guest-clip', 'listed'));
     await target.insertRow(guestVideo('guest-wait', 'pending'));
     await target.flush();
-    expect(await target.videosToProcess()).toEqual([
+    expect(await target.rows(VIDEOS_TO_PROCESS)).toEqual([
       {
         id: 'guest-clip',
         original_key: 'uploads/guest-clip/original.mov',
@@ -336,7 +341,7 @@ describe('rows through wrangler d1 execute', () => {
     };
     await target.setVideoLadder('guest-clip', ladder);
     await target.flush();
-    expect(await target.videosToProcess()).toEqual([]);
+    expect(await target.rows(VIDEOS_TO_PROCESS)).toEqual([]);
     // A late or repeated batch never overwrites a ladder that is there.
     await target.setVideoLadder('guest-clip', { ...ladder, video_id: 'other', width: 1 });
     await target.flush();

@@ -11,17 +11,11 @@ import {
   inlineSql,
   insertSql,
   ladderStatement,
-  PHOTOS_WITHOUT_RENDITIONS,
-  type PhotoWithoutRenditions,
   RowsNotWritten,
   renditionsStatement,
   type StoredObject,
   sqlLiteral,
   type Target,
-  VIDEOS_TO_PROCESS,
-  VIDEOS_WITH_HLS,
-  type VideoToProcess,
-  type VideoWithHls,
 } from './target.ts';
 
 // The remote target: objects straight to R2's S3 API with presigned PUTs (the repo's own
@@ -63,22 +57,16 @@ export async function openRemoteTarget(options: {
     );
   }
   const { createPresigner } = await import('@edge-gallery/r2-signer');
-  const presigner = createPresigner({
+  const bucketAccess = {
     accessKeyId: vars.R2_ACCESS_KEY_ID!,
     secretAccessKey: vars.R2_SECRET_ACCESS_KEY!,
     endpoint: endpoint!,
     bucket: bucket!,
     region: vars.S3_REGION || 'auto',
-    method: 'PUT',
-  });
+  };
+  const presigner = createPresigner({ ...bucketAccess, method: 'PUT' });
   // Reading originals back (`gallery renditions`): GET URLs from a second presigner.
-  const reader = createPresigner({
-    accessKeyId: vars.R2_ACCESS_KEY_ID!,
-    secretAccessKey: vars.R2_SECRET_ACCESS_KEY!,
-    endpoint: endpoint!,
-    bucket: bucket!,
-    region: vars.S3_REGION || 'auto',
-  });
+  const reader = createPresigner(bucketAccess);
   return createRemoteTarget({
     description: `remote ${env} (bucket ${bucket}, D1 ${config.d1_databases[0]?.database_name ?? 'DB'})`,
     presigner,
@@ -166,14 +154,12 @@ export function createRemoteTarget(parts: {
     existingIds: (ids) => d1.existingIds(ids),
     putObject: (object) => uploadObject(presigner, object, fetchImpl),
     insertRow: (row) => add(row.id, insertSql(row)),
-    photosWithoutRenditions: () => d1.query<PhotoWithoutRenditions>(PHOTOS_WITHOUT_RENDITIONS),
+    rows: (listing) => d1.query(listing.sql),
     async downloadObject(key, path) {
       if (!parts.reader) throw new Error('no GET presigner for downloads');
       await downloadObject(parts.reader, key, path, fetchImpl);
     },
     setRenditions: (id, keys) => add(id, inlineSql(renditionsStatement(id, keys))),
-    videosWithHls: () => d1.query<VideoWithHls>(VIDEOS_WITH_HLS),
-    videosToProcess: () => d1.query<VideoToProcess>(VIDEOS_TO_PROCESS),
     setVideoLadder: (id, ladder) => add(id, inlineSql(ladderStatement(id, ladder))),
     async hasObject(key) {
       if (!parts.reader) throw new Error('no GET presigner for reads');

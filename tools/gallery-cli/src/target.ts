@@ -14,16 +14,12 @@ export type Target = {
   putObject(object: StoredObject): Promise<void>;
   /** Called only after every object of the row is stored. May batch; `flush` writes the rest. */
   insertRow(row: MediaRow): Promise<void>;
-  /** Photos whose rows lack the preview or the HD thumbnail (imported before they existed). */
-  photosWithoutRenditions(): Promise<PhotoWithoutRenditions[]>;
+  /** The rows one of the listings below selects. */
+  rows<Row>(listing: Listing<Row>): Promise<Row[]>;
   /** Copies a stored object into a local file. */
   downloadObject(key: string, path: string): Promise<void>;
   /** Names the renditions in an existing row, after they are stored. May batch like insertRow. */
   setRenditions(id: string, keys: RenditionColumns): Promise<void>;
-  /** Videos with an HLS ladder (for seek previews added after their import). */
-  videosWithHls(): Promise<VideoWithHls[]>;
-  /** Approved guest videos still played from their originals (`gallery process`). */
-  videosToProcess(): Promise<VideoToProcess[]>;
   /**
    * Points a processed video's row at its ladder, after every object of it is stored. May
    * batch like insertRow; a row that already has a ladder keeps it.
@@ -49,6 +45,37 @@ export class RowsNotWritten extends Error {
   }
 }
 
+/**
+ * Writes the queued rows (`flush`). An outcome reported as done while its row was queued
+ * names nothing when that row never reached D1, so it is replaced, in place, by
+ * `notWritten(outcome, detail)`: the next run redoes it. Returns the replacements.
+ */
+export async function flushRows<Outcome>(
+  target: Target,
+  outcomes: Outcome[],
+  queuedRow: (outcome: Outcome) => string | undefined,
+  notWritten: (outcome: Outcome, detail: string) => Outcome,
+): Promise<Outcome[]> {
+  try {
+    await target.flush();
+    return [];
+  } catch (error) {
+    if (!(error instanceof RowsNotWritten)) throw error;
+    const unwritten = new Set(error.ids);
+    const replaced: Outcome[] = [];
+    for (const [i, outcome] of outcomes.entries()) {
+      const id = queuedRow(outcome);
+      if (id === undefined || !unwritten.has(id)) continue;
+      outcomes[i] = notWritten(outcome, error.message);
+      replaced.push(outcomes[i]);
+    }
+    return replaced;
+  }
+}
+
+/** A SELECT over `media` and the type of its rows (the type travels with the text). */
+export type Listing<Row> = { readonly sql: string; readonly row?: Row };
+
 export type PhotoWithoutRenditions = Pick<MediaRow, 'id' | 'original_key'>;
 export type RenditionColumns = Pick<MediaRow, 'thumbnail_hd_key' | 'preview_key'>;
 
@@ -57,8 +84,11 @@ export type VideoWithHls = Pick<
   'id' | 'original_key' | 'video_id' | 'duration_sec' | 'width' | 'height'
 >;
 
-export const VIDEOS_WITH_HLS = `SELECT id, original_key, video_id, duration_sec, width, height
-  FROM media WHERE kind = 'video' AND video_id IS NOT NULL ORDER BY id`;
+/** Videos with an HLS ladder (for seek previews added after their import). */
+export const VIDEOS_WITH_HLS: Listing<VideoWithHls> = {
+  sql: `SELECT id, original_key, video_id, duration_sec, width, height
+  FROM media WHERE kind = 'video' AND video_id IS NOT NULL ORDER BY id`,
+};
 
 export type VideoToProcess = Pick<MediaRow, 'id' | 'original_key' | 'thumbnail_key' | 'state'>;
 export type LadderColumns = Pick<
@@ -71,8 +101,10 @@ export type LadderColumns = Pick<
  * viewer writes with `video_id` NULL. Pending ones wait for the owner (a rejected one
  * would be work thrown away).
  */
-export const VIDEOS_TO_PROCESS = `SELECT id, original_key, thumbnail_key, state FROM media
-  WHERE kind = 'video' AND video_id IS NULL AND state IN ('listed', 'hidden') ORDER BY id`;
+export const VIDEOS_TO_PROCESS: Listing<VideoToProcess> = {
+  sql: `SELECT id, original_key, thumbnail_key, state FROM media
+  WHERE kind = 'video' AND video_id IS NULL AND state IN ('listed', 'hidden') ORDER BY id`,
+};
 
 /**
  * The row now plays its ladder: the video id, the picture as ffprobe read it from the
@@ -97,8 +129,11 @@ export function ladderStatement(
   };
 }
 
-export const PHOTOS_WITHOUT_RENDITIONS = `SELECT id, original_key FROM media
-  WHERE kind = 'image' AND (preview_key IS NULL OR thumbnail_hd_key IS NULL) ORDER BY id`;
+/** Photos whose rows lack the preview or the HD thumbnail (imported before they existed). */
+export const PHOTOS_WITHOUT_RENDITIONS: Listing<PhotoWithoutRenditions> = {
+  sql: `SELECT id, original_key FROM media
+  WHERE kind = 'image' AND (preview_key IS NULL OR thumbnail_hd_key IS NULL) ORDER BY id`,
+};
 
 /** Sets the rendition columns of one row; a row that has them keeps them (re-runs change nothing). */
 export function renditionsStatement(
