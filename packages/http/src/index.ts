@@ -1,13 +1,5 @@
 export { type Answer, answerFor } from './answer.ts';
-export {
-  BINDING_RETRY_AFTER_SECONDS,
-  type BindingBound,
-  BindingUnavailable,
-  bindingFailure,
-  bindingUnavailableResponse,
-  boundBindings,
-  withinDeadline,
-} from './bounded-bindings.ts';
+export * from './bounded-bindings.ts';
 export type { Validators } from './conditional.ts';
 export { contentTypeFor } from './content-type.ts';
 export { type Cors, type CorsOptions, cors } from './cors.ts';
