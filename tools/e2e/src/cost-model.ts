@@ -78,15 +78,9 @@ type Tally = {
   linksMs: number[];
 };
 
-export type CostRow = {
+export type CostRow = Omit<Tally, 'listingMs' | 'linksMs'> & {
   design: 'today' | 'presigned';
   photos: number;
-  invocations: number;
-  kvReads: number;
-  r2Operations: number;
-  mediaBytesThroughWorkers: number;
-  listingBytes: number;
-  storageRequests: number;
   listingP50: number;
   listingP95: number;
   linksP50: number;

@@ -21,4 +21,11 @@ export {
   readDemoManifest,
   seedDemo,
 } from './seed.ts';
-export { runWrangler, type WranglerOptions, type WranglerResult } from './wrangler.ts';
+export {
+  runWrangler,
+  type ServeOptions,
+  type ServingWrangler,
+  serveWrangler,
+  type WranglerOptions,
+  type WranglerResult,
+} from './wrangler.ts';

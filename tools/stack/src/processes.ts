@@ -95,7 +95,7 @@ export function faultSwitchArgs(script: string, environment = process.env): stri
 }
 
 /** True while any process of the group (the service and what it spawned) is alive. */
-function groupAlive(pgid: number): boolean {
+export function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
     return true;
@@ -104,7 +104,7 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pgid, signal);
   } catch {
