@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 // Tests run inside workerd with the local R2 bucket of wrangler.jsonc.
 export default defineConfig({
   // Two shared cores under parallel turbo runs: allow slow starts, never assert on time.
-  test: { testTimeout: 60_000, hookTimeout: 60_000 },
+  // Spies (a captured console) end with their test.
+  test: { testTimeout: 60_000, hookTimeout: 60_000, restoreMocks: true },
   plugins: [
     cloudflareTest({
       wrangler: { configPath: './wrangler.jsonc' },

@@ -19,5 +19,6 @@ export default defineConfig({
   ],
   // Generous limits against hangs only: CI shares 2 cores between turbo's tasks. Speed
   // is measured by `bench`, never by a timed test.
-  test: { testTimeout: 30_000, hookTimeout: 60_000 },
+  // Every test starts with the real console, caches and bindings: spies end with their test.
+  test: { testTimeout: 30_000, hookTimeout: 60_000, restoreMocks: true },
 });

@@ -42,5 +42,7 @@ export default defineConfig({
     // is measured by `bench`, never by a timed test.
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Every test starts with the real console, bindings and clocks: spies end with their test.
+    restoreMocks: true,
   },
 });

@@ -1,4 +1,4 @@
-import type { vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 // The secret-leak check every worker runs (viewer, video worker, dev S3): each secret the
 // design names, set one at a time to malformed values that carry a unique marker; the
@@ -63,4 +63,32 @@ export async function transcriptOf(
     }
   }
   return seen;
+}
+
+/**
+ * The check as each worker's tests run it: for every malformed value of every secret,
+ * `requests(name, value)` — the worker's routes with that one value set — show the marker
+ * in no answer, log line or error. A last test shows the check does see a marker that leaks.
+ */
+export function describeSecretLeaks(
+  requests: (name: string, value: string) => readonly (() => Promise<Response>)[],
+): void {
+  describe('secrets never leak', () => {
+    for (const [name, values] of Object.entries(MALFORMED_SECRETS)) {
+      it.each(values)(`${name} = %j reaches no answer, log line or error`, async (value) => {
+        const logs = captureConsole(vi);
+        const seen = await transcriptOf(requests(name, value));
+        expect(seen).not.toContain(SECRET_MARKER);
+        expect(logs.join('\n')).not.toContain(SECRET_MARKER);
+      });
+    }
+
+    it('the check itself sees a marker that does leak', async () => {
+      const logs = captureConsole(vi);
+      const seen = await transcriptOf([async () => new Response(`oops ${SECRET_MARKER}`)]);
+      console.error(new Error(`oops ${SECRET_MARKER}`));
+      expect(seen).toContain(SECRET_MARKER);
+      expect(logs.join('\n')).toContain(SECRET_MARKER);
+    });
+  });
 }

@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   ALL_STRATEGIES,
   adminHeaders,
@@ -7,6 +7,7 @@ import {
   masterUrl,
   publishConfig,
   resetKv,
+  seededVideo,
   seedVideo,
   testWorker,
   tokenFor,
@@ -25,18 +26,11 @@ function broken(mode: 'hang' | 'throw'): object {
 const withBroken = (binding: 'MEDIA' | 'VIDEO_CACHE', mode: 'hang' | 'throw') =>
   ({ ...env, [binding]: broken(mode), BINDING_TIMEOUT_MS: '30' }) as unknown as Env;
 
-const video = uniqueVideoId('bounded');
-beforeAll(async () => {
-  await seedVideo(video);
-});
+const video = seededVideo('bounded');
 beforeEach(async () => {
   await resetKv();
   vi.spyOn(console, 'error').mockImplementation(() => {});
 });
-afterEach(() => {
-  vi.restoreAllMocks();
-});
-
 describe.each(['hang', 'throw'] as const)('R2 that does not answer (%s)', (mode) => {
   it.each([
     ['the master playlist', (id: string) => masterUrl(id, tokenFor(id))],

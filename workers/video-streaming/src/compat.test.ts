@@ -1,5 +1,5 @@
 import { verifyPresignedUrl } from '@edge-gallery/r2-signer';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   buildCompatFixture,
   type CompatFixture,
@@ -36,10 +36,6 @@ const all = Object.entries(fixtures).map(([path, fixture]) => ({
 const newest = all.at(-1)!.fixture;
 const fixtureToken = (video: string) => (bucket: number) =>
   tokenFor(video, { bucket, expiresAt: EXPIRES_2100 });
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
 
 it('has a fixture for the current cache format', () => {
   expect(all.map(({ fixture }) => fixture.format)).toContain(CACHE_FORMAT);

@@ -1,21 +1,17 @@
 import { env } from 'cloudflare:workers';
-import {
-  parsePlaybackKeys,
-  verifyPlaybackToken,
-  verifyPresignedUrl,
-} from '@edge-gallery/r2-signer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ALL_STRATEGIES,
   BUCKET,
   publishConfig,
   resetKv,
-  S3_CREDENTIALS,
   T0,
   testWorker,
   textOf,
   tokenFor,
   urisOf,
+  verifyPresigned,
+  verifyTokenUri,
 } from '../test/helpers.ts';
 
 // Every playlist of the conformance corpus (shared/conformance/m3u8), served by the whole
@@ -37,7 +33,6 @@ const files = Object.entries(corpus).map(([path, text], index) => ({
   video: `conformance-${index}`,
 }));
 
-const KEYS = parsePlaybackKeys('k1:test-playback-secret-0123456789');
 // Nested two levels down, so that both '../' (inside the video) and '../../../' (outside) occur.
 const DIR = 'a/b';
 
@@ -103,15 +98,13 @@ function checkUri(
     return;
   }
   if (uri.startsWith('/api/hls/')) {
-    const url = new URL(uri, 'https://video.test');
-    const key = decodeURIComponent(url.pathname.slice('/api/'.length));
-    const verdict = verifyPlaybackToken(url.searchParams, KEYS, { path: key, now: T0 });
+    const { key, verdict } = verifyTokenUri(uri, T0);
     expect(verdict.ok, `${uri} (token)`).toBe(true);
     expect(key.startsWith(`hls/${video}/`)).toBe(true);
     return;
   }
   if (strategy === 'public' && uri.startsWith(`${ALL_STRATEGIES.publicBase}/hls/${video}/`)) return;
-  const verdict = verifyPresignedUrl(uri, { credentials: S3_CREDENTIALS, region: 'auto', now: T0 });
+  const verdict = verifyPresigned(uri, T0);
   expect(verdict.ok, `${uri} (presigned, from ${original})`).toBe(true);
   expect(verdict.ok && verdict.key.startsWith(`hls/${video}/`)).toBe(true);
 }

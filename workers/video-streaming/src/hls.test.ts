@@ -1,10 +1,5 @@
 import { env } from 'cloudflare:test';
-import {
-  parsePlaybackKeys,
-  verifyPlaybackToken,
-  verifyPresignedUrl,
-} from '@edge-gallery/r2-signer';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   ALL_STRATEGIES,
   BUCKET,
@@ -12,26 +7,23 @@ import {
   masterUrl,
   publishConfig,
   resetKv,
-  S3_CREDENTIALS,
-  seedVideo,
+  seededVideo,
   segmentBytes,
   T0,
+  type TestWorker,
   testWorker,
   textOf,
   tokenFor,
   uniqueVideoId,
   urisOf,
   variantPlaylist,
+  verifyPresigned,
+  verifyTokenUri,
 } from '../test/helpers.ts';
 
-const KEYS = parsePlaybackKeys('k1:test-playback-secret-0123456789');
 const WINDOW = 300;
 const TTL = 3600;
-const video = uniqueVideoId('hls');
-
-beforeAll(async () => {
-  await seedVideo(video, 4);
-});
+const video = seededVideo('hls', 4);
 
 beforeEach(async () => {
   await resetKv();
@@ -42,19 +34,6 @@ async function workerWithAllStrategies(start = T0) {
   const worker = testWorker({ start });
   await publishConfig(worker, ALL_STRATEGIES);
   return worker;
-}
-
-/** The storage key a token URI names, and its token verdict. */
-function verifyTokenUri(uri: string, now: number) {
-  const url = new URL(uri, 'https://video.test');
-  expect(url.origin).toBe('https://video.test');
-  expect(url.pathname.startsWith('/api/hls/')).toBe(true);
-  const key = decodeURIComponent(url.pathname.slice('/api/'.length));
-  return { key, verdict: verifyPlaybackToken(url.searchParams, KEYS, { path: key, now }) };
-}
-
-function verifyPresigned(uri: string, now: number, method: 'GET' | 'HEAD' = 'GET') {
-  return verifyPresignedUrl(uri, { credentials: S3_CREDENTIALS, region: 'auto', now, method });
 }
 
 describe('master playlist', () => {
@@ -216,16 +195,26 @@ describe('variant playlist, presign strategy', () => {
   });
 });
 
+/**
+ * The media URIs of the 540p variant as `worker` serves it to `token`: each one back at this
+ * worker with the same token (checked), and the storage key it names.
+ */
+async function mediaThroughWorker(worker: TestWorker, token: string) {
+  const response = await worker.fetch(`/api/hls/${video}/540p/index.m3u8?${token}`);
+  const uris = urisOf(await textOf(response));
+  expect(uris[0]).toBe(`/api/hls/${video}/540p/init.mp4?${token}`);
+  return uris.map((uri) => {
+    const { key, verdict } = verifyTokenUri(uri, T0);
+    expect(verdict.ok, key).toBe(true);
+    return { uri, key };
+  });
+}
+
 describe('variant playlist, token strategy', () => {
   it('points media back at this worker with the token, and those URIs verify and play', async () => {
     const worker = await workerWithAllStrategies();
     const token = tokenFor(video, { bucket: BUCKET.token });
-    const response = await worker.fetch(`/api/hls/${video}/540p/index.m3u8?${token}`);
-    const uris = urisOf(await textOf(response));
-    expect(uris[0]).toBe(`/api/hls/${video}/540p/init.mp4?${token}`);
-    for (const uri of uris) {
-      const { key, verdict } = verifyTokenUri(uri, T0);
-      expect(verdict.ok, key).toBe(true);
+    for (const { uri, key } of await mediaThroughWorker(worker, token)) {
       const media = await worker.fetch(uri);
       expect(media.status).toBe(200);
       expect(new Uint8Array(await media.arrayBuffer())).toEqual(segmentBytes(key));
@@ -245,12 +234,7 @@ describe('variant playlist and media, redirect strategy (the bench baseline)', (
     const worker = testWorker();
     await publishConfig(worker, { rollout: { presign: 0, token: 0, public: 0, redirect: 100 } });
     const token = tokenFor(video);
-    const response = await worker.fetch(`/api/hls/${video}/540p/index.m3u8?${token}`);
-    const uris = urisOf(await textOf(response));
-    expect(uris[0]).toBe(`/api/hls/${video}/540p/init.mp4?${token}`);
-    for (const uri of uris) {
-      const { key, verdict } = verifyTokenUri(uri, T0);
-      expect(verdict.ok, key).toBe(true);
+    for (const { uri, key } of await mediaThroughWorker(worker, token)) {
       const media = await worker.fetch(uri);
       expect(media.status).toBe(302);
       expect(verifyPresigned(media.headers.get('Location')!, T0)).toMatchObject({ ok: true, key });

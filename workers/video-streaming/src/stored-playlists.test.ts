@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   ALL_STRATEGIES,
   BUCKET,
@@ -66,10 +66,6 @@ const HOSTILE: [string, string][] = [
 beforeAll(async () => {
   await resetKv();
   await publishConfig(testWorker(), ALL_STRATEGIES);
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
 });
 
 describe('hostile stored playlists', () => {

@@ -1,5 +1,5 @@
 import { createPresigner } from '@edge-gallery/r2-signer';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { S3_CREDENTIALS, variantPlaylist } from '../test/helpers.ts';
 import { Failure } from './failure.ts';
 import { type BuildOptions, buildTemplate, renderTemplate as renderBytes } from './template.ts';
@@ -26,10 +26,6 @@ const options = (overrides: Partial<BuildOptions> = {}): BuildOptions => ({
   ...overrides,
 });
 const source = (text: string) => ({ text, etag: '"e1"' });
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
 
 describe('playlist templates', () => {
   it('presign all media URIs of a playlist in one batch at the window start', () => {

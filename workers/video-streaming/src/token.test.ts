@@ -1,29 +1,23 @@
 import { env } from 'cloudflare:workers';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  masterUrl,
-  recording,
-  seedVideo,
-  T0,
-  testWorker,
-  tokenFor,
-  uniqueVideoId,
-} from '../test/helpers.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { masterUrl, recording, seededVideo, T0, testWorker, tokenFor } from '../test/helpers.ts';
 
 // The playback token is checked before anything is read: a request without a valid
 // token for the key it asks for never touches R2, KV or the Cache API.
 
-const video = uniqueVideoId('token');
-const other = uniqueVideoId('token-other');
+const video = seededVideo('token');
+const other = seededVideo('token-other');
 
-beforeAll(async () => {
-  await seedVideo(video);
-  await seedVideo(other);
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+/** The real R2 and KV bindings, with every method called on either recorded in `calls`. */
+function recordedBindings() {
+  const calls: string[] = [];
+  const envSpy = {
+    ...env,
+    MEDIA: recording(env.MEDIA, calls),
+    VIDEO_CACHE: recording(env.VIDEO_CACHE, calls),
+  };
+  return { calls, envSpy };
+}
 
 /** Flips one character of the signature (keeping it base64url). */
 function alterSignature(token: string): string {
@@ -163,12 +157,7 @@ describe('playback token', () => {
   });
 
   it.each(cases)('reads no storage, KV or cache for $name', async ({ url }) => {
-    const calls: string[] = [];
-    const envSpy = {
-      ...env,
-      MEDIA: recording(env.MEDIA, calls),
-      VIDEO_CACHE: recording(env.VIDEO_CACHE, calls),
-    };
+    const { calls, envSpy } = recordedBindings();
     const cacheMatch = vi.spyOn(Cache.prototype, 'match');
     const cachesOpen = vi.spyOn(caches, 'open');
     const response = await testWorker({ env: envSpy }).settle(url());
@@ -179,12 +168,7 @@ describe('playback token', () => {
   });
 
   it('(the recording above does see the reads of a valid request)', async () => {
-    const calls: string[] = [];
-    const envSpy = {
-      ...env,
-      MEDIA: recording(env.MEDIA, calls),
-      VIDEO_CACHE: recording(env.VIDEO_CACHE, calls),
-    };
+    const { calls, envSpy } = recordedBindings();
     const cacheMatch = vi.spyOn(Cache.prototype, 'match');
     const response = await testWorker({ env: envSpy }).settle(masterUrl(video, valid()));
     expect(response.status).toBe(200);

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { createPresigner } from '@edge-gallery/r2-signer';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeS3 } from '../test/fake-s3.ts';
 import {
   failing,
@@ -9,7 +9,7 @@ import {
   recording,
   resetKv,
   S3_CREDENTIALS,
-  seedVideo,
+  seededVideo,
   segmentBytes,
   testWorker,
   textOf,
@@ -20,7 +20,7 @@ import {
 import { Failure } from './failure.ts';
 import { MAX_PLAYLIST_BYTES, r2Storage, type S3Presigners, s3Storage } from './upstream.ts';
 
-const video = uniqueVideoId('upstream');
+const video = seededVideo('upstream');
 const location = {
   endpoint: 'https://s3.store.test',
   bucket: 'edge-gallery-media',
@@ -32,17 +32,27 @@ const presigners: S3Presigners = {
   HEAD: createPresigner({ ...location, method: 'HEAD' }),
 };
 
-beforeAll(async () => {
-  await seedVideo(video);
-});
 beforeEach(async () => {
   await resetKv();
   vi.spyOn(console, 'error').mockImplementation(() => {});
 });
 afterEach(() => {
   vi.useRealTimers();
-  vi.restoreAllMocks();
 });
+
+/** The test bucket behind an S3 endpoint (answering, failing or hanging), and what it was asked. */
+function s3Store(mode: 'ok' | 'error-500' | 'hang' = 'ok') {
+  const requests: Request[] = [];
+  const fetch = fakeS3({
+    bucket: env.MEDIA,
+    bucketName: location.bucket,
+    credentials: S3_CREDENTIALS,
+    region: 'auto',
+    requests,
+    mode,
+  });
+  return { requests, fetch };
+}
 
 const failureOf = (promise: Promise<unknown>) =>
   promise.then(
@@ -83,18 +93,7 @@ describe('S3 storage (MEDIA_STORAGE=s3)', () => {
   const s3Env = (overrides: Record<string, unknown> = {}) =>
     ({ ...env, MEDIA_STORAGE: 's3', S3_ENDPOINT: location.endpoint, ...overrides }) as Env;
 
-  function setup(mode: 'ok' | 'error-500' | 'hang' = 'ok') {
-    const requests: Request[] = [];
-    const fetch = fakeS3({
-      bucket: env.MEDIA,
-      bucketName: location.bucket,
-      credentials: S3_CREDENTIALS,
-      region: 'auto',
-      requests,
-      mode,
-    });
-    return { requests, fetch };
-  }
+  const setup = s3Store;
 
   it('reads playlists over the S3 API through a URL it presigns, never from the binding', async () => {
     const { requests, fetch } = setup();
@@ -200,15 +199,7 @@ describe('S3 timeouts', () => {
 
   /** A store that never answers, and what it was asked. */
   function hangingStore() {
-    const requests: Request[] = [];
-    const fetch = fakeS3({
-      bucket: env.MEDIA,
-      bucketName: location.bucket,
-      credentials: S3_CREDENTIALS,
-      region: 'auto',
-      requests,
-      mode: 'hang',
-    });
+    const { requests, fetch } = s3Store('hang');
     return { requests, storage: s3Storage(presigners, fetch, timeouts) };
   }
 

@@ -1,5 +1,5 @@
 import { env, exports } from 'cloudflare:workers';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   ADMIN_TOKEN,
   masterUrl,
@@ -7,24 +7,17 @@ import {
   publishConfig,
   resetKv,
   S3_CREDENTIALS,
+  seededVideo,
   seedVideo,
   testWorker,
   tokenFor,
   uniqueVideoId,
 } from '../test/helpers.ts';
 
-const video = uniqueVideoId('worker');
-
-beforeAll(async () => {
-  await seedVideo(video);
-});
+const video = seededVideo('worker');
 beforeEach(async () => {
   await resetKv();
 });
-afterEach(() => {
-  vi.restoreAllMocks();
-});
-
 describe('the deployed entry point', () => {
   it('answers /healthz', async () => {
     const response = await exports.default.fetch('http://video.test/healthz');

@@ -2,7 +2,13 @@
 // real local R2 bucket, playback tokens signed with the test secret, and the admin API.
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { signPlaybackToken } from '@edge-gallery/r2-signer';
+import {
+  parsePlaybackKeys,
+  signPlaybackToken,
+  verifyPlaybackToken,
+  verifyPresignedUrl,
+} from '@edge-gallery/r2-signer';
+import { beforeAll, expect } from 'vitest';
 import type { Isolate } from '../src/visit.ts';
 
 export { failing, recording, resetKv } from './bindings.ts';
@@ -118,6 +124,29 @@ export async function seedVideo(videoId: string, segments = 3): Promise<void> {
       await put(`${variant}/seg${i}.m4s`, segmentBytes(key));
     }
   }
+}
+
+/** A video seeded once for the file (before its first test), under an id of its own. */
+export function seededVideo(label: string, segments = 3): string {
+  const videoId = uniqueVideoId(label);
+  beforeAll(() => seedVideo(videoId, segments));
+  return videoId;
+}
+
+const KEYS = parsePlaybackKeys(`${PLAYBACK_KEY.id}:${PLAYBACK_KEY.secret}`);
+
+/** The storage key a URI back to this worker names, and its playback-token verdict. */
+export function verifyTokenUri(uri: string, now: number) {
+  const url = new URL(uri, 'https://video.test');
+  expect(url.origin).toBe('https://video.test');
+  expect(url.pathname.startsWith('/api/hls/')).toBe(true);
+  const key = decodeURIComponent(url.pathname.slice('/api/'.length));
+  return { key, verdict: verifyPlaybackToken(url.searchParams, KEYS, { path: key, now }) };
+}
+
+/** The signer's own verdict on a presigned URL to the test bucket. */
+export function verifyPresigned(uri: string, now: number, method: 'GET' | 'HEAD' = 'GET') {
+  return verifyPresignedUrl(uri, { credentials: S3_CREDENTIALS, region: 'auto', now, method });
 }
 
 /** The URIs of a playlist: URI lines and URI="..." attributes, in order. */

@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { callWith, clientAddress, signIn } from '../test/visitor.ts';
 
 // A binding that fails or hangs answers 503 with Retry-After and a JSON reason, never a
@@ -29,10 +29,6 @@ beforeAll(async () => {
   await env.MEDIA.put('originals/bound.jpg', new Uint8Array([4, 5, 6]));
   cookie = await signIn();
 });
-afterEach(() => {
-  vi.restoreAllMocks();
-});
-
 const login = (): RequestInit => ({
   method: 'POST',
   headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': clientAddress() },

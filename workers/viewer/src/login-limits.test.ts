@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { call, callWith, clientAddress } from '../test/visitor.ts';
 import {
   CEILING_GUESSES_PER_YEAR,
@@ -8,10 +8,6 @@ import {
   LOGIN_CEILING_PER_WINDOW,
   warnAboutGuessablePasswords,
 } from './login-limits.ts';
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
 
 describe('clientKey', () => {
   it.each([

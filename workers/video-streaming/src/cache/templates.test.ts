@@ -1,11 +1,12 @@
 import { env } from 'cloudflare:workers';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   failing,
   masterUrl,
   PLAYBACK_KEY,
   publishConfig,
   resetKv,
+  seededVideo,
   seedVideo,
   T0,
   testWorker,
@@ -26,9 +27,15 @@ const template = (text: string, tag = 't'): Template => ({
 const tierOf = (response: Response) =>
   /cache;desc=(\w+)/.exec(response.headers.get('Server-Timing')!)![1];
 
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+/** A worker delivering by token with the KV tier on, and the Cache API writes it makes. */
+async function tokenWorkerWithKvTier() {
+  const worker = testWorker();
+  await publishConfig(worker, {
+    kvPlaylistCache: true,
+    rollout: { presign: 0, token: 100, public: 0 },
+  });
+  return { worker, put: vi.spyOn(Cache.prototype, 'put') };
+}
 
 describe('isolate cache (LRU)', () => {
   it('returns what it holds until it expires', () => {
@@ -85,12 +92,7 @@ describe('cache keys', () => {
     await resetKv();
     const video = uniqueVideoId('format');
     await seedVideo(video);
-    const worker = testWorker();
-    await publishConfig(worker, {
-      kvPlaylistCache: true,
-      rollout: { presign: 0, token: 100, public: 0 },
-    });
-    const put = vi.spyOn(Cache.prototype, 'put');
+    const { worker, put } = await tokenWorkerWithKvTier();
     const token = tokenFor(video);
     const playlist = `https://format.test/api/hls/${video}/540p/index.m3u8?${token}`;
     const segment = `https://format.test/api/hls/${video}/540p/seg0.m4s?${token}`;
@@ -114,12 +116,8 @@ describe('cache keys', () => {
 });
 
 describe('playlist cache tiers', () => {
-  const video = uniqueVideoId('tiers');
+  const video = seededVideo('tiers');
   const variant = (token: string) => `/api/hls/${video}/540p/index.m3u8?${token}`;
-
-  beforeAll(async () => {
-    await seedVideo(video);
-  });
   beforeEach(async () => {
     await resetKv();
   });
@@ -142,12 +140,7 @@ describe('playlist cache tiers', () => {
   });
 
   it('stores keys and bodies without any token, in every tier', async () => {
-    const worker = testWorker();
-    await publishConfig(worker, {
-      kvPlaylistCache: true,
-      rollout: { presign: 0, token: 100, public: 0 },
-    });
-    const put = vi.spyOn(Cache.prototype, 'put');
+    const { worker, put } = await tokenWorkerWithKvTier();
     const token = tokenFor(video);
     const response = await worker.settle(variant(token));
     expect(await textOf(response)).toContain(token);

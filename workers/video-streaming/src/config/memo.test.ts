@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { failing, recording, resetKv } from '../../test/bindings.ts';
 import { defaultConfig, type RolloutConfig } from './document.ts';
 import { ConfigMemo, MEMO_MS } from './memo.ts';
@@ -16,9 +16,6 @@ describe('config memo of an isolate', () => {
   const kv = env.VIDEO_CACHE;
   beforeEach(() => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
   });
   const tokenHalf: RolloutConfig = { ...defaults, rollout: { presign: 50, token: 50, public: 0 } };
 
