@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { importedVideo, insertMedia } from '../test/media.ts';
 import { call, clientAddress, DEPLOYED, LOCAL, login, signInOwner } from '../test/visitor.ts';
 import { rolloutBucket } from './routes/playback.ts';
 
@@ -61,12 +62,7 @@ async function bucketOf(jar: Jar | string, base = LOCAL): Promise<number> {
 const deviceIdOf = (jar: Jar) => jar.get('gallery_device')?.split('.')[0];
 
 beforeAll(async () => {
-  await env.DB.prepare(
-    `INSERT INTO media (id, kind, title, taken_at, width, height, bytes, original_key,
-       thumbnail_key, video_id, duration_sec)
-     VALUES ('dv1', 'video', 'Toast', '2024-06-01T12:00:00.000Z', 1920, 1080, 1,
-       'originals/dv1.mp4', 'thumbnails/dv1.jpg', 'device-test', 12)`,
-  ).run();
+  await insertMedia(importedVideo('dv1', 'Toast', { video_id: 'device-test', duration_sec: 12 }));
 });
 
 describe('device id cookie', () => {
@@ -192,14 +188,21 @@ describe('uploads by device', () => {
   it('records the device as the uploader: signed in again on it, a guest still sees their pending items', async () => {
     const phone = await freshLogin();
     const device = deviceIdOf(phone)!;
-    await env.DB.prepare(
-      `INSERT INTO media (id, kind, title, taken_at, width, height, bytes, original_key,
-         thumbnail_key, state, uploaded_by)
-       VALUES ('dv2', 'image', 'Cake', '2024-06-01T12:00:00.000Z', 4, 3, 1,
-         'uploads/dv2/original.jpg', 'uploads/dv2/thumbnail.jpg', 'pending', ?)`,
-    )
-      .bind(device)
-      .run();
+    await insertMedia({
+      id: 'dv2',
+      kind: 'image',
+      title: 'Cake',
+      taken_at: '2024-06-01T12:00:00.000Z',
+      width: 4,
+      height: 3,
+      bytes: 1,
+      original_key: 'uploads/dv2/original.jpg',
+      thumbnail_key: 'uploads/dv2/thumbnail.jpg',
+      video_id: null,
+      duration_sec: null,
+      state: 'pending',
+      uploaded_by: device,
+    });
     const pendingIds = async (jar: Jar) => {
       const response = await call('/api/uploads', { headers: { Cookie: header(jar) } });
       expect(response.status).toBe(200);

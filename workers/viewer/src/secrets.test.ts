@@ -1,17 +1,15 @@
 import { env } from 'cloudflare:workers';
 import { describeSecretLeaks } from '@edge-gallery/http/test/secret-leak';
 import { beforeAll } from 'vitest';
+import { importedVideo, insertMedia } from '../test/media.ts';
 import { callWith, clientAddress, cookieOf, login } from '../test/visitor.ts';
 
 let cookie: string;
 
 beforeAll(async () => {
-  await env.DB.prepare(
-    `INSERT INTO media (id, kind, title, taken_at, width, height, bytes, original_key,
-       thumbnail_key, video_id, duration_sec)
-     VALUES ('s1', 'video', 'Secretless', '2024-06-01T12:00:00.000Z', 1920, 1080, 1,
-       'originals/s1.mp4', 'thumbnails/s1.jpg', 'secretless', 61)`,
-  ).run();
+  await insertMedia(
+    importedVideo('s1', 'Secretless', { video_id: 'secretless', duration_sec: 61 }),
+  );
   cookie = cookieOf(await login(env.GALLERY_PASSWORD));
 });
 

@@ -1,8 +1,8 @@
 import { env } from 'cloudflare:workers';
-import devS3 from '@edge-gallery/dev-s3';
 import { s3SettingsOf } from '@edge-gallery/http';
 import { verifyPresignedUrl } from '@edge-gallery/r2-signer';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { BUCKET, ENDPOINT, S3, toStore } from '../../test/store.ts';
 import { call, callWith, signIn } from '../../test/visitor.ts';
 import { attachment } from '../disposition.ts';
 import type { MediaItem, MediaPage } from '../media-item.ts';
@@ -11,32 +11,13 @@ import { PRESIGN_WINDOW_SECONDS, presignedLinks } from '../media-links.ts';
 // The listing with S3 credentials: every URL a presigned GET on the S3 endpoint, served
 // here by the dev S3 endpoint's own handler over the same local bucket.
 
-const ENDPOINT = 'http://localhost:8789';
-const BUCKET = 'edge-gallery-media';
-const S3 = {
-  R2_ACCESS_KEY_ID: 'viewer-test-access-key',
-  R2_SECRET_ACCESS_KEY: 'viewer-test-s3-secret-0123456789abcdef',
-  S3_ENDPOINT: ENDPOINT,
-  R2_BUCKET_NAME: BUCKET,
-};
 const credentials = {
   accessKeyId: S3.R2_ACCESS_KEY_ID,
   secretAccessKey: S3.R2_SECRET_ACCESS_KEY,
 };
 
 /** GET through the dev S3 endpoint (tools/dev-s3), as a browser would. */
-function fromStore(url: string, init?: RequestInit): Promise<Response> {
-  const storeEnv = {
-    MEDIA: env.MEDIA,
-    R2_ACCESS_KEY_ID: S3.R2_ACCESS_KEY_ID,
-    R2_SECRET_ACCESS_KEY: S3.R2_SECRET_ACCESS_KEY,
-    BUCKET_NAME: BUCKET,
-    S3_REGION: 'auto',
-    ALLOWED_ORIGINS: 'http://localhost:5173',
-    PUBLIC_PREFIXES: 'hls/',
-  };
-  return Promise.resolve(devS3.fetch(new Request(url, init) as never, storeEnv as never));
-}
+const fromStore = (url: string, init?: RequestInit) => toStore(new Request(url, init));
 
 type Fixture = {
   id: string;

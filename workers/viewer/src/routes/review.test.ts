@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { insertMedia } from '../../test/media.ts';
 import {
   authState,
   call,
@@ -11,20 +12,12 @@ import {
   signInOwner,
 } from '../../test/visitor.ts';
 import type { MediaItem, MediaPage } from '../media-item.ts';
-import { MEDIA_COLUMNS, type MediaRow, mediaRow } from '../media-row.ts';
+import { type MediaRow, mediaRow } from '../media-row.ts';
 
 // The owner's routes: who may call them, and what each does to the row and its objects.
 
 let guest: string;
 let owner: string;
-
-async function insert(row: MediaRow): Promise<void> {
-  await env.DB.prepare(
-    `INSERT INTO media (${MEDIA_COLUMNS.join(', ')}) VALUES (${MEDIA_COLUMNS.map(() => '?').join(', ')})`,
-  )
-    .bind(...MEDIA_COLUMNS.map((column) => row[column]))
-    .run();
-}
 
 function row(id: string, fields: Partial<MediaRow> = {}): MediaRow {
   return mediaRow({
@@ -117,7 +110,7 @@ describe('owner routes', () => {
       row('l1'),
       row('h1', { state: 'hidden' }),
     ]) {
-      await insert(item);
+      await insertMedia(item);
       await putObjects(item);
     }
   });
@@ -233,7 +226,7 @@ describe('owner routes', () => {
       video_id: 'clip-v1',
       duration_sec: 3,
     });
-    await insert(video);
+    await insertMedia(video);
     await putObjects(video);
     const hls = ['master.m3u8', '720p/index.m3u8', '720p/seg_0001.m4s', '1080p/init.mp4'];
     for (const name of hls) await env.MEDIA.put(`hls/clip-v1/${name}`, 'x');
@@ -256,7 +249,7 @@ describe('playback tokens', () => {
   it.each(['hidden', 'pending'] as const)(
     'are refused to a guest for a %s video, given to the owner',
     async (state) => {
-      await insert(row('hv', { kind: 'video', state, video_id: `${state}-clip` }));
+      await insertMedia(row('hv', { kind: 'video', state, video_id: `${state}-clip` }));
       const path = `/api/videos/${state}-clip/playback`;
       expect((await call(path, { headers: { Cookie: guest } })).status).toBe(404);
       expect((await call(path, { headers: { Cookie: owner } })).status).toBe(200);

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
-import devS3 from '@edge-gallery/dev-s3';
 import { verifyPresignedUrl } from '@edge-gallery/r2-signer';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BUCKET, ENDPOINT, S3, toStore } from '../../test/store.ts';
 import { callWith, signIn, signInOwner } from '../../test/visitor.ts';
 import type { MediaPage } from '../media-item.ts';
 
@@ -9,14 +9,6 @@ import type { MediaPage } from '../media-item.ts';
 // "browser" PUTs each part to the presigned URL through the dev S3 endpoint's own handler
 // (the same local bucket), then completes. Every refusal the design lists has its status.
 
-const ENDPOINT = 'http://localhost:8789';
-const BUCKET = 'edge-gallery-media';
-const S3 = {
-  R2_ACCESS_KEY_ID: 'viewer-test-access-key',
-  R2_SECRET_ACCESS_KEY: 'viewer-test-s3-secret-0123456789abcdef',
-  S3_ENDPOINT: ENDPOINT,
-  R2_BUCKET_NAME: BUCKET,
-};
 const MiB = 2 ** 20;
 const PART = 5 * MiB;
 
@@ -34,21 +26,11 @@ function viewer(path: string, init: RequestInit = {}, overrides: Record<string, 
 }
 
 /** A PUT through the dev S3 endpoint, as the browser sends it. */
-function toStore(url: string, body: Uint8Array | string): Promise<Response> {
-  const storeEnv = {
-    MEDIA: env.MEDIA,
-    R2_ACCESS_KEY_ID: S3.R2_ACCESS_KEY_ID,
-    R2_SECRET_ACCESS_KEY: S3.R2_SECRET_ACCESS_KEY,
-    BUCKET_NAME: BUCKET,
-    S3_REGION: 'auto',
-    ALLOWED_ORIGINS: 'http://localhost:5173',
-    PUBLIC_PREFIXES: 'hls/',
-  };
+function putToStore(url: string, body: Uint8Array | string): Promise<Response> {
   const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
   // A browser sends the length of a Blob body; a Request made here does not by itself.
   const headers = { 'Content-Length': String(bytes.byteLength) };
-  const request = new Request(url, { method: 'PUT', body: bytes, headers });
-  return Promise.resolve(devS3.fetch(request as never, storeEnv as never));
+  return toStore(new Request(url, { method: 'PUT', body: bytes, headers }));
 }
 
 function json(cookie: string, method: string, body?: unknown): RequestInit {
@@ -72,7 +54,7 @@ async function sendParts(created: Created, bytes: Uint8Array): Promise<string[]>
   const etags: string[] = [];
   for (const { partNumber, url } of created.parts) {
     const start = (partNumber - 1) * created.partSize;
-    const response = await toStore(url, bytes.slice(start, start + created.partSize));
+    const response = await putToStore(url, bytes.slice(start, start + created.partSize));
     expect(response.status).toBe(200);
     etags.push(response.headers.get('ETag')!);
   }
@@ -307,8 +289,8 @@ describe('POST /api/uploads/<id>/complete', () => {
   it('keeps the renditions the browser stored, drops one that is not an image', async () => {
     const bytes = jpeg(1000);
     const { created, etags } = await upload(guest, 'a.jpg', 'image/jpeg', bytes);
-    expect((await toStore(created.renditions.thumbnail, jpeg(200))).status).toBe(200);
-    expect((await toStore(created.renditions.preview, 'not an image')).status).toBe(200);
+    expect((await putToStore(created.renditions.thumbnail, jpeg(200))).status).toBe(200);
+    expect((await putToStore(created.renditions.preview, 'not an image')).status).toBe(200);
     expect((await complete(guest, created.uploadId, etags)).status).toBe(200);
     const row = await env.DB.prepare('SELECT thumbnail_key, preview_key FROM media WHERE id = ?')
       .bind(created.uploadId)
@@ -397,7 +379,7 @@ describe('DELETE /api/uploads/<id>', () => {
     const { created, etags } = await upload(guest, 'a.jpg', 'image/jpeg', jpeg(100));
     const response = await viewer(`/api/uploads/${created.uploadId}`, json(guest, 'DELETE'));
     expect(response.status).toBe(200);
-    expect((await toStore(created.parts[0]!.url, jpeg(100))).status).toBe(404);
+    expect((await putToStore(created.parts[0]!.url, jpeg(100))).status).toBe(404);
     expect((await complete(guest, created.uploadId, etags)).status).toBe(409);
     expect(await env.MEDIA.head(`uploads/${created.uploadId}/original.jpg`)).toBeNull();
   });
@@ -414,7 +396,7 @@ describe('unfinished uploads', () => {
       .bind(created.uploadId)
       .first('state');
     expect(state).toBe('aborted');
-    expect((await toStore(created.parts[0]!.url, jpeg(100))).status).toBe(404);
+    expect((await putToStore(created.parts[0]!.url, jpeg(100))).status).toBe(404);
   });
 });
 
