@@ -37,45 +37,31 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'gallery-cli-'));
   await mkdir(join(root, 'tmp'));
   const dir = library();
-  const photo = (name: string, spec: Omit<Parameters<typeof writePhoto>[0], 'path'>) =>
-    writePhoto({ path: join(dir, name), noise: true, ...spec });
-  await photo('beach.jpg', {
-    width: 1600,
-    height: 1000,
-    orientation: 1,
-    taken: { date: '2024:06:01 10:00:00', offset: '+02:00' },
-  });
-  await photo('cliff.jpg', {
-    width: 1600,
-    height: 1000,
-    orientation: 6,
-    taken: { date: '2024:06:01 06:30:00' },
-  });
-  await photo('dinner.jpg', {
-    width: 1600,
-    height: 1000,
-    orientation: 3,
-    taken: { date: '2024:06:02 19:15:00', subSec: '5' },
-  });
-  await photo('dog.jpg', {
-    width: 1000,
-    height: 1600,
-    orientation: 8,
-    taken: { date: '2024:05:30 12:00:00' },
-  });
-  await photo('scan.jpg', { width: 1200, height: 900, mtime: '2001-09-09T01:46:40.000Z' });
-  await photo('screenshot.png', {
-    width: 800,
-    height: 600,
-    format: 'png',
-    mtime: '2024-06-03T00:00:00.000Z',
-  });
-  await photo('trip/tent.jpg', {
-    width: 1600,
-    height: 1200,
-    orientation: 1,
-    taken: { date: '2024:05:31 21:00:00', offset: '-04:00' },
-  });
+  // Orientations 1, 6, 3, 8; dates with and without an offset or sub-seconds; none (the
+  // file's time) for a scan and a screenshot; one photo in a subfolder.
+  const LANDSCAPE = { width: 1600, height: 1000 };
+  const at = (date: string, offset?: string) => (offset ? { date, offset } : { date });
+  const photos: [string, Omit<Parameters<typeof writePhoto>[0], 'path'>][] = [
+    ['beach.jpg', { ...LANDSCAPE, orientation: 1, taken: at('2024:06:01 10:00:00', '+02:00') }],
+    ['cliff.jpg', { ...LANDSCAPE, orientation: 6, taken: at('2024:06:01 06:30:00') }],
+    [
+      'dinner.jpg',
+      { ...LANDSCAPE, orientation: 3, taken: { ...at('2024:06:02 19:15:00'), subSec: '5' } },
+    ],
+    ['dog.jpg', { width: 1000, height: 1600, orientation: 8, taken: at('2024:05:30 12:00:00') }],
+    ['scan.jpg', { width: 1200, height: 900, mtime: '2001-09-09T01:46:40.000Z' }],
+    [
+      'screenshot.png',
+      { width: 800, height: 600, format: 'png', mtime: '2024-06-03T00:00:00.000Z' },
+    ],
+    [
+      'trip/tent.jpg',
+      { width: 1600, height: 1200, orientation: 1, taken: at('2024:05:31 21:00:00', '-04:00') },
+    ],
+  ];
+  for (const [name, spec] of photos) {
+    await writePhoto({ path: join(dir, name), noise: true, ...spec });
+  }
   await copyFile(join(dir, 'beach.jpg'), join(dir, 'trip', 'beach-copy.jpg'));
   await writeAt(
     join(dir, 'broken.jpg'),

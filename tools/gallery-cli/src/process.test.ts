@@ -204,29 +204,24 @@ describe.skipIf(ffmpegMissing)('gallery process: approved guest videos get the H
     expect(resumed.code).toBe(1);
   });
 
-  it('keeps each item’s id, title, date, state and original; sets its video id, picture and poster', () => {
+  it.each([
+    // ffprobe's reading of the stored bytes, rotation applied: a portrait video; the
+    // browser's poster is kept.
+    [PHONE, { width: 540, height: 960, thumbnail_key: `uploads/${PHONE}/thumbnail.jpg` }],
+    // None was sent: the import's poster frame. Hidden after approval, and still hidden.
+    [MOV, { width: 640, height: 480, thumbnail_key: `thumbnails/${MOV}.webp`, state: 'hidden' }],
+  ])(
+    'keeps %s’s id, title, date, state and original; sets its video id, picture and poster',
+    (id, set) => {
+      const row = processed.rows.find((r) => r.id === id);
+      const was = before.rows.find((r) => r.id === id)!;
+      expect(row).toEqual({ ...was, video_id: id, duration_sec: 2, ...set });
+    },
+  );
+
+  it('stores each ladder beside its untouched original; leaves a pending item and one it could not read as they were', () => {
     const row = (id: string) => processed.rows.find((r) => r.id === id)!;
     const was = (id: string) => before.rows.find((r) => r.id === id)!;
-    expect(row(PHONE)).toEqual({
-      ...was(PHONE),
-      video_id: PHONE,
-      // ffprobe's reading of the stored bytes, rotation applied: a portrait video.
-      width: 540,
-      height: 960,
-      duration_sec: 2,
-      // The browser's poster is kept.
-      thumbnail_key: `uploads/${PHONE}/thumbnail.jpg`,
-    });
-    expect(row(MOV)).toEqual({
-      ...was(MOV),
-      video_id: MOV,
-      width: 640,
-      height: 480,
-      duration_sec: 2,
-      // None was sent: the import's poster frame.
-      thumbnail_key: `thumbnails/${MOV}.webp`,
-      state: 'hidden',
-    });
     expect(row(PENDING)).toEqual(was(PENDING));
     expect(row(BROKEN)).toEqual(was(BROKEN));
 

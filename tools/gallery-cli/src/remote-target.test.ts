@@ -33,6 +33,15 @@ let received: Received[] = [];
 let answers: number[] = [];
 let presigner: Presigner;
 
+/** A test key pair for the bucket at an address nothing listens on (unless a test says). */
+const BUCKET_ACCESS = {
+  accessKeyId: 'test-access-key',
+  secretAccessKey: 'test-secret-key',
+  endpoint: 'http://127.0.0.1:1',
+  bucket: 'edge-gallery-media',
+  region: 'auto',
+};
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'gallery-remote-'));
   server = createServer((request, response) => {
@@ -53,11 +62,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   presigner = createPresigner({
-    accessKeyId: 'test-access-key',
-    secretAccessKey: 'test-secret-key',
+    ...BUCKET_ACCESS,
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    bucket: 'edge-gallery-media',
-    region: 'auto',
     method: 'PUT',
   });
 });
@@ -125,16 +131,9 @@ describe('uploads through the S3 API', () => {
 
 describe('the signer', () => {
   it('signs uploads as PUT: a GET presigner would be refused by S3 with SignatureDoesNotMatch', () => {
-    const config = {
-      accessKeyId: 'test-access-key',
-      secretAccessKey: 'test-secret-key',
-      endpoint: 'http://127.0.0.1:1',
-      bucket: 'edge-gallery-media',
-      region: 'auto',
-    };
     const now = Date.UTC(2026, 10, 21);
-    const put = createPresigner({ ...config, method: 'PUT' }).presign('a', { now });
-    const get = createPresigner(config).presign('a', { now });
+    const put = createPresigner({ ...BUCKET_ACCESS, method: 'PUT' }).presign('a', { now });
+    const get = createPresigner(BUCKET_ACCESS).presign('a', { now });
     expect(put).not.toBe(get);
   });
 });
@@ -156,13 +155,7 @@ const row = (id: string, title = id): MediaRow =>
 
 describe('downloads through the S3 API (gallery renditions)', () => {
   it('GETs the presigned URL into a file, retrying a server error', async () => {
-    const reader = createPresigner({
-      accessKeyId: 'test-access-key',
-      secretAccessKey: 'test-secret-key',
-      endpoint: 'http://127.0.0.1:1',
-      bucket: 'edge-gallery-media',
-      region: 'auto',
-    });
+    const reader = createPresigner(BUCKET_ACCESS);
     const urls: string[] = [];
     const answers = [new Response('busy', { status: 503 }), new Response('the original bytes')];
     const path = join(dir, 'downloaded.jpg');
@@ -179,13 +172,7 @@ describe('downloads through the S3 API (gallery renditions)', () => {
 
 describe('is an object there (gallery renditions: seek previews)', () => {
   it('GETs its first byte through a presigned GET URL: 206 yes, 404 no, anything else fails', async () => {
-    const reader = createPresigner({
-      accessKeyId: 'test-access-key',
-      secretAccessKey: 'test-secret-key',
-      endpoint: 'http://127.0.0.1:1',
-      bucket: 'edge-gallery-media',
-      region: 'auto',
-    });
+    const reader = createPresigner(BUCKET_ACCESS);
     const requests: { url: string; range: string | null }[] = [];
     const answer =
       (response: Response) => async (url: string | URL | Request, init?: RequestInit) => {

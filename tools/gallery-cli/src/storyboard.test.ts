@@ -7,28 +7,20 @@ import { missingFfmpeg, run } from './ffmpeg.ts';
 import { hlsContentType, storyboardLayout, storyboardVtt, writeStoryboard } from './storyboard.ts';
 
 describe('storyboard layout', () => {
-  it('takes a tile a second from a short video, in one row', () => {
-    expect(storyboardLayout(6, 960, 540)).toEqual({
-      interval: 1,
-      count: 6,
-      columns: 6,
-      rows: 1,
-      tileWidth: 160,
-      tileHeight: 90,
-    });
-  });
-
-  it('keeps about 100 tiles for a long one, ten to a row', () => {
-    expect(storyboardLayout(1200, 1920, 1080)).toMatchObject({
-      interval: 12,
-      count: 100,
-      columns: 10,
-      rows: 10,
-    });
-  });
-
-  it('keeps a portrait video upright', () => {
-    expect(storyboardLayout(10, 1080, 1920)).toMatchObject({ tileWidth: 90, tileHeight: 160 });
+  it.each([
+    [
+      'takes a tile a second from a short video, in one row',
+      [6, 960, 540],
+      { interval: 1, count: 6, columns: 6, rows: 1, tileWidth: 160, tileHeight: 90 },
+    ],
+    [
+      'keeps about 100 tiles for a long one, ten to a row',
+      [1200, 1920, 1080],
+      { interval: 12, count: 100, columns: 10, rows: 10 },
+    ],
+    ['keeps a portrait video upright', [10, 1080, 1920], { tileWidth: 90, tileHeight: 160 }],
+  ] as const)('%s', (_, [seconds, width, height], layout) => {
+    expect(storyboardLayout(seconds, width, height)).toMatchObject(layout);
   });
 });
 
