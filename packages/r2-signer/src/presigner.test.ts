@@ -1,5 +1,6 @@
 import { AwsClient } from 'aws4fetch';
 import { describe, expect, it } from 'vitest';
+import { signedByAws4fetch as oracle, R2_STORE, STORES } from '../conformance/aws4fetch.ts';
 import { crtCases, s3Example } from '../conformance/corpus.ts';
 import {
   createPresigner,
@@ -11,13 +12,7 @@ import {
 import { verifyPresignedUrl } from './verify.ts';
 
 const NOW = Date.UTC(2026, 10, 21, 10, 0, 0);
-const r2: PresignerConfig = {
-  accessKeyId: '0123456789abcdef0123456789abcdef',
-  secretAccessKey: 'r2-secret-0123456789abcdef0123456789abcdef0123456789abcdef',
-  endpoint: 'https://account.r2.cloudflarestorage.com',
-  bucket: 'edge-gallery-media',
-  region: 'auto',
-};
+const r2 = R2_STORE;
 
 /** The URL with its query parameters sorted, byte for byte as written. */
 function sortedQuery(url: string): string {
@@ -298,35 +293,7 @@ function generatedKeys(count: number, seed: number): string[] {
   return keys;
 }
 
-async function oracle(config: PresignerConfig, url: string, now: number): Promise<string> {
-  const client = new AwsClient({
-    accessKeyId: config.accessKeyId,
-    secretAccessKey: config.secretAccessKey,
-    ...(config.sessionToken === undefined ? {} : { sessionToken: config.sessionToken }),
-    service: 's3',
-    region: config.region,
-  });
-  const datetime = new Date(now).toISOString().replace(/[:-]|\.\d{3}/g, '');
-  const signed = await client.sign(url, { aws: { signQuery: true, datetime } });
-  return signed.url;
-}
-
-const configs: [string, PresignerConfig][] = [
-  ['R2, path style', r2],
-  ['local dev S3 endpoint', { ...r2, endpoint: 'http://localhost:8789' }],
-  [
-    'AWS, virtual-hosted, session token',
-    {
-      accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
-      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-      sessionToken: 'IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ+/=',
-      endpoint: 'https://s3.eu-central-1.amazonaws.com',
-      bucket: 'my.bucket-1',
-      region: 'eu-central-1',
-      style: 'virtual-hosted',
-    },
-  ],
-];
+const configs = STORES;
 
 describe('presigner, against aws4fetch over generated keys', () => {
   it.each(configs)(

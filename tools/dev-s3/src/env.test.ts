@@ -2,19 +2,12 @@ import { env } from 'cloudflare:workers';
 import { describeSecretLeaks } from '@edge-gallery/http/test/secret-leak';
 import { createPresigner } from '@edge-gallery/r2-signer';
 import { describe, expect, it, vi } from 'vitest';
+import { CONFIG, SPA } from '../test/store.ts';
 import worker from './index.ts';
 
 // The dev S3 endpoint reads its environment with the workers' field parsers
 // (@edge-gallery/http): the same checks, and the same promise never to echo a secret.
 
-const SPA = 'http://localhost:5173';
-const CONFIG = {
-  accessKeyId: 'test-access-key',
-  secretAccessKey: 'test-secret-key',
-  endpoint: 'http://localhost:8789',
-  bucket: 'edge-gallery-media',
-  region: 'auto',
-};
 const KEY = 'hls/env-test/seg0.m4s';
 
 type IncomingRequest = Parameters<typeof worker.fetch>[0];

@@ -1,20 +1,11 @@
 import { env, exports } from 'cloudflare:workers';
 import { createPresigner } from '@edge-gallery/r2-signer';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { CONFIG, ENDPOINT, preflightFromSpa, SPA } from '../test/store.ts';
 import devS3 from './index.ts';
 
-const ENDPOINT = 'http://localhost:8789';
 const KEY = 'hls/clip/540p/seg0.m4s';
 const BODY = new Uint8Array(1000).map((_, i) => i % 251);
-const SPA = 'http://localhost:5173';
-
-const CONFIG = {
-  accessKeyId: 'test-access-key',
-  secretAccessKey: 'test-secret-key',
-  endpoint: ENDPOINT,
-  bucket: 'edge-gallery-media',
-  region: 'auto',
-};
 
 const presigner = createPresigner(CONFIG);
 const headPresigner = createPresigner({ ...CONFIG, method: 'HEAD' });
@@ -423,14 +414,10 @@ describe('dev S3 endpoint: CORS for the SPA', () => {
   });
 
   it('answers a preflight for a ranged GET', async () => {
-    const response = await get(`${ENDPOINT}/edge-gallery-media/${KEY}`, {
-      method: 'OPTIONS',
-      headers: {
-        Origin: SPA,
-        'Access-Control-Request-Method': 'GET',
-        'Access-Control-Request-Headers': 'range',
-      },
-    });
+    const response = await get(
+      `${ENDPOINT}/edge-gallery-media/${KEY}`,
+      preflightFromSpa('GET', 'range'),
+    );
     expect(response.status).toBe(204);
     expect(response.headers.get('Access-Control-Allow-Headers')).toBe('range');
   });

@@ -1,20 +1,13 @@
 import { env, exports } from 'cloudflare:workers';
 import { createPresigner, createUploadPartPresigner } from '@edge-gallery/r2-signer';
 import { describe, expect, it } from 'vitest';
+import { CONFIG, preflightFromSpa, SPA } from '../test/store.ts';
 import { answerPut } from './put.ts';
 
 // Presigned PUTs of guest uploads: parts into a multipart upload opened through the
 // binding (as the viewer does), and plain PUTs of renditions; anything unsigned or
 // signed for something else is refused with nothing stored.
 
-const CONFIG = {
-  accessKeyId: 'test-access-key',
-  secretAccessKey: 'test-secret-key',
-  endpoint: 'http://localhost:8789',
-  bucket: 'edge-gallery-media',
-  region: 'auto',
-};
-const SPA = 'http://localhost:5173';
 const MiB = 2 ** 20;
 const parts = createUploadPartPresigner(CONFIG);
 const puts = createPresigner({ ...CONFIG, method: 'PUT' });
@@ -59,14 +52,8 @@ describe('UploadPart PUT', () => {
   });
 
   it('answers a preflight from the page for PUT', async () => {
-    const response = await send(parts.presignParts('uploads/x/original.mp4', 'u', [1])[0]!, {
-      method: 'OPTIONS',
-      headers: {
-        Origin: SPA,
-        'Access-Control-Request-Method': 'PUT',
-        'Access-Control-Request-Headers': 'content-type',
-      },
-    });
+    const url = parts.presignParts('uploads/x/original.mp4', 'u', [1])[0]!;
+    const response = await send(url, preflightFromSpa('PUT', 'content-type'));
     expect(response.status).toBe(204);
     expect(response.headers.get('Access-Control-Allow-Methods')).toContain('PUT');
   });
