@@ -1,4 +1,5 @@
 import { env } from 'cloudflare:workers';
+import { preflight } from '@edge-gallery/http/test/preflight';
 import { describeSecretLeaks } from '@edge-gallery/http/test/secret-leak';
 import { createPresigner } from '@edge-gallery/r2-signer';
 import { describe, expect, it, vi } from 'vitest';
@@ -37,24 +38,26 @@ describe('dev S3 environment', () => {
   }
 
   it('answers CORS for the origins ALLOWED_ORIGINS lists, and no other', async () => {
-    const preflight = (origin: string) =>
-      call({ ALLOWED_ORIGINS: ` ${SPA} ,,https://gallery.example.com` }, `${CONFIG.endpoint}/x`, {
-        method: 'OPTIONS',
-        headers: { Origin: origin, 'Access-Control-Request-Method': 'PUT' },
-      });
+    const preflightFrom = (origin: string) =>
+      call(
+        { ALLOWED_ORIGINS: ` ${SPA} ,,https://gallery.example.com` },
+        `${CONFIG.endpoint}/x`,
+        preflight(origin, 'PUT'),
+      );
     for (const origin of [SPA, 'https://gallery.example.com']) {
-      const response = await preflight(origin);
+      const response = await preflightFrom(origin);
       expect(response.status).toBe(204);
       expect(response.headers.get('Access-Control-Allow-Origin')).toBe(origin);
     }
-    expect((await preflight('https://evil.example')).status).toBe(403);
+    expect((await preflightFrom('https://evil.example')).status).toBe(403);
   });
 
   it('with ALLOWED_ORIGINS empty, allows no origin', async () => {
-    const response = await call({ ALLOWED_ORIGINS: '' }, `${CONFIG.endpoint}/x`, {
-      method: 'OPTIONS',
-      headers: { Origin: SPA, 'Access-Control-Request-Method': 'GET' },
-    });
+    const response = await call(
+      { ALLOWED_ORIGINS: '' },
+      `${CONFIG.endpoint}/x`,
+      preflight(SPA, 'GET'),
+    );
     expect(response.status).toBe(403);
   });
 });

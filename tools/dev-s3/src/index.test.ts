@@ -1,7 +1,8 @@
 import { env, exports } from 'cloudflare:workers';
+import { preflight } from '@edge-gallery/http/test/preflight';
 import { createPresigner } from '@edge-gallery/r2-signer';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { CONFIG, ENDPOINT, preflightFromSpa, SPA } from '../test/store.ts';
+import { CONFIG, ENDPOINT, SPA } from '../test/store.ts';
 import devS3 from './index.ts';
 
 const KEY = 'hls/clip/540p/seg0.m4s';
@@ -416,7 +417,7 @@ describe('dev S3 endpoint: CORS for the SPA', () => {
   it('answers a preflight for a ranged GET', async () => {
     const response = await get(
       `${ENDPOINT}/edge-gallery-media/${KEY}`,
-      preflightFromSpa('GET', 'range'),
+      preflight(SPA, 'GET', 'range'),
     );
     expect(response.status).toBe(204);
     expect(response.headers.get('Access-Control-Allow-Headers')).toBe('range');

@@ -1,7 +1,8 @@
 import { env, exports } from 'cloudflare:workers';
+import { preflight } from '@edge-gallery/http/test/preflight';
 import { createPresigner, createUploadPartPresigner } from '@edge-gallery/r2-signer';
 import { describe, expect, it } from 'vitest';
-import { CONFIG, preflightFromSpa, SPA } from '../test/store.ts';
+import { CONFIG, SPA } from '../test/store.ts';
 import { answerPut } from './put.ts';
 
 // Presigned PUTs of guest uploads: parts into a multipart upload opened through the
@@ -53,7 +54,7 @@ describe('UploadPart PUT', () => {
 
   it('answers a preflight from the page for PUT', async () => {
     const url = parts.presignParts('uploads/x/original.mp4', 'u', [1])[0]!;
-    const response = await send(url, preflightFromSpa('PUT', 'content-type'));
+    const response = await send(url, preflight(SPA, 'PUT', 'content-type'));
     expect(response.status).toBe(204);
     expect(response.headers.get('Access-Control-Allow-Methods')).toContain('PUT');
   });

@@ -11,13 +11,3 @@ export const CONFIG = {
   bucket: 'edge-gallery-media',
   region: 'auto',
 };
-
-/** The page's CORS preflight before a `method` request sending `requestHeaders`. */
-export const preflightFromSpa = (method: string, requestHeaders?: string): RequestInit => ({
-  method: 'OPTIONS',
-  headers: {
-    Origin: SPA,
-    'Access-Control-Request-Method': method,
-    ...(requestHeaders === undefined ? {} : { 'Access-Control-Request-Headers': requestHeaders }),
-  },
-});

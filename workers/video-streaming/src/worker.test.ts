@@ -1,4 +1,5 @@
 import { env, exports } from 'cloudflare:workers';
+import { preflight } from '@edge-gallery/http/test/preflight';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   ADMIN_TOKEN,
@@ -134,24 +135,20 @@ describe('CORS', () => {
   });
 
   it('answers a preflight for GET with Range', async () => {
-    const response = await testWorker().fetch(`/api/hls/${video}/540p/seg0.m4s`, {
-      method: 'OPTIONS',
-      headers: {
-        Origin: 'http://localhost:5173',
-        'Access-Control-Request-Method': 'GET',
-        'Access-Control-Request-Headers': 'range',
-      },
-    });
+    const response = await testWorker().fetch(
+      `/api/hls/${video}/540p/seg0.m4s`,
+      preflight('http://localhost:5173', 'GET', 'range'),
+    );
     expect(response.status).toBe(204);
     expect(response.headers.get('Access-Control-Allow-Origin')).toBe('http://localhost:5173');
     expect(response.headers.get('Access-Control-Allow-Headers')).toBe('range');
   });
 
   it('refuses a preflight from another origin', async () => {
-    const response = await testWorker().fetch(`/api/hls/${video}/540p/seg0.m4s`, {
-      method: 'OPTIONS',
-      headers: { Origin: 'https://evil.test', 'Access-Control-Request-Method': 'GET' },
-    });
+    const response = await testWorker().fetch(
+      `/api/hls/${video}/540p/seg0.m4s`,
+      preflight('https://evil.test', 'GET'),
+    );
     expect(response.status).toBe(403);
     expect(response.headers.get('Access-Control-Allow-Origin')).toBeNull();
   });

@@ -1,3 +1,4 @@
+import { preflight } from '@edge-gallery/http/test/preflight';
 import { describe, expect, it } from 'vitest';
 import { call } from '../test/visitor.ts';
 
@@ -50,14 +51,10 @@ describe('CORS', () => {
   });
 
   it('answers a preflight from an allowed origin', async () => {
-    const response = await call('/login', {
-      method: 'OPTIONS',
-      headers: {
-        Origin: 'http://127.0.0.1:5173',
-        'Access-Control-Request-Method': 'POST',
-        'Access-Control-Request-Headers': 'content-type',
-      },
-    });
+    const response = await call(
+      '/login',
+      preflight('http://127.0.0.1:5173', 'POST', 'content-type'),
+    );
     expect(response.status).toBe(204);
     expect(response.headers.get('Access-Control-Allow-Origin')).toBe('http://127.0.0.1:5173');
     expect(response.headers.get('Access-Control-Allow-Credentials')).toBe('true');
@@ -69,12 +66,9 @@ describe('CORS', () => {
       const response = await call('/auth', { headers: { Origin: origin } });
       expect(response.headers.get('Access-Control-Allow-Origin'), origin).toBeNull();
       expect(response.headers.get('Access-Control-Allow-Credentials'), origin).toBeNull();
-      const preflight = await call('/api/media', {
-        method: 'OPTIONS',
-        headers: { Origin: origin, 'Access-Control-Request-Method': 'GET' },
-      });
-      expect(preflight.status, origin).toBe(403);
-      expect(preflight.headers.get('Access-Control-Allow-Origin'), origin).toBeNull();
+      const refused = await call('/api/media', preflight(origin, 'GET'));
+      expect(refused.status, origin).toBe(403);
+      expect(refused.headers.get('Access-Control-Allow-Origin'), origin).toBeNull();
     }
   });
 });

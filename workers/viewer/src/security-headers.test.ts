@@ -1,4 +1,5 @@
 import { env } from 'cloudflare:workers';
+import { preflight } from '@edge-gallery/http/test/preflight';
 import { describe, expect, it, vi } from 'vitest';
 import { call, callWith, signIn } from '../test/visitor.ts';
 
@@ -16,10 +17,7 @@ describe('security headers', () => {
       await call('/api/file/originals/sec.svg', { headers: { Cookie: cookie } }),
       await call('/nothing'),
       await call('/login', { method: 'POST', body: 'x' }),
-      await call('/api/media', {
-        method: 'OPTIONS',
-        headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'GET' },
-      }),
+      await call('/api/media', preflight('http://localhost:5173', 'GET')),
       await callWith({ AUTH_SECRET: undefined }, '/healthz'),
     ];
     for (const response of responses) {
