@@ -324,8 +324,16 @@ describe('watching video tiles', () => {
     expect(many.intents).toEqual(['a', 'b', 'c']);
   });
 
+  it('takes a tile shown on a still page (the first screen) as resting at once', () => {
+    const w = watch();
+    w.observer.show([w.tiles[0]!]);
+    vi.advanceTimersByTime(0);
+    expect(w.intents).toEqual(['a+media']);
+  });
+
   it('waits for the page to stop scrolling: a tile a fling carries past is no intent', () => {
     const w = watch();
+    w.scroll();
     w.observer.show([w.tiles[0]!]);
     for (let i = 0; i < 10; i++) {
       vi.advanceTimersByTime(DWELL_MS - 1);

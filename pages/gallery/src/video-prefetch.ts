@@ -274,11 +274,11 @@ export function startSegments(
 }
 
 /**
- * A tile rests once it has been on screen this long with the page not scrolling: the
- * tiles a guest looks at, not those a fling carries past (its scroll events re-arm the
- * wait). The first screen of a gallery rests at once, so its video's playlists and first
- * segment are on their way before a finger can reach it (the bench's cold tap: 500 ms
- * after the tile showed).
+ * A tile rests once it is on screen and the page has not scrolled for this long: the tiles
+ * a guest looks at, not those a fling carries past (its scroll events re-arm the wait). A
+ * tile shown on a still page — the first screen of a gallery — rests at once, so its
+ * video's playlists and first segment are on their way before a finger can reach it (the
+ * bench's cold tap: 500 ms after the tile showed).
  */
 export const DWELL_MS = 150;
 /**
@@ -289,8 +289,8 @@ export const DWELL_MS = 150;
 export const FEW_VIDEOS = 2;
 
 /**
- * Watches video tiles: on screen → `visible`; resting (DWELL_MS on screen without
- * scrolling), or touched, hovered or focused → `intent` (with the first segment when
+ * Watches video tiles: on screen → `visible`; resting (on screen, the page DWELL_MS
+ * without scrolling), or touched, hovered or focused → `intent` (with the first segment when
  * touched, or resting among few videos without Save-Data). While `covered()` (the lightbox
  * is open over the grid) a rest is no intent: the tap has happened, and another video's
  * playlists would share the phone's bandwidth with the one starting (bench: the 20-minute
@@ -316,19 +316,26 @@ export function watchVideoTiles(
   const videoIds = new WeakMap<Element, string>();
   const dwell = new Map<Element, ReturnType<typeof setTimeout>>();
   const onScreen = new Set<Element>();
+  /** The page's last scroll event (Date.now()); a page never scrolled has been still since 0. */
+  let scrolledAt = Number.NEGATIVE_INFINITY;
   const rest = (target: Element, videoId: string) => {
     clearTimeout(dwell.get(target));
     dwell.set(
       target,
-      setTimeout(() => {
-        dwell.delete(target);
-        if (covered()) return;
-        for (const tile of onScreen) if (!tile.isConnected) onScreen.delete(tile);
-        prefetch.intent(videoId, { media: onScreen.size <= FEW_VIDEOS && !saveData() });
-      }, dwellMs),
+      setTimeout(
+        () => {
+          dwell.delete(target);
+          if (covered()) return;
+          for (const tile of onScreen) if (!tile.isConnected) onScreen.delete(tile);
+          prefetch.intent(videoId, { media: onScreen.size <= FEW_VIDEOS && !saveData() });
+        },
+        // A tile shown on a still page (the first screen, a jump) rests at once.
+        Math.max(0, scrolledAt + dwellMs - Date.now()),
+      ),
     );
   };
   const onScroll = () => {
+    scrolledAt = Date.now();
     for (const target of dwell.keys()) rest(target, videoIds.get(target)!);
   };
   scrolling.addEventListener?.('scroll', onScroll, { capture: true, passive: true });
