@@ -6,9 +6,11 @@ import { playlistUrl } from './player.ts';
 // one after another between the tap and the first segment request; with those in hand
 // (warm), the init and first segment were still ~450 ms of the ~1 s to a moving picture.
 //
-//   a video tile is on screen       hls.js (once), this video's playback token
-//   the tile is about to be tapped   the master playlist and the variant hls.js will start
-//                                    with; and, when the guest touches it (or it rests
+//   the listing arrives              this video's playback token (in the item: `listed`)
+//   a video tile is on screen        hls.js (once; fetched and evaluated), the token if the
+//                                    listing had none
+//   the tile rests, or is about to   the master playlist and the variant hls.js will start
+//   be tapped                        with; and, when the guest touches it (or it rests
 //                                    among few other videos), the init and first segment
 //
 // Everything is kept in memory and handed to hls.js by its loader (hls-engine.ts) for
