@@ -39,6 +39,7 @@ import {
   MEDIA_COLUMNS,
   mediaRow,
   openLocalState,
+  prepareLocalState,
   readDevVars,
   repoRoot,
   type Stack,
@@ -340,6 +341,9 @@ async function main(): Promise<void> {
       reuse: false,
       env: { STACK_SPA: 'preview' },
       beforeStart: async () => {
+        // A clean clone's state has no tables yet: the stack's own first-start preparation
+        // (migrations, demo), which start.ts then finds done.
+        await prepareLocalState();
         if (longVideo) await putLongVideo(longVideo);
       },
     }).catch((error: Error) => cannotMeasure(error.message));
