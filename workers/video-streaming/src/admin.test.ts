@@ -1,21 +1,11 @@
 import { env } from 'cloudflare:workers';
 import { equalInConstantTime } from '@edge-gallery/r2-signer';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  ADMIN_TOKEN,
-  adminHeaders,
-  BUCKET,
-  failing,
-  masterUrl,
-  publishConfig,
-  resetKv,
-  seedVideo,
-  T0,
-  testWorker,
-  textOf,
-  tokenFor,
-  uniqueVideoId,
-} from '../test/helpers.ts';
+import { ADMIN_TOKEN, adminHeaders, BUCKET, publishConfig } from '../test/admin.ts';
+import { failing, resetKv } from '../test/bindings.ts';
+import { tokenFor } from '../test/tokens.ts';
+import { masterUrl, seedVideo, uniqueVideoId } from '../test/video.ts';
+import { T0, testWorker, textOf } from '../test/worker.ts';
 import { defaultConfig } from './config/document.ts';
 import { MEMO_MS } from './config/memo.ts';
 

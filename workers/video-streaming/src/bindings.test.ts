@@ -1,18 +1,10 @@
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  ALL_STRATEGIES,
-  adminHeaders,
-  BUCKET,
-  masterUrl,
-  publishConfig,
-  resetKv,
-  seededVideo,
-  seedVideo,
-  testWorker,
-  tokenFor,
-  uniqueVideoId,
-} from '../test/helpers.ts';
+import { ALL_STRATEGIES, adminHeaders, BUCKET, publishConfig } from '../test/admin.ts';
+import { resetKv } from '../test/bindings.ts';
+import { tokenFor } from '../test/tokens.ts';
+import { masterUrl, seededVideo, seedVideo, uniqueVideoId } from '../test/video.ts';
+import { testWorker } from '../test/worker.ts';
 
 // R2 and KV made to hang (and to throw) behind the worker's bounded wait: a storage read
 // answers 503 storage-unavailable with Retry-After, nothing of it is cached, and the same

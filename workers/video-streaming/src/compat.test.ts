@@ -1,5 +1,7 @@
 import { verifyPresignedUrl } from '@edge-gallery/r2-signer';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { publishConfig } from '../test/admin.ts';
+import { resetKv } from '../test/bindings.ts';
 import {
   buildCompatFixture,
   type CompatFixture,
@@ -7,15 +9,9 @@ import {
   seedSources,
   TIMELESS_ENV,
 } from '../test/compat.ts';
-import {
-  publishConfig,
-  resetKv,
-  S3_CREDENTIALS,
-  testWorker,
-  textOf,
-  tokenFor,
-  urisOf,
-} from '../test/helpers.ts';
+import { S3_CREDENTIALS, tokenFor } from '../test/tokens.ts';
+import { urisOf } from '../test/video.ts';
+import { testWorker, textOf } from '../test/worker.ts';
 import { CACHE_FORMAT } from './cache/format.ts';
 
 // During a gradual deployment two versions of this worker serve at once: a player may

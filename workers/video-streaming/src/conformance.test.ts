@@ -1,18 +1,10 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  ALL_STRATEGIES,
-  BUCKET,
-  publishConfig,
-  resetKv,
-  T0,
-  testWorker,
-  textOf,
-  tokenFor,
-  urisOf,
-  verifyPresigned,
-  verifyTokenUri,
-} from '../test/helpers.ts';
+import { ALL_STRATEGIES, BUCKET, publishConfig } from '../test/admin.ts';
+import { resetKv } from '../test/bindings.ts';
+import { tokenFor, verifyPresigned, verifyTokenUri } from '../test/tokens.ts';
+import { urisOf } from '../test/video.ts';
+import { T0, testWorker, textOf } from '../test/worker.ts';
 
 // Every playlist of the conformance corpus (shared/conformance/m3u8), served by the whole
 // worker under each strategy: each URI comes out either exactly as it was, or rewritten

@@ -2,16 +2,11 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import { AwsClient } from 'aws4fetch';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
-import {
-  ALL_STRATEGIES,
-  BUCKET,
-  publishConfig,
-  resetKv,
-  S3_CREDENTIALS,
-  testWorker,
-  tokenFor,
-  variantPlaylist,
-} from '../test/helpers.ts';
+import { ALL_STRATEGIES, BUCKET, publishConfig } from '../test/admin.ts';
+import { resetKv } from '../test/bindings.ts';
+import { S3_CREDENTIALS, tokenFor } from '../test/tokens.ts';
+import { variantPlaylist } from '../test/video.ts';
+import { testWorker } from '../test/worker.ts';
 import { settingsOf } from './env.ts';
 import { buildTemplate, renderTemplate } from './template.ts';
 import { createWorker } from './worker.ts';

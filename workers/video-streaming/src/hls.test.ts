@@ -1,25 +1,18 @@
 import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ALL_STRATEGIES, BUCKET, publishConfig } from '../test/admin.ts';
+import { resetKv } from '../test/bindings.ts';
+import { tokenFor, verifyPresigned, verifyTokenUri } from '../test/tokens.ts';
 import {
-  ALL_STRATEGIES,
-  BUCKET,
   MASTER,
   masterUrl,
-  publishConfig,
-  resetKv,
   seededVideo,
   segmentBytes,
-  T0,
-  type TestWorker,
-  testWorker,
-  textOf,
-  tokenFor,
   uniqueVideoId,
   urisOf,
   variantPlaylist,
-  verifyPresigned,
-  verifyTokenUri,
-} from '../test/helpers.ts';
+} from '../test/video.ts';
+import { T0, type TestWorker, testWorker, textOf } from '../test/worker.ts';
 
 const WINDOW = 300;
 const TTL = 3600;

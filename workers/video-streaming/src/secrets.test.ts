@@ -1,16 +1,11 @@
 import { env } from 'cloudflare:workers';
 import { describeSecretLeaks, SECRET_MARKER } from '@edge-gallery/http/test/secret-leak';
 import { beforeAll } from 'vitest';
-import {
-  ADMIN_TOKEN,
-  adminHeaders,
-  BUCKET,
-  masterUrl,
-  resetKv,
-  seededVideo,
-  testWorker,
-  tokenFor,
-} from '../test/helpers.ts';
+import { ADMIN_TOKEN, adminHeaders, BUCKET } from '../test/admin.ts';
+import { resetKv } from '../test/bindings.ts';
+import { tokenFor } from '../test/tokens.ts';
+import { masterUrl, seededVideo } from '../test/video.ts';
+import { testWorker } from '../test/worker.ts';
 
 const video = seededVideo('secrets');
 

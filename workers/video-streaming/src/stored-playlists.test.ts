@@ -1,15 +1,10 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  ALL_STRATEGIES,
-  BUCKET,
-  masterUrl,
-  publishConfig,
-  resetKv,
-  testWorker,
-  tokenFor,
-  uniqueVideoId,
-} from '../test/helpers.ts';
+import { ALL_STRATEGIES, BUCKET, publishConfig } from '../test/admin.ts';
+import { resetKv } from '../test/bindings.ts';
+import { tokenFor } from '../test/tokens.ts';
+import { masterUrl, uniqueVideoId } from '../test/video.ts';
+import { testWorker } from '../test/worker.ts';
 
 // A stored playlist is data, and data can be hostile (an owner's bucket shared with another
 // tool, a bad import). Whatever it says, the worker's answer never sends the visitor's token

@@ -1,18 +1,13 @@
-import { createPresigner } from '@edge-gallery/r2-signer';
 import { describe, expect, it, vi } from 'vitest';
-import { S3_CREDENTIALS, variantPlaylist } from '../test/helpers.ts';
+import { testPresigner } from '../test/tokens.ts';
+import { variantPlaylist } from '../test/video.ts';
 import { Failure } from './failure.ts';
 import { type BuildOptions, buildTemplate, renderTemplate as renderBytes } from './template.ts';
 
 const renderTemplate = (template: Parameters<typeof renderBytes>[0], query: string) =>
   new TextDecoder().decode(renderBytes(template, query));
 
-const presigner = createPresigner({
-  ...S3_CREDENTIALS,
-  endpoint: 'http://localhost:8789',
-  bucket: 'edge-gallery-media',
-  region: 'auto',
-});
+const presigner = testPresigner('http://localhost:8789', 'edge-gallery-media');
 const T = Date.UTC(2030, 0, 1);
 const options = (overrides: Partial<BuildOptions> = {}): BuildOptions => ({
   key: 'hls/v/720p/index.m3u8',

@@ -1,6 +1,9 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
-import { masterUrl, recording, seededVideo, T0, testWorker, tokenFor } from '../test/helpers.ts';
+import { recording } from '../test/bindings.ts';
+import { tokenFor } from '../test/tokens.ts';
+import { masterUrl, seededVideo } from '../test/video.ts';
+import { T0, testWorker } from '../test/worker.ts';
 
 // The playback token is checked before anything is read: a request without a valid
 // token for the key it asks for never touches R2, KV or the Cache API.

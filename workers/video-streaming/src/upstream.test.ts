@@ -1,22 +1,12 @@
 import { env } from 'cloudflare:workers';
 import { createPresigner } from '@edge-gallery/r2-signer';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { publishConfig } from '../test/admin.ts';
+import { failing, recording, resetKv } from '../test/bindings.ts';
 import { fakeS3 } from '../test/fake-s3.ts';
-import {
-  failing,
-  masterUrl,
-  publishConfig,
-  recording,
-  resetKv,
-  S3_CREDENTIALS,
-  seededVideo,
-  segmentBytes,
-  testWorker,
-  textOf,
-  tokenFor,
-  uniqueVideoId,
-  urisOf,
-} from '../test/helpers.ts';
+import { S3_CREDENTIALS, tokenFor } from '../test/tokens.ts';
+import { masterUrl, seededVideo, segmentBytes, uniqueVideoId, urisOf } from '../test/video.ts';
+import { testWorker, textOf } from '../test/worker.ts';
 import { Failure } from './failure.ts';
 import { MAX_PLAYLIST_BYTES, r2Storage, type S3Presigners, s3Storage } from './upstream.ts';
 

@@ -1,19 +1,11 @@
 import { env, exports } from 'cloudflare:workers';
 import { preflight } from '@edge-gallery/http/test/preflight';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  ADMIN_TOKEN,
-  masterUrl,
-  PLAYBACK_KEY,
-  publishConfig,
-  resetKv,
-  S3_CREDENTIALS,
-  seededVideo,
-  seedVideo,
-  testWorker,
-  tokenFor,
-  uniqueVideoId,
-} from '../test/helpers.ts';
+import { ADMIN_TOKEN, publishConfig } from '../test/admin.ts';
+import { resetKv } from '../test/bindings.ts';
+import { PLAYBACK_KEY, S3_CREDENTIALS, tokenFor } from '../test/tokens.ts';
+import { masterUrl, seededVideo, seedVideo, uniqueVideoId } from '../test/video.ts';
+import { testWorker } from '../test/worker.ts';
 
 const video = seededVideo('worker');
 beforeEach(async () => {

@@ -6,15 +6,9 @@
 import { env } from 'cloudflare:workers';
 import { vi } from 'vitest';
 import { CACHE_FORMAT } from '../src/cache/format.ts';
-import {
-  ALL_STRATEGIES,
-  BUCKET,
-  publishConfig,
-  resetKv,
-  T0,
-  testWorker,
-  textOf,
-} from './helpers.ts';
+import { ALL_STRATEGIES, BUCKET, publishConfig } from './admin.ts';
+import { resetKv } from './bindings.ts';
+import { T0, testWorker, textOf } from './worker.ts';
 
 export type CompatFixture = {
   /** The cache format of the version that wrote it (CACHE_FORMAT). */

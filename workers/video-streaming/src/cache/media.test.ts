@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uniqueVideoId } from '../../test/helpers.ts';
+import { uniqueVideoId } from '../../test/video.ts';
 import { matchMedia, storeMedia } from './media.ts';
 
 describe('media cache (token strategy)', () => {

@@ -1,19 +1,10 @@
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  failing,
-  masterUrl,
-  PLAYBACK_KEY,
-  publishConfig,
-  resetKv,
-  seededVideo,
-  seedVideo,
-  T0,
-  testWorker,
-  textOf,
-  tokenFor,
-  uniqueVideoId,
-} from '../../test/helpers.ts';
+import { publishConfig } from '../../test/admin.ts';
+import { failing, resetKv } from '../../test/bindings.ts';
+import { PLAYBACK_KEY, tokenFor } from '../../test/tokens.ts';
+import { masterUrl, seededVideo, seedVideo, uniqueVideoId } from '../../test/video.ts';
+import { T0, testWorker, textOf } from '../../test/worker.ts';
 import type { Template } from '../template.ts';
 import { CACHE_FORMAT } from './format.ts';
 import { TemplateLru } from './template-lru.ts';

@@ -1,7 +1,7 @@
-import { createPresigner, verifyPresignedUrl } from '@edge-gallery/r2-signer';
+import { verifyPresignedUrl } from '@edge-gallery/r2-signer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { S3_CREDENTIALS } from '../../test/helpers.ts';
+import { S3_CREDENTIALS, testPresigner } from '../../test/tokens.ts';
 import { Failure } from '../failure.ts';
 import { buildTemplate } from '../template.ts';
 import { PlaylistRefused, rewritePlaylist } from './rewrite.ts';
@@ -163,12 +163,7 @@ describe('playlist rewrite, any input', () => {
   });
 
   it('serves a playlist only when every URI a player would fetch is kept on the origin or verifies', () => {
-    const presigner = createPresigner({
-      ...S3_CREDENTIALS,
-      endpoint: 'https://account.r2.cloudflarestorage.com',
-      bucket: 'media',
-      region: 'auto',
-    });
+    const presigner = testPresigner('https://account.r2.cloudflarestorage.com', 'media');
     const now = Date.UTC(2030, 0, 1);
     fc.assert(
       fc.property(playlist, fc.constantFrom('presign', 'token'), (text, strategy) => {
