@@ -6,8 +6,25 @@
 
 export type IsolateHeap = { used: number; total: number };
 
-/** Collects garbage in the worker's isolate, then reads its heap; undefined if unreachable. */
+/**
+ * Collects garbage in the worker's isolate, then reads its heap; undefined (and a line on
+ * the console) if the inspector did not answer twice.
+ */
 export async function isolateHeap(inspectorPort: number): Promise<IsolateHeap | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readHeap(inspectorPort);
+    } catch (error) {
+      if (attempt === 2) {
+        console.log(`isolate heap on :${inspectorPort}: ${(error as Error).message ?? error}`);
+        return undefined;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+    }
+  }
+}
+
+async function readHeap(inspectorPort: number): Promise<IsolateHeap | undefined> {
   // wrangler's inspector proxy refuses a DevTools connection without a local Origin; Node's
   // WebSocket (undici) takes headers as an extension of the standard init.
   const init = { headers: { Origin: 'http://localhost' } } as unknown as string[];
@@ -16,9 +33,12 @@ export async function isolateHeap(inspectorPort: number): Promise<IsolateHeap | 
     socket = new WebSocket(`ws://127.0.0.1:${inspectorPort}/ws`, init);
     const open = socket;
     await new Promise((resolve, reject) => {
-      open.onopen = resolve;
-      open.onerror = reject;
-      setTimeout(() => reject(new Error('inspector: no answer')), 10_000);
+      const timer = setTimeout(() => reject(new Error('inspector: no answer')), 10_000);
+      open.onopen = () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      };
+      open.onerror = () => reject(new Error('inspector: the connection failed'));
     });
     let id = 0;
     const call = (method: string) =>
@@ -36,9 +56,8 @@ export async function isolateHeap(inspectorPort: number): Promise<IsolateHeap | 
       });
     await call('HeapProfiler.collectGarbage');
     const { usedSize, totalSize } = await call('Runtime.getHeapUsage');
-    return usedSize === undefined ? undefined : { used: usedSize, total: totalSize ?? 0 };
-  } catch {
-    return undefined;
+    if (usedSize === undefined) throw new Error('inspector: no heap usage');
+    return { used: usedSize, total: totalSize ?? 0 };
   } finally {
     socket?.close();
   }

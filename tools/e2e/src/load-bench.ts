@@ -295,16 +295,12 @@ export async function runLoad(
         ? []
         : [{ worker: BARE, ...bare, answered: () => bareAnswers.length }]),
     ];
-  const memory: MemorySeries[] = await Promise.all(
-    watched.map(async ({ worker, inspectorPort }) => ({
-      worker,
-      at: [],
-      anon: [],
-      requests: [],
-      processes: [],
-      heap: { start: await isolateHeap(inspectorPort) },
-    })),
-  );
+  const memory: MemorySeries[] = [];
+  // One inspector connection at a time.
+  for (const { worker, inspectorPort } of watched) {
+    const start = await isolateHeap(inspectorPort);
+    memory.push({ worker, at: [], anon: [], requests: [], processes: [], heap: { start } });
+  }
   const started = performance.now();
   const now = () => (performance.now() - started) / 1000;
   let running = true;
