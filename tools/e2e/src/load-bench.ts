@@ -700,10 +700,13 @@ function printMemory(report: LoadReport): void {
       '2nd half': `+${mib(row.secondHalf)}`,
       requests: row.requests,
       'MiB/1k req': Number((perThousand(row) / 1024 ** 2).toFixed(2)),
+      // A ratio over a baseline that did not grow (under 1 MiB per 1,000) says nothing.
       '× bare':
         row.worker === BARE || !bare.has(row.role)
           ? '-'
-          : Number((perThousand(row) / bare.get(row.role)!).toFixed(2)),
+          : bare.get(row.role)! < 1024 ** 2
+            ? 'bare flat'
+            : Number((perThousand(row) / bare.get(row.role)!).toFixed(2)),
     })),
   );
 }
