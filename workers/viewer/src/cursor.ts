@@ -41,21 +41,3 @@ export async function decodeCursor(secret: string, cursor: string): Promise<Posi
   } catch {}
   return undefined;
 }
-
-/**
- * A page of a listing read with one row more than `limit`: the rows to answer, and the
- * cursor after the last of them when that extra row says there is more (else null).
- */
-export async function pageOf<Row extends { taken_at: string; id: string }>(
-  secret: string,
-  rows: readonly Row[],
-  limit: number,
-): Promise<{ page: Row[]; nextCursor: string | null }> {
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  const nextCursor =
-    rows.length > limit && last
-      ? await encodeCursor(secret, { takenAt: last.taken_at, id: last.id })
-      : null;
-  return { page, nextCursor };
-}

@@ -1,7 +1,7 @@
 import { jsonError } from '@edge-gallery/http';
 import { isVideoId } from '@edge-gallery/r2-signer';
 import { type Context, Hono } from 'hono';
-import { decodeCursor, type Position, pageOf } from '../cursor.ts';
+import { decodeCursor, encodeCursor, type Position } from '../cursor.ts';
 import type { AppEnv } from '../env.ts';
 import type { MediaItem } from '../media-item.ts';
 import { type Links, presignedLinks, workerLinks } from '../media-links.ts';
@@ -48,7 +48,12 @@ export const media = new Hono<AppEnv>().get('/', async (c) => {
     .bind(...params)
     .all<ListedRow>();
 
-  const { page, nextCursor } = await pageOf(c.var.config.AUTH_SECRET, results, limit);
+  const page = results.slice(0, limit);
+  const last = page.at(-1);
+  const nextCursor =
+    results.length > limit && last
+      ? await encodeCursor(c.var.config.AUTH_SECRET, { takenAt: last.taken_at, id: last.id })
+      : null;
   const listed = itemsOf(c, page);
   // Each listed video with its playback token (what GET /api/videos/<id>/playback would
   // answer): a tap then waits for no token round trip (pages/gallery bench).

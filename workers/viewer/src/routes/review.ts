@@ -1,7 +1,7 @@
 import { jsonError } from '@edge-gallery/http';
 import { type Context, Hono } from 'hono';
 import * as z from 'zod/mini';
-import { decodeCursor, type Position, pageOf } from '../cursor.ts';
+import { decodeCursor, encodeCursor, type Position } from '../cursor.ts';
 import type { AppEnv } from '../env.ts';
 import { deleteItemObjects, OBJECT_COLUMNS, type ObjectColumns } from '../item-objects.ts';
 import type { MediaItem } from '../media-item.ts';
@@ -51,7 +51,12 @@ export const review = new Hono<AppEnv>().use(requireOwner).get('/', async (c) =>
   )
     .bind(state, after?.takenAt ?? '', after?.id ?? '', LIMIT + 1)
     .all<StatedRow>();
-  const { page, nextCursor } = await pageOf(c.var.config.AUTH_SECRET, results, LIMIT);
+  const page = results.slice(0, LIMIT);
+  const last = page.at(-1);
+  const nextCursor =
+    results.length > LIMIT && last
+      ? await encodeCursor(c.var.config.AUTH_SECRET, { takenAt: last.taken_at, id: last.id })
+      : null;
   return c.json({ ...statedItemsOf(c, page), nextCursor });
 });
 
