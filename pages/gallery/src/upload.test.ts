@@ -162,6 +162,108 @@ describe('runUpload', () => {
     expect(completions[0]!.map((part) => part.etag)).toEqual(['"etag-1"', '"etag-2"', '"etag-3"']);
   });
 
+  /** A store whose first `times` PUTs of each URL answer `status` (R2 when it is busy). */
+  function busyStore(status: number, times: number) {
+    const store = fakeStore();
+    const refused = new Map<string, number>();
+    const put: PutBody = async (url, body, onProgress, signal) => {
+      const count = refused.get(url) ?? 0;
+      if (count < times) {
+        refused.set(url, count + 1);
+        throw new UploadRefused(status, 'store-error');
+      }
+      return store.put(url, body, onProgress, signal);
+    };
+    return { ...store, put };
+  }
+
+  it.each([
+    [503, 'SlowDown'],
+    [500, 'InternalError'],
+  ])('asks a busy store again (%i %s), waiting longer each time, and completes', async (status) => {
+    const { api, completions } = fakeApi(8);
+    const store = busyStore(status, 2);
+    const waits: number[] = [];
+    await runUpload(file(8), {
+      api,
+      store: memoryStore(),
+      put: store.put,
+      makeRenditions: renditions,
+      concurrency: 1,
+      waitForNetwork: async (attempt) => {
+        waits.push(attempt);
+      },
+    });
+    // Each of the four PUTs (two renditions at once, then two parts) was refused twice, then
+    // stored: waits of 2⁰ and 2¹ s each.
+    expect(waits.sort()).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
+    expect(completions[0]!.map((part) => part.partNumber)).toEqual([1, 2]);
+  });
+
+  it("waits at least the viewer's Retry-After before asking again", async () => {
+    const { api, completions } = fakeApi(4);
+    let refusals = 0;
+    const waits: number[] = [];
+    await runUpload(file(4), {
+      api: {
+        ...api,
+        complete: async (...args) => {
+          if (refusals++ === 0) throw new UploadRefused(503, 'database-unavailable', 8);
+          return api.complete(...args);
+        },
+      },
+      store: memoryStore(),
+      put: fakeStore().put,
+      makeRenditions: renditions,
+      waitForNetwork: async (attempt) => {
+        waits.push(attempt);
+      },
+    });
+    expect(waits).toEqual([3]); // 2³ s ≥ 8 s
+    expect(completions).toHaveLength(1);
+  });
+
+  it('tells the guest when the store stays busy after five more tries; the parts stored are kept', async () => {
+    const { api } = fakeApi(8);
+    const saved = memoryStore();
+    const waits: number[] = [];
+    const refusal = runUpload(file(8), {
+      api,
+      store: saved,
+      put: busyStore(503, Number.POSITIVE_INFINITY).put,
+      makeRenditions: async () => ({ facts: {} }),
+      concurrency: 1,
+      waitForNetwork: async (attempt) => {
+        waits.push(attempt);
+      },
+    });
+    await expect(refusal).rejects.toMatchObject({ status: 503, reason: 'store-error' });
+    expect(waits).toEqual([0, 1, 2, 3, 4]);
+    expect(saved.saved.size).toBe(1); // the resume offer has it
+  });
+
+  it('tells the guest at once when a 503 means hours (uploads switched off)', async () => {
+    const { api } = fakeApi(4);
+    const waits: number[] = [];
+    await expect(
+      runUpload(file(4), {
+        api: {
+          ...api,
+          create: async () => {
+            throw new UploadRefused(503, 'uploads-unavailable', 3600);
+          },
+        },
+        store: memoryStore(),
+        put: fakeStore().put,
+        makeRenditions: renditions,
+        waitForNetwork: async (attempt) => {
+          waits.push(attempt);
+        },
+      }),
+    ).rejects.toMatchObject({ reason: 'uploads-unavailable' });
+    expect(waits).toEqual([]);
+  });
+
   it('stops on a refusal instead of retrying it', async () => {
     const { api } = fakeApi(4);
     const refusing: UploadApi = {

@@ -83,7 +83,7 @@ export type UploadOptions = {
   makeRenditions: (file: File) => Promise<Renditions>;
   /** Parts in flight at once. */
   concurrency?: number;
-  /** Resolves when it is worth trying the network again (the `online` event, a backoff). */
+  /** Resolves when it is worth trying again: the `online` event, or a backoff of 2^attempt s. */
   waitForNetwork: (attempt: number, signal: AbortSignal) => Promise<void>;
   onProgress?: (sentBytes: number, totalBytes: number) => void;
   signal?: AbortSignal;
@@ -179,19 +179,44 @@ export async function runUpload(
   return done;
 }
 
-/** Runs `attempt` until it answers; a network failure waits for the network, then retries. */
+/**
+ * How often a moment's refusal is asked again before the guest is told: a 5xx that expects
+ * an answer within a minute — R2's 500 InternalError and 503 SlowDown, the viewer's 503 when a
+ * binding failed (Retry-After: 1). With the backoff (1, 2, 4, 8, 16 s) that is half a minute:
+ * a venue's network and a busy store get over it, a longer outage is for the resume offer.
+ */
+const BUSY_RETRIES = 5;
+
+/** A refusal that says "not now" rather than "no". */
+function isBusy(error: unknown): error is UploadRefused {
+  return (
+    error instanceof UploadRefused && error.status >= 500 && (error.retryAfterSeconds ?? 0) <= 60
+  );
+}
+
+/**
+ * Runs `attempt` until it answers: a network failure waits for the network and retries for
+ * as long as it takes; a busy answer is retried BUSY_RETRIES times, waiting at least as long
+ * as its Retry-After; any other refusal is the guest's to read at once.
+ */
 async function withRetries<T>(
   options: UploadOptions,
   signal: AbortSignal,
   attempt: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
+  let busy = 0;
   for (let tries = 0; ; tries++) {
     signal.throwIfAborted();
     try {
       return await attempt(signal);
     } catch (error) {
-      if (!(error instanceof NetworkError) || signal.aborted) throw error;
-      await options.waitForNetwork(tries, signal);
+      if (signal.aborted) throw error;
+      if (error instanceof NetworkError) await options.waitForNetwork(tries, signal);
+      else if (isBusy(error) && busy < BUSY_RETRIES) {
+        const asked = Math.ceil(Math.log2(error.retryAfterSeconds ?? 1));
+        await options.waitForNetwork(Math.max(busy, asked), signal);
+        busy += 1;
+      } else throw error;
     }
   }
 }
