@@ -384,46 +384,50 @@ async function main(): Promise<void> {
         headless: true,
         args: [...CHROMIUM_ARGS, '--disable-web-security'],
       });
-      const designs = [
-        ...(BEFORE_DIST === undefined ? [] : (['hls-before'] as const)),
-        ...(['hls', 'redirect', 'mp4'] as const),
-      ];
-      for (const design of designs) {
-        if (ONLY !== undefined && !ONLY.split(',').includes(design)) continue;
-        await publishRollout(design === 'redirect' ? { redirect: 100 } : { presign: 100 });
-        const runner = design === 'redirect' ? relaxed : browser;
-        if (design === 'hls-before') swapDist(BEFORE_DIST!);
-        else restoreDist();
-        // One trial not counted: the local stack's first requests on a path (workerd
-        // compiling, the video worker reading its config from KV, storage's first open)
-        // cost hundreds of ms that a deployed worker does not, and fell on whichever row
-        // came first.
-        const first = await runTrial(runner, options, {
-          profile: PROFILES[0]!,
-          tapAfterMs: COLD_TAP_MS,
-          tile: DEMO_TILE,
-          mp4Url: design === 'mp4' ? mp4Url : undefined,
-        });
-        console.log(
-          `bench: ${design} warm-up trial (not counted): ${first.firstFrameMs?.toFixed(0) ?? '—'} ms`,
-        );
-        for (const profile of PROFILES) {
-          for (const scenario of ['cold', 'warm'] as const) {
-            await run(
-              { profile: profile.name, design, scenario, video: 'demo (6 s)' },
-              {
-                profile,
-                tapAfterMs: scenario === 'warm' ? WARM_MS : COLD_TAP_MS,
-                tile: DEMO_TILE,
-                mp4Url: design === 'mp4' ? mp4Url : undefined,
-                waterfall: WATERFALL,
-              },
-              runner,
-            );
+      // Closed however the run ends: an open browser would keep the bench from exiting.
+      try {
+        const designs = [
+          ...(BEFORE_DIST === undefined ? [] : (['hls-before'] as const)),
+          ...(['hls', 'redirect', 'mp4'] as const),
+        ];
+        for (const design of designs) {
+          if (ONLY !== undefined && !ONLY.split(',').includes(design)) continue;
+          await publishRollout(design === 'redirect' ? { redirect: 100 } : { presign: 100 });
+          const runner = design === 'redirect' ? relaxed : browser;
+          if (design === 'hls-before') swapDist(BEFORE_DIST!);
+          else restoreDist();
+          // One trial not counted: the local stack's first requests on a path (workerd
+          // compiling, the video worker reading its config from KV, storage's first open)
+          // cost hundreds of ms that a deployed worker does not, and fell on whichever row
+          // came first.
+          const first = await runTrial(runner, options, {
+            profile: PROFILES[0]!,
+            tapAfterMs: COLD_TAP_MS,
+            tile: DEMO_TILE,
+            mp4Url: design === 'mp4' ? mp4Url : undefined,
+          });
+          console.log(
+            `bench: ${design} warm-up trial (not counted): ${first.firstFrameMs?.toFixed(0) ?? '—'} ms`,
+          );
+          for (const profile of PROFILES) {
+            for (const scenario of ['cold', 'warm'] as const) {
+              await run(
+                { profile: profile.name, design, scenario, video: 'demo (6 s)' },
+                {
+                  profile,
+                  tapAfterMs: scenario === 'warm' ? WARM_MS : COLD_TAP_MS,
+                  tile: DEMO_TILE,
+                  mp4Url: design === 'mp4' ? mp4Url : undefined,
+                  waterfall: WATERFALL,
+                },
+                runner,
+              );
+            }
           }
         }
+      } finally {
+        await relaxed.close();
       }
-      await relaxed.close();
       restoreDist();
       await publishRollout({ presign: 100 });
       for (const profile of LONG ? PROFILES : []) {
