@@ -53,8 +53,14 @@ function drawScene(file: CameraDemoFile): Buffer {
     .replaceAll('{w}', String(w))
     .replaceAll('{h}', String(h));
   if (existsSync(FONT)) {
-    const text = `${file.name} · ${file.label}`.replaceAll(':', '\\:').replaceAll("'", '');
-    graph += `,drawtext=fontfile=${FONT}:text='${text}':fontcolor=white:fontsize=${Math.round(Math.min(w, h) / 30)}:box=1:boxcolor=black@0.45:boxborderw=18:x=w/28:y=h-th-h/28`;
+    // Two lines (name, then what it shows), small enough for the longer one to fit the width:
+    // in one line at a 30th of the short side, a portrait picture's label ran off its right
+    // edge. DejaVu Sans Bold's characters here average under 0.6 em.
+    const lines = [file.name, file.label];
+    const longest = Math.max(...lines.map((line) => line.length));
+    const size = Math.floor(Math.min(Math.min(w, h) / 30, (w * 0.85) / (longest * 0.6)));
+    const text = lines.join('\n').replaceAll(':', '\\:').replaceAll("'", '');
+    graph += `,drawtext=fontfile=${FONT}:text='${text}':fontcolor=white:fontsize=${size}:line_spacing=${Math.round(size / 3)}:box=1:boxcolor=black@0.45:boxborderw=${Math.round(size / 3)}:x=w/28:y=h-th-h/28`;
   }
   const result = spawnSync(
     'ffmpeg',
