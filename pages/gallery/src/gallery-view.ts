@@ -181,17 +181,17 @@ function mountGrid(
   });
 
   const main = el('main', { class: 'gallery', id: 'gallery' }, uploads.pending, grid.element);
-  root.replaceChildren(
-    header,
-    main,
-    lightbox.element,
-    toaster.element,
-    downloads.panel,
-    selection.bar,
-    saver.panel,
+  // The bottom panels that can be open together (the uploads, a ZIP's progress or Save, the
+  // select bar) stack in one column: each fixed on its own, the last one covered the others.
+  const dock = el(
+    'div',
+    { class: 'dock' },
     uploads.panel,
-    review.dialog,
+    downloads.panel,
+    saver.panel,
+    selection.bar,
   );
+  root.replaceChildren(header, main, lightbox.element, toaster.element, dock, review.dialog);
 
   signOut.addEventListener('click', async () => {
     signOut.disabled = true;
@@ -295,6 +295,7 @@ function mountGrid(
       downloads.destroy();
       selection.destroy();
       saver.panel.remove();
+      dock.remove();
     },
   };
 }
