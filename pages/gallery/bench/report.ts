@@ -88,8 +88,9 @@ export function formatReport(rows: readonly Row[], repeats: number): string {
   const long = get('long', 'warm', 'hls');
   const check = (ok: boolean | undefined) => (ok === undefined ? '?' : ok ? 'met' : 'MISSED');
   const targets = [
-    `first frame cold ≤ 1000 ms: ${ms(cold?.firstFrameMs)} — ${check(cold?.firstFrameMs !== undefined && cold.firstFrameMs <= 1000)}`,
-    `first frame warm ≤ 600 ms: ${ms(warm?.firstFrameMs)} — ${check(warm?.firstFrameMs !== undefined && warm.firstFrameMs <= 600)}`,
+    // A row not measured (BENCH_ONLY) is '?', never MISSED.
+    `first frame cold ≤ 1000 ms: ${ms(cold?.firstFrameMs)} — ${check(cold === undefined ? undefined : cold.firstFrameMs !== undefined && cold.firstFrameMs <= 1000)}`,
+    `first frame warm ≤ 600 ms: ${ms(warm?.firstFrameMs)} — ${check(warm === undefined ? undefined : warm.firstFrameMs !== undefined && warm.firstFrameMs <= 600)}`,
     ...(['cold', 'warm'] as const).map((scenario) => {
       const value = get('demo', scenario, 'hls')?.firstFrameMs;
       const baseline = get('demo', scenario, 'redirect')?.firstFrameMs;
