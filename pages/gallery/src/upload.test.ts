@@ -81,6 +81,16 @@ const renditions = async () => ({
   facts: { width: 2, height: 1 },
 });
 
+/** A waitForNetwork that answers at once and records each attempt it was asked to wait for. */
+function recordedWaits(then?: (attempt: number) => void) {
+  const waits: number[] = [];
+  const waitForNetwork = async (attempt: number) => {
+    waits.push(attempt);
+    then?.(attempt);
+  };
+  return { waits, waitForNetwork };
+}
+
 describe('runUpload', () => {
   it('sends the renditions and every part once, then completes with the ETags in order', async () => {
     const { api, completions } = fakeApi(10);
@@ -113,17 +123,16 @@ describe('runUpload', () => {
   it('waits for the network after a lost connection and resumes without resending stored parts', async () => {
     const { api, completions } = fakeApi(20);
     const store = fakeStore(4); // two renditions and two parts get through
-    const waits: number[] = [];
+    const { waits, waitForNetwork } = recordedWaits((attempt) => {
+      if (attempt === 2) store.reconnect();
+    });
     await runUpload(file(20), {
       api,
       store: memoryStore(),
       put: store.put,
       makeRenditions: renditions,
       concurrency: 1,
-      waitForNetwork: async (attempt) => {
-        waits.push(attempt);
-        if (attempt === 2) store.reconnect();
-      },
+      waitForNetwork,
     });
     expect(waits).toEqual([0, 1, 2]);
     const parts = store.puts.filter((url) => url.includes('/part/'));
@@ -183,16 +192,14 @@ describe('runUpload', () => {
   ])('asks a busy store again (%i %s), waiting longer each time, and completes', async (status) => {
     const { api, completions } = fakeApi(8);
     const store = busyStore(status, 2);
-    const waits: number[] = [];
+    const { waits, waitForNetwork } = recordedWaits();
     await runUpload(file(8), {
       api,
       store: memoryStore(),
       put: store.put,
       makeRenditions: renditions,
       concurrency: 1,
-      waitForNetwork: async (attempt) => {
-        waits.push(attempt);
-      },
+      waitForNetwork,
     });
     // Each of the four PUTs (two renditions at once, then two parts) was refused twice, then
     // stored: waits of 2⁰ and 2¹ s each.
@@ -203,7 +210,7 @@ describe('runUpload', () => {
   it("waits at least the viewer's Retry-After before asking again", async () => {
     const { api, completions } = fakeApi(4);
     let refusals = 0;
-    const waits: number[] = [];
+    const { waits, waitForNetwork } = recordedWaits();
     await runUpload(file(4), {
       api: {
         ...api,
@@ -215,9 +222,7 @@ describe('runUpload', () => {
       store: memoryStore(),
       put: fakeStore().put,
       makeRenditions: renditions,
-      waitForNetwork: async (attempt) => {
-        waits.push(attempt);
-      },
+      waitForNetwork,
     });
     expect(waits).toEqual([3]); // 2³ s ≥ 8 s
     expect(completions).toHaveLength(1);
@@ -226,16 +231,14 @@ describe('runUpload', () => {
   it('tells the guest when the store stays busy after five more tries; the parts stored are kept', async () => {
     const { api } = fakeApi(8);
     const saved = memoryStore();
-    const waits: number[] = [];
+    const { waits, waitForNetwork } = recordedWaits();
     const refusal = runUpload(file(8), {
       api,
       store: saved,
       put: busyStore(503, Number.POSITIVE_INFINITY).put,
       makeRenditions: async () => ({ facts: {} }),
       concurrency: 1,
-      waitForNetwork: async (attempt) => {
-        waits.push(attempt);
-      },
+      waitForNetwork,
     });
     await expect(refusal).rejects.toMatchObject({ status: 503, reason: 'store-error' });
     expect(waits).toEqual([0, 1, 2, 3, 4]);
@@ -244,7 +247,7 @@ describe('runUpload', () => {
 
   it('tells the guest at once when a 503 means hours (uploads switched off)', async () => {
     const { api } = fakeApi(4);
-    const waits: number[] = [];
+    const { waits, waitForNetwork } = recordedWaits();
     await expect(
       runUpload(file(4), {
         api: {
@@ -256,9 +259,7 @@ describe('runUpload', () => {
         store: memoryStore(),
         put: fakeStore().put,
         makeRenditions: renditions,
-        waitForNetwork: async (attempt) => {
-          waits.push(attempt);
-        },
+        waitForNetwork,
       }),
     ).rejects.toMatchObject({ reason: 'uploads-unavailable' });
     expect(waits).toEqual([]);
