@@ -290,8 +290,14 @@ describe('a guest visits the gallery', () => {
     await shot('player');
     await network.settle();
 
-    const master = network.requests.find((r) => r.url.startsWith(`${VIDEO}/api/hls/playlist?key=`));
-    expect(master?.status).toBe(200);
+    // Every master playlist answered was a 200. A head start the page dropped (the reload
+    // and the scroll above can end one on its way) answered nothing and is not counted:
+    // taking the first master request logged failed a clean-clone run this way.
+    const masters = network.requests.filter(
+      (r) => r.url.startsWith(`${VIDEO}/api/hls/playlist?key=`) && r.status !== undefined,
+    );
+    expect(masters.length).toBeGreaterThan(0);
+    expect(masters.map((r) => r.status)).toEqual(masters.map(() => 200));
     expect(tokenRequests() - tokensBeforeTap).toBe(0);
 
     // Media = every request for the video that is not a playlist (photos come from
