@@ -189,7 +189,7 @@ describe.skipIf(ffmpegMissing)('gallery import into the local state (needs ffmpe
   it('is listed in date order, the way the viewer queries D1', async () => {
     const { db, dispose } = await openLocalState(join(root, 'state-a'));
     try {
-      // workers/viewer/src/routes/media.ts listingQuery, first page.
+      // workers/viewer/src/listing-query.ts, first page.
       const { results } = await db
         .prepare(
           'SELECT id, kind, title, taken_at, width, height, original_key, thumbnail_key, video_id, duration_sec FROM media ORDER BY taken_at, id LIMIT ?',

@@ -3,8 +3,9 @@ import { parsePlaybackKeys, verifyPlaybackToken } from '@edge-gallery/r2-signer'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { call, signIn } from '../../test/visitor.ts';
 import { encodeCursor } from '../cursor.ts';
+import { listingQuery } from '../listing-query.ts';
 import type { MediaPage as Page } from '../media-item.ts';
-import { DEFAULT_LIMIT, listingQuery, MAX_LIMIT } from './media.ts';
+import { DEFAULT_LIMIT, MAX_LIMIT } from './media.ts';
 
 type Row = { id: string; kind: 'image' | 'video'; taken_at: string; video_id: string | null };
 

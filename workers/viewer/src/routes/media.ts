@@ -3,6 +3,7 @@ import { isVideoId } from '@edge-gallery/r2-signer';
 import { type Context, Hono } from 'hono';
 import { decodeCursor, encodeCursor, type Position } from '../cursor.ts';
 import type { AppEnv } from '../env.ts';
+import { listingQuery } from '../listing-query.ts';
 import type { MediaItem } from '../media-item.ts';
 import { type Links, presignedLinks, workerLinks } from '../media-links.ts';
 import type { MediaRow } from '../media-row.ts';
@@ -81,35 +82,6 @@ export function itemsOf(
   const signed = performance.now() - signing;
   c.set('timing', `links;desc=${s3 ? 'presigned' : 'paths'};dur=${signed.toFixed(3)}`);
   return { items: page.map((row, i) => itemWith(row, links[i]!)), expiresAt };
-}
-
-/**
- * Keyset pagination: each page starts strictly after the last (taken_at, id) of the one
- * before, so rows added or removed meanwhile never shift, repeat or skip others. Served by
- * the (taken_at, id) and (kind, taken_at, id) indexes without a sort; one row more than
- * the page says whether a next page exists.
- */
-export function listingQuery(page: {
-  kind: 'image' | 'video' | undefined;
-  after: Position | undefined;
-  limit: number;
-}): { sql: string; params: (string | number)[] } {
-  // Guests only ever see listed items; the (state, …) indexes lead with it.
-  const where: string[] = ["state = 'listed'"];
-  const params: (string | number)[] = [];
-  if (page.kind) {
-    where.push('kind = ?');
-    params.push(page.kind);
-  }
-  if (page.after) {
-    where.push('(taken_at, id) > (?, ?)');
-    params.push(page.after.takenAt, page.after.id);
-  }
-  params.push(page.limit + 1);
-  const sql = `SELECT id, kind, title, taken_at, width, height, original_key, thumbnail_key,
-      thumbnail_hd_key, preview_key, motion_key, video_id, duration_sec
-    FROM media WHERE ${where.join(' AND ')} ORDER BY taken_at, id LIMIT ?`;
-  return { sql, params };
 }
 
 /** Missing → the default; out of range → clamped; not an integer → undefined. */
