@@ -1,23 +1,74 @@
 import { join } from 'node:path';
-import { type ServingWrangler, serveWrangler, stateDir } from '@edge-gallery/stack';
+import {
+  repoRoot,
+  type ServingWrangler,
+  serveWrangler,
+  services,
+  stateDir,
+} from '@edge-gallery/stack';
+import type { LoadKind } from './load-bench.ts';
 
-// `bare-r2/`, the bench's memory baseline: `wrangler dev` of a worker that only answers
-// `new Response((await env.MEDIA.get(key)).body)`, over the stack's local state, on a port
-// of its own. Started after the stack is up (two workerd opening .state at the same moment
-// can meet SQLITE_BUSY).
+// `bare-worker/`, the bench's memory baseline: `wrangler dev` of a worker that makes the
+// gallery's binding calls and nothing else (R2 reads, the viewer's listing query on D1,
+// Cache API match and put), over the stack's local state, on a port of its own. The mixed
+// load starts one per worker of the stack it stands beside, so that each workerd's growth
+// is compared with a bare one's doing the same kind of calls. Started after the stack is
+// up, one after another (two workerd opening .state at the same moment can meet
+// SQLITE_BUSY).
 
-export const BARE_R2_PORT = 8797;
+/** The first bare worker's port; the others follow. Inspector: the port + 600. */
+export const BARE_PORT = 8797;
 
-export type BareR2 = ServingWrangler;
+export type BareWorker = ServingWrangler & { port: number; inspectorPort: number };
 
-export function startBareR2(logFile: string): Promise<BareR2> {
-  return serveWrangler(
+export async function startBareWorker(
+  role: string,
+  port: number,
+  logFile: string,
+): Promise<BareWorker> {
+  const inspectorPort = port + 600;
+  const served = await serveWrangler(
     [
       'dev',
-      ...['--port', String(BARE_R2_PORT), '--inspector-port', String(BARE_R2_PORT + 600)],
+      ...['--name', `edge-gallery-bench-bare-${role}`],
+      ...['--port', String(port), '--inspector-port', String(inspectorPort)],
       ...['--persist-to', stateDir],
+      // The viewer's AUTH_SECRET: its listing cursors are checked as the viewer checks them.
+      ...['--env-file', join(repoRoot, services.viewer.dir, '.dev.vars')],
     ],
-    join(import.meta.dirname, '..', 'bare-r2'),
-    { url: `http://localhost:${BARE_R2_PORT}`, logFile, readyTimeoutMs: 60_000 },
+    join(import.meta.dirname, '..', 'bare-worker'),
+    { url: `http://localhost:${port}`, logFile, readyTimeoutMs: 60_000 },
   );
+  return { ...served, port, inspectorPort };
+}
+
+/** The bare worker's path for an object read straight from R2 (`key` as stored). */
+export function bareObjectPath(key: string): string {
+  return `/r2/${key.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/**
+ * The bare worker's path for a request of the mixed load: the same binding calls on the
+ * same objects and rows as the worker that answers it — a listing page's D1 query (same
+ * limit, same cursor), a thumbnail's R2 read (its presigned path, without bucket or
+ * signature), a playlist from memory (the video worker's template memo), a segment through
+ * the Cache API (match; R2 and a put on a miss).
+ */
+export function barePath(kind: LoadKind, path: string): string {
+  const url = new URL(path, 'http://bench');
+  if (kind === 'listing') {
+    const query = new URLSearchParams();
+    for (const name of ['limit', 'cursor', 'kind']) {
+      const value = url.searchParams.get(name);
+      if (value) query.set(name, value);
+    }
+    return `/d1/media?${query}`;
+  }
+  if (kind === 'thumbnail') return url.pathname.replace(/^\/[^/]+\//, '/r2/');
+  const master = url.pathname === '/api/hls/playlist' ? url.searchParams.get('key') : null;
+  const hlsPath =
+    master !== null
+      ? `/hls/${encodeURIComponent(master)}/master.m3u8`
+      : url.pathname.replace(/^\/api\/hls\//, '/hls/');
+  return `${kind === 'playlist' ? '/memo' : '/cached'}${hlsPath}`;
 }

@@ -9,14 +9,15 @@
 //                                          published config version (nothing cached)
 //   segment, token strategy                a worker-served media segment (Cache API hit)
 //   1 GiB through the video worker         workerd memory before / peak / after, beside
-//                                          the same object through a bare R2 worker
-//                                          (bare-r2/: the local simulator's own share)
+//                                          the same object through a bare worker's R2
+//                                          read (bare-worker/: the simulator's own share)
 //   mixed load, then the same with faults  load-bench.ts: listings, thumbnails from storage,
 //                                          playlists, segments and logins at once for
 //                                          BENCH_LOAD_SECONDS (300; 0 skips), then again with
 //                                          R2 and KV failing for BENCH_FAULT_SECONDS (60) in
 //                                          the middle; the memory of each workerd over time,
-//                                          beside the bare R2 worker under the same streams
+//                                          each beside a bare worker making the same binding
+//                                          calls under the same streams
 //                                          (BENCH_LOAD_ONLY=1: these two runs only)
 //   photo delivery cost model              cost-model.ts: a guest scrolling N = 2,000 photos,
 //                                          today's worker-served design beside presigned URLs
@@ -38,9 +39,11 @@ import {
 } from '@edge-gallery/stack';
 import type { VersionId } from '@edge-gallery/video-streaming/config/versions';
 import autocannon, { type Result } from 'autocannon';
-import { BARE_R2_PORT, startBareR2 } from './bare-r2.ts';
+import { BARE_PORT, type BareWorker, bareObjectPath, startBareWorker } from './bare-worker.ts';
 import { type CostRow, putCostModelRows, removeCostModelRows, runCostModel } from './cost-model.ts';
 import {
+  type BareWorkers,
+  checkBare,
   faultSwitchArmed,
   guestTraffic,
   type LoadReport,
@@ -166,7 +169,7 @@ async function once(scenario: string, paths: string[]): Promise<Row> {
 }
 
 type Streamed = {
-  /** Which worker streamed it: the video worker, or the bare R2 baseline (bare-r2/). */
+  /** Which worker streamed it: the video worker, or the bare R2 baseline (bare-worker/, its /r2/ route). */
   through: 'video worker' | 'bare R2 worker';
   how: string;
   /** The worker's own account of where the bytes came from (Server-Timing `cache`). */
@@ -290,11 +293,11 @@ async function main(): Promise<number> {
     // the bare R2 worker, whose workerd runs the same local R2 simulator and nothing else.
     if (big.status === 200) {
       const bigUrl = `${urls.video}/api/hls/bench-big/1g.bin?${token('bench-big')}`;
-      const bare = await startBareR2(join(reports, 'bench-bare-r2.log'));
+      const bare = await startBareWorker('r2', BARE_PORT, join(reports, 'bench-bare-r2.log'));
       try {
         for (const range of [false, true, false]) {
           for (const [through, url, port] of [
-            ['bare R2 worker', `${bare.url}/${BIG_KEY}`, BARE_R2_PORT],
+            ['bare R2 worker', `${bare.url}${bareObjectPath(BIG_KEY)}`, BARE_PORT],
             ['video worker', bigUrl, services.video.port],
           ] as const) {
             try {
@@ -347,11 +350,22 @@ async function main(): Promise<number> {
     if (LOAD_SECONDS > 0) {
       // Both runs while the stack is fresh: the memory series start from a just-started workerd.
       const traffic = await guestTraffic(password);
-      // The bare R2 worker under the same streams at the same time, through both runs: the
-      // memory baseline (the fault switch does not reach it: its R2 never fails).
-      const started = await startBareR2(join(reports, 'bench-bare-r2.log'));
-      const bare = { url: started.url, port: BARE_R2_PORT, inspectorPort: BARE_R2_PORT + 600 };
+      // A bare worker beside each worker of the stack, under that worker's streams at the
+      // same time, through both runs: the memory baseline (the fault switch does not reach
+      // them: their R2 never fails). Started one after another (SQLITE_BUSY otherwise).
+      const started: BareWorker[] = [];
       try {
+        const beside = async (name: string) => {
+          const port = BARE_PORT + started.length;
+          started.push(await startBareWorker(name, port, join(reports, `bench-bare-${name}.log`)));
+          return started.at(-1)!;
+        };
+        const bare: BareWorkers = {
+          viewer: await beside(services.viewer.name),
+          video: await beside(services.video.name),
+          storage: await beside(services.devS3.name),
+        };
+        await checkBare(traffic, bare);
         loads.push(await runLoad('mixed load', traffic, LOAD_SECONDS, { bare }));
         printLoadReport(loads.at(-1)!);
         if (await faultSwitchArmed()) {
@@ -373,7 +387,7 @@ async function main(): Promise<number> {
           );
         }
       } finally {
-        await started.stop();
+        for (const worker of started) await worker.stop();
       }
     }
 

@@ -21,14 +21,16 @@
 //
 // Memory: every workerd of each `wrangler dev` is sampled apart (wrangler's proxy, which
 // runs none of our code, and the runtime with the worker and the local simulators). With
-// `bare`, the bare R2 worker (bare-r2/) gets the same four streams at the same time, each
-// request an R2 read of the object that request's answer is made of — the baseline that
-// says how much of the growth any worker reading the local R2 shows.
+// `bare`, a bare worker (bare-worker/) beside each of the viewer, the video worker and dev
+// S3 gets the same streams as that worker at the same time, each request the same kind of
+// binding calls on the same objects and rows (barePath) — the baseline that says how much
+// of each workerd's growth any worker making those calls shows.
 import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { services, urls } from '@edge-gallery/stack';
 import type { MediaPage } from '@edge-gallery/viewer/media-item';
 import autocannon from 'autocannon';
+import { type BareWorker, barePath } from './bare-worker.ts';
 import { playlistUris } from './hls.ts';
 import { type IsolateHeap, isolateHeap } from './isolate-heap.ts';
 import { type WorkerdProcess, workerdMemory } from './workerd-memory.ts';
@@ -42,8 +44,9 @@ const LOGIN_EVERY_MS = 2500;
 const PROBE_EVERY_MS = 1000;
 const MEMORY_EVERY_MS = 5000;
 const FAULT_PATH = '/__local/faults';
+type ServedBy = 'viewer' | 'video' | 'storage';
 /** Who answers each kind: a 5xx from our workers breaks the rule; storage's is R2's own. */
-const SERVED_BY: Record<Kind, 'viewer' | 'video' | 'storage'> = {
+const SERVED_BY: Record<Kind, ServedBy> = {
   listing: 'viewer',
   thumbnail: 'storage',
   playlist: 'video',
@@ -53,22 +56,8 @@ const SERVED_BY: Record<Kind, 'viewer' | 'video' | 'storage'> = {
 
 type Target = { base: string; paths: string[]; headers: Record<string, string> };
 
-const BARE = 'bare R2';
-/** What the bare worker reads for the listing, which reads D1, not R2: a key that is not there. */
-const LISTING_STAND_IN = '/bench-missing/listing';
-
-/**
- * The bare R2 worker's path for a request of the mixed load: the key of the object its
- * answer is made of (a thumbnail's presigned path, a playlist's or a segment's HLS key).
- */
-export function bareR2Path(kind: LoadKind, path: string): string {
-  const url = new URL(path, 'http://bench');
-  if (kind === 'listing') return LISTING_STAND_IN;
-  if (kind === 'thumbnail') return url.pathname.replace(/^\/[^/]+\//, '/');
-  const master = url.pathname === '/api/hls/playlist' ? url.searchParams.get('key') : null;
-  if (master !== null) return `/hls/${encodeURIComponent(master)}/master.m3u8`;
-  return url.pathname.replace(/^\/api\/hls\//, '/hls/');
-}
+/** The memory series of the bare worker standing beside a worker of the stack. */
+const bareName = (worker: string) => `bare ${worker}`;
 
 export type Traffic = {
   password: string;
@@ -205,6 +194,26 @@ export async function faultSwitchArmed(): Promise<boolean> {
   }
 }
 
+/**
+ * Asks each bare worker once for every path it will get under load: all must answer 200 and
+ * a listing must find rows (a bare worker on an empty or other D1 would measure nothing).
+ * This also fills its Cache API, as guestTraffic's first look filled the video worker's.
+ */
+export async function checkBare(traffic: Traffic, bare: BareWorkers): Promise<void> {
+  for (const kind of Object.keys(traffic.targets) as LoadKind[]) {
+    for (const path of new Set(traffic.targets[kind].paths.map((p) => barePath(kind, p)))) {
+      const url = `${bare[SERVED_BY[kind]].url}${path}`;
+      const response = await fetch(url);
+      const body = await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(`load: ${url} answered ${response.status}`);
+      if (kind === 'listing') {
+        const { rows } = JSON.parse(new TextDecoder().decode(body)) as { rows: number };
+        if (!(rows > 0)) throw new Error(`load: the bare listing ${url} found no rows`);
+      }
+    }
+  }
+}
+
 export type Phase = { name: string; from: number; to: number };
 
 export type KindFigures = {
@@ -236,8 +245,8 @@ export type MemorySeries = {
   heap: { start: IsolateHeap | undefined; end?: IsolateHeap | undefined };
 };
 
-/** Where the bare R2 worker runs, for the baseline beside the stack. */
-export type BareWorker = { url: string; port: number; inspectorPort: number };
+/** The bare workers of the baseline, one beside each worker of the stack. */
+export type BareWorkers = Record<ServedBy, Pick<BareWorker, 'url' | 'port' | 'inspectorPort'>>;
 
 export type LoadReport = {
   label: string;
@@ -245,7 +254,7 @@ export type LoadReport = {
   phases: Phase[];
   figures: KindFigures[];
   memory: MemorySeries[];
-  /** The bare R2 worker's answers (none without `bare`): any but 200 and the listing stand-in's 404. */
+  /** The bare workers' answers (none without `bare`): failed, any but 200. */
   bare: { requests: number; failed: number };
   /** From the prober: every 503 checked, and what was wrong with any (empty: none). */
   checks: {
@@ -276,35 +285,47 @@ export async function runLoad(
   label: string,
   traffic: Traffic,
   seconds: number,
-  { fault, bare }: { fault?: { from: number; to: number }; bare?: BareWorker } = {},
+  { fault, bare }: { fault?: { from: number; to: number }; bare?: BareWorkers } = {},
 ): Promise<LoadReport> {
   const answers: Answer[] = [];
-  const bareAnswers: number[] = [];
+  const bareAnswers: { who: ServedBy; status: number }[] = [];
   const probes: Probe[] = [];
   const stackWorker = (service: (typeof services)['viewer' | 'video' | 'devS3']) => ({
     worker: service.name,
     port: service.port,
     inspectorPort: service.otherPorts[0],
   });
-  const watched: { worker: string; port: number; inspectorPort: number; answered: () => number }[] =
-    [
-      { ...stackWorker(services.viewer), answered: servedBy('viewer') },
-      { ...stackWorker(services.video), answered: servedBy('video') },
-      { ...stackWorker(services.devS3), answered: servedBy('storage') },
-      ...(bare === undefined
-        ? []
-        : [{ worker: BARE, ...bare, answered: () => bareAnswers.length }]),
-    ];
+  const stack = [
+    { ...stackWorker(services.viewer), who: 'viewer' as const },
+    { ...stackWorker(services.video), who: 'video' as const },
+    { ...stackWorker(services.devS3), who: 'storage' as const },
+  ];
+  const watched: {
+    worker: string;
+    port: number;
+    inspectorPort: number;
+    answered: () => number;
+  }[] = [
+    ...stack.map((w) => ({ ...w, answered: servedBy(w.who) })),
+    ...(bare === undefined
+      ? []
+      : stack.map(({ worker, who }) => ({
+          worker: bareName(worker),
+          port: bare[who].port,
+          inspectorPort: bare[who].inspectorPort,
+          answered: () => bareAnswers.filter((a) => a.who === who).length,
+        }))),
+  ];
   const memory: MemorySeries[] = [];
   // One inspector connection at a time.
-  for (const { worker, inspectorPort } of watched) {
-    const start = await isolateHeap(inspectorPort);
+  for (const { worker, port, inspectorPort } of watched) {
+    const start = await isolateHeap(inspectorPort, `http://localhost:${port}`);
     memory.push({ worker, at: [], anon: [], requests: [], processes: [], heap: { start } });
   }
   const started = performance.now();
   const now = () => (performance.now() - started) / 1000;
   let running = true;
-  function servedBy(who: (typeof SERVED_BY)[Kind]) {
+  function servedBy(who: ServedBy) {
     return () => answers.filter((a) => SERVED_BY[a.kind] === who).length;
   }
 
@@ -329,23 +350,25 @@ export async function runLoad(
   sampleMemory();
   const memoryTimer = setInterval(sampleMemory, MEMORY_EVERY_MS);
 
-  // The baseline: the same streams to the bare R2 worker, each an R2 read of the same object.
+  // The baseline: the same streams to the bare worker beside the worker that answers them,
+  // each request the same binding calls on the same object or rows.
   const mirrors =
     bare === undefined
       ? []
       : (Object.keys(traffic.targets) as LoadKind[]).map((kind) => {
-          const paths = traffic.targets[kind].paths.map((path) => bareR2Path(kind, path));
+          const paths = traffic.targets[kind].paths.map((path) => barePath(kind, path));
+          const who = SERVED_BY[kind];
           let next = 0;
           const instance = autocannon({
-            url: bare.url,
+            url: bare[who].url,
             connections: CONNECTIONS[kind],
             duration: seconds,
             requests: [
               { setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length]! }) },
             ],
           });
-          instance.on('response', (_client, status) => bareAnswers.push(status));
-          instance.on('reqError', () => bareAnswers.push(0));
+          instance.on('response', (_client, status) => bareAnswers.push({ who, status }));
+          instance.on('reqError', () => bareAnswers.push({ who, status: 0 }));
           return instance;
         });
 
@@ -460,8 +483,8 @@ export async function runLoad(
   clearInterval(memoryTimer);
   clearInterval(progress);
   sampleMemory();
-  for (const [i, { inspectorPort }] of watched.entries()) {
-    memory[i]!.heap.end = await isolateHeap(inspectorPort);
+  for (const [i, { port, inspectorPort }] of watched.entries()) {
+    memory[i]!.heap.end = await isolateHeap(inspectorPort, `http://localhost:${port}`);
   }
 
   const figures: KindFigures[] = [];
@@ -526,7 +549,7 @@ export async function runLoad(
     memory,
     bare: {
       requests: bareAnswers.length,
-      failed: bareAnswers.filter((status) => status !== 200 && status !== 404).length,
+      failed: bareAnswers.filter((a) => a.status !== 200).length,
     },
     checks: {
       probes: probes.length,
@@ -578,6 +601,16 @@ async function probeOnce(kind: Kind, url: string, ask: () => Promise<Response>):
 
 const mib = (bytes: number) => (bytes / 1024 ** 2).toFixed(0);
 
+/**
+ * A workerd's growth per 1,000 requests over its bare twin's: '-' without one, 'bare flat'
+ * when the baseline grew under 1 MiB per 1,000 (a ratio over nothing says nothing).
+ */
+export function ratioOverBare(ours: number, bare: number | undefined): number | string {
+  if (bare === undefined || Number.isNaN(bare) || Number.isNaN(ours)) return '-';
+  if (bare < 1024 ** 2) return 'bare flat';
+  return Number((ours / bare).toFixed(2));
+}
+
 /** The figures as tables, and the memory of each workerd over the run. */
 export function printLoadReport(report: LoadReport): void {
   console.log(`\n${report.label}: ${report.seconds} s`);
@@ -608,7 +641,7 @@ export function printLoadReport(report: LoadReport): void {
   printMemory(report);
   if (report.bare.requests > 0) {
     console.log(
-      `bare R2 worker (the baseline): ${report.bare.requests} requests, ${report.bare.failed} failed`,
+      `bare workers (the baseline): ${report.bare.requests} requests, ${report.bare.failed} failed`,
     );
   }
   const { checks } = report;
@@ -675,19 +708,26 @@ export function processGrowth(report: LoadReport): ProcessGrowth[] {
 
 function printMemory(report: LoadReport): void {
   const heap = (h: IsolateHeap | undefined) =>
-    h === undefined ? '?' : (h.used / 1024 ** 2).toFixed(1);
+    h === undefined
+      ? '?'
+      : `${(h.used / 1024 ** 2).toFixed(1)} (of ${(h.total / 1024 ** 2).toFixed(1)})`;
   console.log(
-    `the workers' own isolates, live JS heap after a full GC (MiB), start → end: ${report.memory
+    `the workers' own isolates, live JS heap after a full GC (of the heap V8 holds), MiB, start → end: ${report.memory
       .map((series) => `${series.worker} ${heap(series.heap.start)} → ${heap(series.heap.end)}`)
       .join(', ')}`,
   );
   const rows = processGrowth(report);
   const perThousand = (row: ProcessGrowth) =>
     row.requests === 0 ? Number.NaN : (row.firstHalf + row.secondHalf) / (row.requests / 1000);
-  const bare = new Map(rows.filter((r) => r.worker === BARE).map((r) => [r.role, perThousand(r)]));
+  // Each row beside the bare worker's process of the same role that stood beside its worker.
+  const bare = new Map(rows.map((r) => [`${r.worker} ${r.role}`, perThousand(r)]));
+  const baseline = (row: ProcessGrowth) =>
+    row.worker.startsWith(bareName(''))
+      ? undefined
+      : bare.get(`${bareName(row.worker)} ${row.role}`);
   console.log(
     `workerd memory per process (RssAnon MiB at ${rows[0]?.minutes.map((p) => p.at).join(' · ')} s; ` +
-      "growth per half of the run and per 1,000 of its worker's requests; × bare: that figure over the bare R2 worker's process of the same role)",
+      "growth per half of the run and per 1,000 of its worker's requests; × bare: that figure over the same role's process of the bare worker beside it)",
   );
   console.table(
     rows.map((row) => ({
@@ -701,12 +741,7 @@ function printMemory(report: LoadReport): void {
       requests: row.requests,
       'MiB/1k req': Number((perThousand(row) / 1024 ** 2).toFixed(2)),
       // A ratio over a baseline that did not grow (under 1 MiB per 1,000) says nothing.
-      '× bare':
-        row.worker === BARE || !bare.has(row.role)
-          ? '-'
-          : bare.get(row.role)! < 1024 ** 2
-            ? 'bare flat'
-            : Number((perThousand(row) / bare.get(row.role)!).toFixed(2)),
+      '× bare': ratioOverBare(perThousand(row), baseline(row)),
     })),
   );
 }
