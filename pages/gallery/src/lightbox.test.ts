@@ -248,3 +248,45 @@ describe('lightbox photo', () => {
     expect(stagePhoto().getAttribute('src')).toBe(dunes.fileUrl);
   });
 });
+
+describe('lightbox Close button’s focus ring', () => {
+  function withPage() {
+    const page = new EventTarget();
+    vi.stubGlobal('addEventListener', page.addEventListener.bind(page));
+    vi.stubGlobal('removeEventListener', page.removeEventListener.bind(page));
+    const { lightbox } = setup();
+    const dialog = lightbox.element as unknown as FakeElement;
+    const close = dialog.find((e) => e.getAttribute('aria-label') === 'Close')!;
+    const ringless = () => close.hasAttribute('data-pointer-focus');
+    return { page, lightbox, close, ringless };
+  }
+
+  it('is left off when a tap (or a page nobody touched yet) opened the lightbox', () => {
+    const { page, lightbox, ringless } = withPage();
+    lightbox.show(dunes, both);
+    expect(ringless()).toBe(true);
+    lightbox.hide();
+    page.dispatchEvent(new Event('pointerdown'));
+    lightbox.show(harbour, both);
+    expect(ringless()).toBe(true);
+  });
+
+  it('shows for a keyboard: one that opened the lightbox, or the first key after a tap', () => {
+    const { page, lightbox, close, ringless } = withPage();
+    page.dispatchEvent(Object.assign(new Event('keydown'), { key: 'Enter' }));
+    lightbox.show(dunes, both);
+    expect(ringless()).toBe(false);
+    lightbox.hide();
+    page.dispatchEvent(new Event('pointerdown'));
+    lightbox.show(harbour, both);
+    expect(ringless()).toBe(true);
+    page.dispatchEvent(Object.assign(new Event('keydown'), { key: 'ArrowRight' }));
+    expect(ringless()).toBe(false);
+    // Focus moved on: the mark goes with it.
+    page.dispatchEvent(new Event('pointerdown'));
+    lightbox.hide();
+    lightbox.show(dunes, both);
+    close.dispatchEvent(new Event('blur'));
+    expect(ringless()).toBe(false);
+  });
+});

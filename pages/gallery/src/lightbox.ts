@@ -161,10 +161,28 @@ export function createLightbox(options: LightboxOptions): Lightbox {
     }
   }
 
+  // Close takes the focus when the lightbox opens (Tab and Esc start there), but its ring is
+  // for keyboard users. Browsers guess from the focus before: Chromium rings a script's focus
+  // on a page nobody has touched yet (a shared link opened from a chat), Safari one after a
+  // tap on a link (a tap focuses nothing there). So the last input the page saw decides.
+  let keyboardLast = false;
+  const onKey = (event: KeyboardEvent) => {
+    if (event.metaKey || event.ctrlKey || event.altKey) return;
+    keyboardLast = true;
+    close.removeAttribute('data-pointer-focus');
+  };
+  const onPointer = () => {
+    keyboardLast = false;
+  };
+  globalThis.addEventListener?.('keydown', onKey, { capture: true });
+  globalThis.addEventListener?.('pointerdown', onPointer, { capture: true, passive: true });
+  close.addEventListener('blur', () => close.removeAttribute('data-pointer-focus'));
+
   function open() {
     if (dialog.open) return;
     dialog.showModal();
     close.focus();
+    if (!keyboardLast) close.setAttribute('data-pointer-focus', '');
   }
 
   /**
@@ -334,6 +352,8 @@ export function createLightbox(options: LightboxOptions): Lightbox {
 
     destroy() {
       this.hide();
+      globalThis.removeEventListener?.('keydown', onKey, { capture: true });
+      globalThis.removeEventListener?.('pointerdown', onPointer, { capture: true });
       dialog.remove();
     },
   };
