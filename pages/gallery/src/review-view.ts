@@ -40,6 +40,34 @@ export async function isOwner(base: string): Promise<boolean> {
 }
 
 const INBOX_ICON = 'M5 4h14l2 9v7H3v-7zm1.6 2L5.2 13H9a3 3 0 0 0 6 0h3.8l-1.4-7z';
+const APPROVE_ICON = 'M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4z';
+const UNHIDE_ICON =
+  'M12 5C7 5 2.7 8.1 1 12.5 2.7 16.9 7 20 12 20s9.3-3.1 11-7.5C21.3 8.1 17 5 12 5zm0 12.5a5 5 0 1 1 0-10 5 5 0 0 1 0 10zm0-8a3 3 0 1 0 0 6 3 3 0 0 0 0-6z';
+
+/**
+ * A review button: its icon and its word; `selected` adds " selected" (the bulk buttons), a
+ * word a phone's row has no room for — it stays in the button's name.
+ */
+function decision(
+  className: string,
+  iconPath: string,
+  word: string,
+  selected = false,
+): HTMLButtonElement {
+  return el(
+    'button',
+    { type: 'button', class: `button ${className}`.trim() },
+    icon(iconPath),
+    el('span', { class: 'review-label' }, word),
+    selected && el('span', { class: 'review-selected' }, ' selected'),
+  );
+}
+
+function relabel(button: HTMLButtonElement, iconPath: string, word: string) {
+  button.querySelector('path')?.setAttribute('d', iconPath);
+  const label = button.querySelector('.review-label');
+  if (label) label.textContent = word;
+}
 
 export type Review = {
   /** "Review" for the top bar: hidden until the owner is known. */
@@ -73,16 +101,9 @@ export function createReview(options: { base: string; onChange: () => void }): R
     icon(ICONS.close),
   );
   const all = el('input', { type: 'checkbox', 'aria-label': 'Select all' });
-  const approveSelected = el(
-    'button',
-    { type: 'button', class: 'button button-primary', disabled: true },
-    'Approve selected',
-  );
-  const rejectSelected = el(
-    'button',
-    { type: 'button', class: 'button', disabled: true },
-    'Reject selected',
-  );
+  const approveSelected = decision('button-primary', APPROVE_ICON, 'Approve', true);
+  const rejectSelected = decision('', ICONS.close, 'Reject', true);
+  approveSelected.disabled = rejectSelected.disabled = true;
   // The same sheet lists what the owner hid (lightbox → Edit → Hide), to bring it back.
   const switchView = el(
     'button',
@@ -150,18 +171,12 @@ export function createReview(options: { base: string; onChange: () => void }): R
       else selected.delete(item.id);
       showSelection();
     });
-    const approve = el(
-      'button',
-      { type: 'button', class: 'button button-primary', 'data-testid': 'approve' },
-      'Approve',
-    );
-    const reject = el(
-      'button',
-      { type: 'button', class: 'button', 'data-testid': 'reject' },
-      'Reject',
-    );
+    const approve = decision('button-primary', APPROVE_ICON, 'Approve');
+    approve.dataset.testid = 'approve';
+    const reject = decision('', ICONS.close, 'Reject');
+    reject.dataset.testid = 'reject';
     if (view === 'hidden') {
-      approve.textContent = 'Unhide';
+      relabel(approve, UNHIDE_ICON, 'Unhide');
       reject.hidden = true;
     }
     approve.addEventListener(
@@ -215,7 +230,7 @@ export function createReview(options: { base: string; onChange: () => void }): R
     status.textContent =
       items.length === 0 ? (hidden ? 'Nothing is hidden.' : 'Nothing is waiting for review.') : '';
     switchView.textContent = hidden ? 'Waiting' : 'Hidden';
-    approveSelected.textContent = hidden ? 'Unhide selected' : 'Approve selected';
+    relabel(approveSelected, hidden ? UNHIDE_ICON : APPROVE_ICON, hidden ? 'Unhide' : 'Approve');
     rejectSelected.hidden = hidden;
     showSelection();
   }
