@@ -24,10 +24,21 @@ const VARIANT = [
   'https://s3.test/hls/v/360p/seg1.m4s?X-Amz-Signature=c',
 ].join('\n');
 
-function setup({ failTokens = 0, expiresIn = 4 * HOUR, maxAge = 600, failing = '' } = {}) {
+function setup({
+  failTokens = 0,
+  expiresIn = 4 * HOUR,
+  maxAge = 600,
+  failing = '',
+  holdSegments = false,
+} = {}) {
   let clock = 1_000_000_000_000;
   const tokenRequests: string[] = [];
   const fetched: string[] = [];
+  /** Segments asked for and neither answered nor let go, by URL; `release` answers them. */
+  const segmentsOnTheWay = new Map<string, () => void>();
+  /** The most videos whose segments were on their way at the same time. */
+  let mostVideosAtOnce = 0;
+  const videoOf = (url: string) => new URL(url).pathname.split('/')[2];
   let engineLoads = 0;
   const prefetch = createVideoPrefetch({
     videoApiBase: 'http://video.test',
@@ -41,14 +52,22 @@ function setup({ failTokens = 0, expiresIn = 4 * HOUR, maxAge = 600, failing = '
       engineLoads++;
     },
     startVariant: (text, url) => new URL(text.split('\n')[1]!, url).href,
-    fetch: async (input) => {
+    fetch: async (input, init) => {
       const url = String(input);
       fetched.push(url);
       if (failing !== '' && url.includes(failing)) return new Response('', { status: 403 });
+      if (holdSegments && url.startsWith('https://s3.test/')) {
+        await new Promise<void>((resolve, reject) => {
+          segmentsOnTheWay.set(url, resolve);
+          const videos = new Set([...segmentsOnTheWay.keys()].map(videoOf));
+          mostVideosAtOnce = Math.max(mostVideosAtOnce, videos.size);
+          init?.signal?.addEventListener('abort', () => reject(new DOMException('', 'AbortError')));
+        }).finally(() => segmentsOnTheWay.delete(url));
+      }
       const body = url.includes('playlist')
         ? `#EXTM3U\n/api/hls/${new URL(url).searchParams.get('key')}/360p/index.m3u8?sig=1`
         : url.endsWith('.m3u8?sig=1')
-          ? VARIANT
+          ? VARIANT.replaceAll('/hls/v/', `/hls/${new URL(url).pathname.split('/')[3]}/`)
           : `bytes of ${new URL(url).pathname}`;
       return new Response(body, { headers: { 'Cache-Control': `private, max-age=${maxAge}` } });
     },
@@ -60,6 +79,11 @@ function setup({ failTokens = 0, expiresIn = 4 * HOUR, maxAge = 600, failing = '
     engineLoads: () => engineLoads,
     advance: (ms: number) => {
       clock += ms;
+    },
+    segmentsOnTheWay,
+    mostVideosAtOnce: () => mostVideosAtOnce,
+    release: () => {
+      for (const answer of segmentsOnTheWay.values()) answer();
     },
   };
 }
@@ -209,6 +233,38 @@ describe('video prefetch', () => {
     );
   });
 
+  it('fetches the start of one video at a time: the one wanted last, letting go of the other', async () => {
+    const p = setup({ holdSegments: true });
+    // Two videos resting on the first screen, wanted in the same instant.
+    p.prefetch.intent('a', { media: true });
+    p.prefetch.intent('b', { media: true });
+    await settleAll();
+    expect([...p.segmentsOnTheWay.keys()].map((url) => new URL(url).pathname)).toEqual([
+      '/hls/b/360p/init.mp4',
+      '/hls/b/360p/seg0.m4s',
+    ]);
+    expect(p.fetched.filter((url) => url.includes('/hls/a/') && !url.includes('.m3u8'))).toEqual(
+      [],
+    );
+    // The guest touches the other one while b's are on their way: b's are let go.
+    p.prefetch.intent('a', { media: true });
+    await settleAll();
+    expect(p.mostVideosAtOnce()).toBe(1);
+    p.release();
+    await settleAll();
+    const start = (video: string) => `https://s3.test/hls/${video}/360p/seg0.m4s?X-Amz-Signature=b`;
+    expect(await text(p.prefetch, start('a'))).toBe('bytes of /hls/a/360p/seg0.m4s');
+    expect(p.prefetch.prefetched(start('b'))).toBeUndefined();
+    // Wanted again, b fetches its start again; a's, arrived, stays.
+    p.prefetch.intent('b', { media: true });
+    await settleAll();
+    p.release();
+    await settleAll();
+    expect(p.mostVideosAtOnce()).toBe(1);
+    expect(await text(p.prefetch, start('b'))).toBe('bytes of /hls/b/360p/seg0.m4s');
+    expect(await text(p.prefetch, start('a'))).toBe('bytes of /hls/a/360p/seg0.m4s');
+  });
+
   it(`keeps the start of the ${KEPT_VIDEOS} videos wanted last`, async () => {
     const p = setup();
     const ids = Array.from({ length: KEPT_VIDEOS + 1 }, (_, i) => `v${i}`);
@@ -267,6 +323,8 @@ describe('watching video tiles', () => {
 
   function watch(options: { saveData?: boolean; covered?: boolean } = {}) {
     const page = new EventTarget();
+    /** Each tile's distance from the middle of the screen; tile a is nearest at first. */
+    const distances = new Map<unknown, number>();
     const intents: string[] = [];
     const prefetch: VideoPrefetch = {
       listed() {},
@@ -281,17 +339,21 @@ describe('watching video tiles', () => {
       covered: () => options.covered === true,
       saveData: () => options.saveData === true,
       scrolling: page,
+      distanceFromMiddle: (tile) => distances.get(tile)!,
     });
-    const tiles = ['a', 'b', 'c'].map((id) => {
+    const tiles = ['a', 'b', 'c'].map((id, index) => {
       const tile = Object.assign(new EventTarget(), {
         isConnected: true,
       }) as unknown as HTMLElement;
+      distances.set(tile, 100 * (index + 1));
       watcher.watch(tile, id);
       return tile;
     });
     return {
       intents,
       tiles,
+      /** Tile `index` is this far from the middle now. */
+      place: (index: number, distance: number) => distances.set(tiles[index], distance),
       observer: FakeObserver.last,
       dwell: () => vi.advanceTimersByTime(DWELL_MS),
       scroll: () => page.dispatchEvent(new Event('scroll')),
@@ -312,16 +374,34 @@ describe('watching video tiles', () => {
     expect(w.intents).toEqual(['a+media', 'b']);
   });
 
-  it(`fetches segments ahead for a resting tile only among at most ${FEW_VIDEOS} videos on screen`, () => {
+  it(`fetches segments ahead for the resting tile nearest the middle only, among at most ${FEW_VIDEOS} videos on screen`, () => {
     const few = watch();
+    few.place(0, 300);
     few.observer.show(few.tiles.slice(0, FEW_VIDEOS));
     few.dwell();
-    expect(few.intents).toEqual(['a+media', 'b+media']);
+    expect(few.intents).toEqual(['a', 'b+media']);
 
     const many = watch();
     many.observer.show(many.tiles);
     many.dwell();
     expect(many.intents).toEqual(['a', 'b', 'c']);
+  });
+
+  it('moves the head start to the tile resting nearest the middle after a scroll, or to the one touched', () => {
+    const w = watch();
+    w.observer.show(w.tiles.slice(0, 2));
+    w.dwell();
+    expect(w.intents).toEqual(['b', 'a+media']);
+    // A small scroll that leaves both on screen, b now nearer the middle.
+    w.place(1, 10);
+    w.scroll();
+    w.dwell();
+    expect(w.intents).toEqual(['b', 'a+media', 'b+media']);
+    // A still page asks for nothing more; a touch takes the head start at once.
+    w.scroll();
+    w.dwell();
+    w.tiles[0]!.dispatchEvent(new Event('pointerdown'));
+    expect(w.intents).toEqual(['b', 'a+media', 'b+media', 'a+media']);
   });
 
   it('takes a tile shown on a still page (the first screen) as resting at once', () => {

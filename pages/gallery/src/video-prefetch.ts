@@ -11,7 +11,8 @@ import { playlistUrl } from './player.ts';
 //                                    listing had none
 //   the tile rests, or is about to   the master playlist and the variant hls.js will start
 //   be tapped                        with; and, when the guest touches it (or it rests
-//                                    among few other videos), the init and first segment
+//                                    nearest the middle among few other videos), the init
+//                                    and first segment — of one video at a time
 //
 // Everything is kept in memory and handed to hls.js by its loader (hls-engine.ts) for
 // exactly the URL it asks for, so the start needs no request the guest did not already
@@ -45,7 +46,8 @@ export type VideoPrefetch = {
   visible(videoId: string): void;
   /**
    * The guest is about to open it (pointer down or resting on it, focus). `media`: the
-   * init and first segment too, not only the playlists.
+   * init and first segment too, not only the playlists — for this video alone: another
+   * video's start, wanted before, is no longer fetched (what is on its way is let go).
    */
   intent(videoId: string, options?: { media: boolean }): void;
   /**
@@ -76,6 +78,8 @@ type Kit = {
   /** The init and first segment are wanted (fetched as soon as the variant is here). */
   media: boolean;
   mediaFetched: boolean;
+  /** Lets go of the init and first segment while they are on their way. */
+  mediaAbort?: AbortController | undefined;
   urls: string[];
 };
 
@@ -89,6 +93,12 @@ export function createVideoPrefetch(options: VideoPrefetchOptions): VideoPrefetc
   /** Per video, oldest first (Map order): its playlists and start segments. */
   const kits = new Map<string, Kit>();
   const responses = new Map<string, { videoId: string; response: Promise<Prefetched> }>();
+  /**
+   * The one video whose start segments are fetched ahead: a tap needs one video's start. The
+   * bench's waterfall (150 ms, 9 Mbit/s; README) had two videos of a first screen fetching
+   * theirs, sharing the link with the thumbnails and with the tapped video's own segment.
+   */
+  let mediaVideo: string | undefined;
 
   function token(videoId: string): Promise<PlaybackToken> {
     const known = tokens.get(videoId);
@@ -116,11 +126,21 @@ export function createVideoPrefetch(options: VideoPrefetchOptions): VideoPrefetc
   }
 
   /** Fetches `url` into memory for `videoId`'s kit; a failure is forgotten at once. */
-  function remember(videoId: string, kit: Kit, url: string, onAnswer?: (answer: Response) => void) {
+  function remember(
+    videoId: string,
+    kit: Kit,
+    url: string,
+    onAnswer?: (answer: Response) => void,
+    signal?: AbortSignal,
+  ) {
     const key = normalise(url);
     const response = (async (): Promise<Prefetched> => {
       const start = clock();
-      const answer = await load(url, { mode: 'cors', credentials: 'omit' });
+      const answer = await load(url, {
+        mode: 'cors',
+        credentials: 'omit',
+        ...(signal ? { signal } : {}),
+      });
       if (!answer.ok) throw new Error(String(answer.status));
       onAnswer?.(answer);
       const first = clock();
@@ -192,18 +212,40 @@ export function createVideoPrefetch(options: VideoPrefetchOptions): VideoPrefetc
 
   function fetchStartSegments(videoId: string, kit: Kit) {
     if (!kit.media || kit.mediaFetched || kit.variant === undefined) return;
-    if (kits.get(videoId) !== kit) return;
+    if (kits.get(videoId) !== kit || mediaVideo !== videoId) return;
     kit.mediaFetched = true;
+    const abort = new AbortController();
+    kit.mediaAbort = abort;
     const { init, first } = startSegments(kit.variant.text, kit.variant.url);
-    for (const url of [init, first]) {
-      if (url !== undefined) void remember(videoId, kit, url).catch(() => {});
+    const pending = [init, first]
+      .filter((url) => url !== undefined && !responses.has(normalise(url)))
+      .map((url) => remember(videoId, kit, url!, undefined, abort.signal));
+    void Promise.allSettled(pending).then(() => {
+      if (kit.mediaAbort === abort) kit.mediaAbort = undefined;
+    });
+  }
+
+  /** `videoId` is the one video whose start is fetched ahead from now on. */
+  function takeMedia(videoId: string) {
+    if (mediaVideo === videoId) return;
+    mediaVideo = videoId;
+    for (const [id, kit] of kits) {
+      if (id === videoId) continue;
+      kit.media = false;
+      if (kit.mediaAbort === undefined) continue;
+      // What arrived stays (it costs nothing more); what is on its way is let go, and
+      // fetched again if this video is wanted again.
+      kit.mediaAbort.abort();
+      kit.mediaAbort = undefined;
+      kit.mediaFetched = false;
     }
   }
 
   async function warm(videoId: string, media: boolean) {
     const { query } = await token(videoId);
     const kit = kitFor(videoId, playlistUrl(options.videoApiBase, videoId, query));
-    if (!media) return;
+    // Another video may have been wanted since (the token is a round trip).
+    if (!media || mediaVideo !== videoId) return;
     kit.media = true;
     fetchStartSegments(videoId, kit);
   }
@@ -226,6 +268,7 @@ export function createVideoPrefetch(options: VideoPrefetchOptions): VideoPrefetc
     },
     intent(videoId, { media } = { media: false }) {
       options.loadEngine();
+      if (media) takeMedia(videoId);
       void warm(videoId, media).catch(() => {});
     },
     token: (videoId, { renew } = { renew: false }) => (renew ? fresh(videoId) : token(videoId)),
@@ -284,19 +327,22 @@ export function startSegments(
  */
 export const DWELL_MS = 150;
 /**
- * A resting tile gets its first segment ahead only while at most this many video tiles are
- * on screen: a video among photos is likely the one tapped; a screen of videos would cost
- * the phone a segment each (a touch still fetches its own at once).
+ * The resting tile nearest the middle of the screen gets its video's first segment ahead
+ * only while at most this many video tiles are on screen: a video among photos is likely
+ * the one tapped; among a screen of videos the guess is poor (a touch still fetches its own
+ * at once).
  */
 export const FEW_VIDEOS = 2;
 
 /**
  * Watches video tiles: on screen → `visible`; resting (on screen, the page DWELL_MS
- * without scrolling), or touched, hovered or focused → `intent` (with the first segment when
- * touched, or resting among few videos without Save-Data). While `covered()` (the lightbox
- * is open over the grid) a rest is no intent: the tap has happened, and another video's
- * playlists would share the phone's bandwidth with the one starting (bench: the 20-minute
- * video's 600-segment variant, fetched 800 ms after a cold tap, delayed its first segment).
+ * without scrolling), or touched, hovered or focused → `intent`. Of the resting tiles, the
+ * one nearest the middle of the screen gets its first segment too (among few videos, without
+ * Save-Data), and a touched one at once: one video's start at a time (the prefetch lets go
+ * of the one before). While `covered()` (the lightbox is open over the grid) a rest is no
+ * intent: the tap has happened, and another video's playlists would share the phone's
+ * bandwidth with the one starting (bench: the 20-minute video's 600-segment variant,
+ * fetched 800 ms after a cold tap, delayed its first segment).
  */
 export function watchVideoTiles(
   prefetch: VideoPrefetch,
@@ -307,38 +353,65 @@ export function watchVideoTiles(
       (globalThis.navigator as { connection?: { saveData?: boolean } } | undefined)?.connection
         ?.saveData === true,
     scrolling = globalThis as unknown as EventTarget,
+    distanceFromMiddle = (element: Element) => {
+      const box = element.getBoundingClientRect();
+      return Math.hypot(
+        (box.left + box.right) / 2 - innerWidth / 2,
+        (box.top + box.bottom) / 2 - innerHeight / 2,
+      );
+    },
   }: {
     dwellMs?: number;
     covered?: () => boolean;
     saveData?: () => boolean;
     /** Where the page's scroll events arrive (window; captured, so inner scrollers count). */
     scrolling?: EventTarget;
+    /** How far a tile's centre is from the screen's. */
+    distanceFromMiddle?: (element: Element) => number;
   } = {},
 ) {
   const videoIds = new WeakMap<Element, string>();
-  const dwell = new Map<Element, ReturnType<typeof setTimeout>>();
   const onScreen = new Set<Element>();
+  /** The tiles on screen whose rest has been told (`intent`) since they came on screen. */
+  const rested = new Set<Element>();
+  /** The resting tile whose video's start was last fetched ahead. */
+  let leading: Element | undefined;
+  let dwell: ReturnType<typeof setTimeout> | undefined;
   /** The page's last scroll event (Date.now()); a page never scrolled has been still since 0. */
   let scrolledAt = Number.NEGATIVE_INFINITY;
-  const rest = (target: Element, videoId: string) => {
-    clearTimeout(dwell.get(target));
-    dwell.set(
-      target,
-      setTimeout(
-        () => {
-          dwell.delete(target);
-          if (covered()) return;
-          for (const tile of onScreen) if (!tile.isConnected) onScreen.delete(tile);
-          prefetch.intent(videoId, { media: onScreen.size <= FEW_VIDEOS && !saveData() });
-        },
-        // A tile shown on a still page (the first screen, a jump) rests at once.
-        Math.max(0, scrolledAt + dwellMs - Date.now()),
-      ),
-    );
+
+  // Every tile on screen rests at once: when the page has been still for dwellMs.
+  const rest = () => {
+    for (const tile of onScreen) if (!tile.isConnected) onScreen.delete(tile);
+    if (covered() || onScreen.size === 0) return;
+    const media = onScreen.size <= FEW_VIDEOS && !saveData();
+    let nearest: Element | undefined;
+    if (media) {
+      let best = Number.POSITIVE_INFINITY;
+      for (const tile of onScreen) {
+        const distance = distanceFromMiddle(tile);
+        if (distance < best) [nearest, best] = [tile, distance];
+      }
+    }
+    for (const tile of onScreen) {
+      if (tile === nearest || rested.has(tile)) continue;
+      rested.add(tile);
+      prefetch.intent(videoIds.get(tile)!, { media: false });
+    }
+    if (nearest !== undefined && (nearest !== leading || !rested.has(nearest))) {
+      rested.add(nearest);
+      leading = nearest;
+      prefetch.intent(videoIds.get(nearest)!, { media: true });
+    }
+  };
+  const awaitRest = () => {
+    clearTimeout(dwell);
+    // A tile shown on a still page (the first screen, a jump) rests at once.
+    dwell = setTimeout(rest, Math.max(0, scrolledAt + dwellMs - Date.now()));
   };
   const onScroll = () => {
     scrolledAt = Date.now();
-    for (const target of dwell.keys()) rest(target, videoIds.get(target)!);
+    if (onScreen.size > 0) awaitRest();
   };
   scrolling.addEventListener?.('scroll', onScroll, { capture: true, passive: true });
   const observer = new IntersectionObserver(
@@ -348,15 +421,14 @@ export function watchVideoTiles(
         if (videoId === undefined) continue;
         // The grid is windowed: a tile scrolled far away is removed, and made anew later.
         if (!target.isConnected) observer.unobserve(target);
-        clearTimeout(dwell.get(target));
-        dwell.delete(target);
         if (!isIntersecting || !target.isConnected) {
           onScreen.delete(target);
+          rested.delete(target);
           continue;
         }
         onScreen.add(target);
         prefetch.visible(videoId);
-        rest(target, videoId);
+        awaitRest();
       }
     },
     { threshold: 0.5 },
@@ -365,9 +437,14 @@ export function watchVideoTiles(
     watch(element: HTMLElement, videoId: string) {
       videoIds.set(element, videoId);
       observer.observe(element);
-      element.addEventListener('pointerdown', () => prefetch.intent(videoId, { media: true }), {
-        passive: true,
-      });
+      element.addEventListener(
+        'pointerdown',
+        () => {
+          leading = element;
+          prefetch.intent(videoId, { media: true });
+        },
+        { passive: true },
+      );
       for (const type of ['pointerenter', 'focus'] as const) {
         element.addEventListener(type, () => prefetch.intent(videoId, { media: false }), {
           passive: true,
@@ -377,9 +454,9 @@ export function watchVideoTiles(
     disconnect() {
       observer.disconnect();
       scrolling.removeEventListener?.('scroll', onScroll, { capture: true });
-      for (const timer of dwell.values()) clearTimeout(timer);
-      dwell.clear();
+      clearTimeout(dwell);
       onScreen.clear();
+      rested.clear();
     },
   };
 }
