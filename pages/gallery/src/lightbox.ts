@@ -243,6 +243,7 @@ export function createLightbox(options: LightboxOptions): Lightbox {
       spinner(),
       message,
     );
+    fitToPicture(frame, video, item);
     stage.replaceChildren(frame);
     let storyboardLoading = false;
 
@@ -322,8 +323,12 @@ export function createLightbox(options: LightboxOptions): Lightbox {
       if (item.kind === 'video' && item.videoId) {
         const { videoId } = item;
         started = new Promise((resolve) => showVideo({ ...item, videoId }, resolve));
-      } else if (item.kind === 'video') stage.replaceChildren(originalVideo(item));
-      else showPhoto(item);
+      } else if (item.kind === 'video') {
+        const frame = originalVideo(item);
+        const video = frame.querySelector('video');
+        if (video) fitToPicture(frame, video, item);
+        stage.replaceChildren(frame);
+      } else showPhoto(item);
       open();
       return started;
     },
@@ -357,6 +362,19 @@ export function createLightbox(options: LightboxOptions): Lightbox {
       dialog.remove();
     },
   };
+}
+
+/**
+ * The video's box takes the picture's shape (styles.css: `--ratio`), so its controls and the
+ * seek bar sit at the picture's bottom edge, not at the screen's far below a landscape video
+ * on a phone held upright. The listing's size first, then the stream's own once it is known.
+ */
+function fitToPicture(frame: HTMLElement, video: HTMLVideoElement, item: MediaItem) {
+  const set = (width: number, height: number) => {
+    if (width > 0 && height > 0) frame.style.setProperty('--ratio', String(width / height));
+  };
+  set(item.width, item.height);
+  video.addEventListener('loadedmetadata', () => set(video.videoWidth, video.videoHeight));
 }
 
 function spinner(): HTMLElement {
