@@ -37,7 +37,8 @@ export function createSelectMode(options: {
   const download = el(
     'button',
     { type: 'button', class: 'button button-primary download-selected', hidden: !!options.onSave },
-    'Download selected',
+    'Download',
+    el('span', { class: 'select-word' }, ' selected'),
   );
   const save = el(
     'button',
