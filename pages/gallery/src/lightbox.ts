@@ -276,6 +276,9 @@ export function createLightbox(options: LightboxOptions): Lightbox {
       },
       onState: (state) => {
         frame.setAttribute('data-state', state.status);
+        // A failed video has nothing to play, and its controls' own loading ring turned on
+        // behind the message; Try again brings them back.
+        video.controls = state.status !== 'failed';
         if (state.status === 'playing' || state.status === 'failed') started();
         // Seek previews once the picture moves: never ahead of the first segments.
         if (state.status === 'playing' && !storyboardLoading) {
