@@ -5,21 +5,28 @@
 
 export type UploadKind = 'image' | 'video';
 
-/** Declared `type` → the kind it must be and the original's file extension. */
-export const UPLOAD_TYPES: Record<string, { kind: UploadKind; ext: string }> = {
-  'image/jpeg': { kind: 'image', ext: 'jpg' },
-  'image/png': { kind: 'image', ext: 'png' },
-  'image/gif': { kind: 'image', ext: 'gif' },
-  'image/webp': { kind: 'image', ext: 'webp' },
-  'image/heic': { kind: 'image', ext: 'heic' },
-  'image/heif': { kind: 'image', ext: 'heif' },
-  'image/avif': { kind: 'image', ext: 'avif' },
-  'video/mp4': { kind: 'video', ext: 'mp4' },
-  'video/quicktime': { kind: 'video', ext: 'mov' },
-  'video/webm': { kind: 'video', ext: 'webm' },
-  'video/3gpp': { kind: 'video', ext: '3gp' },
-  'video/x-m4v': { kind: 'video', ext: 'm4v' },
-};
+// A Map, not an object literal: a declared type of `__proto__` or `toString` must find nothing.
+const EXTENSIONS = new Map([
+  ['image/jpeg', 'jpg'],
+  ['image/png', 'png'],
+  ['image/gif', 'gif'],
+  ['image/webp', 'webp'],
+  ['image/heic', 'heic'],
+  ['image/heif', 'heif'],
+  ['image/avif', 'avif'],
+  ['video/mp4', 'mp4'],
+  ['video/quicktime', 'mov'],
+  ['video/webm', 'webm'],
+  ['video/3gpp', '3gp'],
+  ['video/x-m4v', 'm4v'],
+]);
+
+/** A declared `type` (lower case) → the kind it must be and the original's file extension. */
+export function uploadTypeOf(type: string): { kind: UploadKind; ext: string } | undefined {
+  const ext = EXTENSIONS.get(type);
+  if (ext === undefined) return undefined;
+  return { kind: type.startsWith('image/') ? 'image' : 'video', ext };
+}
 
 /** How many leading bytes `sniffKind` reads: an ISO BMFF `ftyp` box with its brands. */
 export const SNIFF_BYTES = 64;

@@ -164,8 +164,9 @@ describe('POST /api/uploads', () => {
     expect(response.status).toBe(401);
   });
 
-  it('is 415 for a type outside photos and videos', async () => {
-    for (const type of ['text/plain', 'application/pdf', 'image/svg+xml', 'application/zip']) {
+  it('is 415 for a type outside photos and videos, an object key of the table included', async () => {
+    const outside = ['text/plain', 'application/pdf', 'image/svg+xml', 'application/zip'];
+    for (const type of [...outside, '__proto__', 'constructor', 'toString']) {
       const response = await create(guest, { name: 'x', type, size: 10 });
       expect(response.status, type).toBe(415);
       expect(await response.json()).toEqual({ error: 'unsupported-type' });

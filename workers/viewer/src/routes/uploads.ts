@@ -4,7 +4,7 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../env.ts';
-import { SNIFF_BYTES, sniffKind, UPLOAD_TYPES } from '../media-type.ts';
+import { SNIFF_BYTES, sniffKind, uploadTypeOf } from '../media-type.ts';
 import { uploadSignersFor } from '../upload-signers.ts';
 import { uploaderOf } from '../uploader.ts';
 import { fromAllowedOrigin } from './auth.ts';
@@ -86,7 +86,7 @@ export const uploads = new Hono<AppEnv>()
     const body = Create.safeParse(await readJson(c.req.raw));
     if (!body.success) return jsonError(400, 'bad-upload');
     const { name, type, size } = body.data;
-    const accepted = UPLOAD_TYPES[type.toLowerCase()];
+    const accepted = uploadTypeOf(type.toLowerCase());
     if (!accepted) return jsonError(415, 'unsupported-type');
     const config = c.var.config;
     if (size > config.UPLOAD_MAX_BYTES) return jsonError(413, 'too-large');
