@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { decodeCursor, encodeCursor, pageOf, pageStart } from './cursor.ts';
 
 const SECRET = 'cursor-test-secret-0123456789abcdef';
 const position = { takenAt: '2024-06-01T12:00:00.000Z', id: 'ünïcode/and.dots' };
@@ -28,5 +28,32 @@ describe('keyset cursor', () => {
     for (const junk of ['', '.', '..', 'a.b', 'a.b.c', '!!!.???', 'x'.repeat(5000)]) {
       expect(await decodeCursor(SECRET, junk), junk).toBeUndefined();
     }
+  });
+});
+
+describe('a listing page', () => {
+  const rows = ['a', 'b', 'c'].map((id) => ({ taken_at: '2024-06-01T12:00:00.000Z', id }));
+
+  it('starts at the top without a cursor (an empty one too), after a cursor position, nowhere for junk', async () => {
+    expect(await pageStart(SECRET, undefined)).toEqual({});
+    expect(await pageStart(SECRET, '')).toEqual({});
+    expect(await pageStart(SECRET, await encodeCursor(SECRET, position))).toEqual({
+      after: position,
+    });
+    expect(await pageStart(SECRET, 'a.b')).toBeUndefined();
+  });
+
+  it('keeps limit rows and points the next cursor after the last one kept', async () => {
+    const { page, nextCursor } = await pageOf(SECRET, rows, 2);
+    expect(page.map((row) => row.id)).toEqual(['a', 'b']);
+    expect(await decodeCursor(SECRET, nextCursor!)).toEqual({
+      takenAt: rows[1]!.taken_at,
+      id: 'b',
+    });
+  });
+
+  it('has no next cursor when the extra row did not come back', async () => {
+    expect(await pageOf(SECRET, rows, 3)).toEqual({ page: rows, nextCursor: null });
+    expect(await pageOf(SECRET, [], 3)).toEqual({ page: [], nextCursor: null });
   });
 });

@@ -41,3 +41,30 @@ export async function decodeCursor(secret: string, cursor: string): Promise<Posi
   } catch {}
   return undefined;
 }
+
+/** Where a listing starts for its `cursor` query parameter: at the top when there is none,
+ * after its position, or undefined (a 400) for a cursor this worker did not issue. */
+export async function pageStart(
+  secret: string,
+  cursor: string | undefined,
+): Promise<{ after?: Position } | undefined> {
+  if (!cursor) return {};
+  const after = await decodeCursor(secret, cursor);
+  return after && { after };
+}
+
+/** A page of rows read `limit + 1` at a time (the extra one says there is a next page), and
+ * the cursor to that next page: null on the last. */
+export async function pageOf<Row extends { taken_at: string; id: string }>(
+  secret: string,
+  rows: readonly Row[],
+  limit: number,
+): Promise<{ page: Row[]; nextCursor: string | null }> {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > limit && last
+      ? await encodeCursor(secret, { takenAt: last.taken_at, id: last.id })
+      : null;
+  return { page, nextCursor };
+}

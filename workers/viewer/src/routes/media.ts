@@ -1,7 +1,7 @@
 import { jsonError } from '@edge-gallery/http';
 import { isVideoId } from '@edge-gallery/r2-signer';
 import { type Context, Hono } from 'hono';
-import { decodeCursor, encodeCursor, type Position } from '../cursor.ts';
+import { pageOf, pageStart } from '../cursor.ts';
 import type { AppEnv } from '../env.ts';
 import { listingQuery } from '../listing-query.ts';
 import type { MediaItem } from '../media-item.ts';
@@ -37,24 +37,15 @@ export const media = new Hono<AppEnv>().get('/', async (c) => {
   if (kind !== undefined && kind !== 'image' && kind !== 'video') {
     return jsonError(400, 'bad-kind');
   }
-  const cursor = c.req.query('cursor');
-  let after: Position | undefined;
-  if (cursor) {
-    after = await decodeCursor(c.var.config.AUTH_SECRET, cursor);
-    if (!after) return jsonError(400, 'bad-cursor');
-  }
+  const start = await pageStart(c.var.config.AUTH_SECRET, c.req.query('cursor'));
+  if (!start) return jsonError(400, 'bad-cursor');
 
-  const { sql, params } = listingQuery({ kind, after, limit });
+  const { sql, params } = listingQuery({ kind, after: start.after, limit });
   const { results } = await c.env.DB.prepare(sql)
     .bind(...params)
     .all<ListedRow>();
 
-  const page = results.slice(0, limit);
-  const last = page.at(-1);
-  const nextCursor =
-    results.length > limit && last
-      ? await encodeCursor(c.var.config.AUTH_SECRET, { takenAt: last.taken_at, id: last.id })
-      : null;
+  const { page, nextCursor } = await pageOf(c.var.config.AUTH_SECRET, results, limit);
   const listed = itemsOf(c, page);
   // Each listed video with its playback token (what GET /api/videos/<id>/playback would
   // answer): a tap then waits for no token round trip (pages/gallery bench).

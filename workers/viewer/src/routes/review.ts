@@ -1,7 +1,7 @@
 import { jsonError } from '@edge-gallery/http';
 import { type Context, Hono } from 'hono';
 import * as z from 'zod/mini';
-import { decodeCursor, encodeCursor, type Position } from '../cursor.ts';
+import { pageOf, pageStart } from '../cursor.ts';
 import type { AppEnv } from '../env.ts';
 import { deleteItemObjects, OBJECT_COLUMNS, type ObjectColumns } from '../item-objects.ts';
 import type { MediaItem } from '../media-item.ts';
@@ -38,12 +38,9 @@ export function statedItemsOf(
 export const review = new Hono<AppEnv>().use(requireOwner).get('/', async (c) => {
   const state = c.req.query('state') || 'pending';
   if (state !== 'pending' && state !== 'hidden') return jsonError(400, 'bad-state');
-  const cursor = c.req.query('cursor');
-  let after: Position | undefined;
-  if (cursor) {
-    after = await decodeCursor(c.var.config.AUTH_SECRET, cursor);
-    if (!after) return jsonError(400, 'bad-cursor');
-  }
+  const start = await pageStart(c.var.config.AUTH_SECRET, c.req.query('cursor'));
+  if (!start) return jsonError(400, 'bad-cursor');
+  const { after } = start;
   // Served by the (state, taken_at, id) index, like the guests' listing.
   const { results } = await c.env.DB.prepare(
     `SELECT ${ITEM_COLUMNS} FROM media WHERE state = ?
@@ -51,12 +48,7 @@ export const review = new Hono<AppEnv>().use(requireOwner).get('/', async (c) =>
   )
     .bind(state, after?.takenAt ?? '', after?.id ?? '', LIMIT + 1)
     .all<StatedRow>();
-  const page = results.slice(0, LIMIT);
-  const last = page.at(-1);
-  const nextCursor =
-    results.length > LIMIT && last
-      ? await encodeCursor(c.var.config.AUTH_SECRET, { takenAt: last.taken_at, id: last.id })
-      : null;
+  const { page, nextCursor } = await pageOf(c.var.config.AUTH_SECRET, results, LIMIT);
   return c.json({ ...statedItemsOf(c, page), nextCursor });
 });
 
