@@ -1,4 +1,5 @@
 import { jsonError } from './json-error.ts';
+import { objectMemo } from './object-memo.ts';
 
 // One bounded wait for every call a worker makes through its R2, KV and D1 bindings. A
 // binding that hangs (an R2 or D1 incident, a KV read stuck behind a cold key) would
@@ -107,25 +108,15 @@ export function bindingUnavailableResponse(error: BindingUnavailable): Response 
   return jsonError(503, error.reason, { 'Retry-After': String(BINDING_RETRY_AFTER_SECONDS) });
 }
 
-const byBinding = new WeakMap<object, Map<string, object>>();
+const proxies = objectMemo<string, object>();
 
 /**
  * One bounded proxy per binding object and bound: memos keyed by a binding (the viewer's
  * versions memo keys on its KV namespace) see the same object whichever env it came from.
  */
 function boundBinding<T extends object>(target: T, name: string, bound: BindingBound): T {
-  let proxies = byBinding.get(target);
-  if (proxies === undefined) {
-    proxies = new Map();
-    byBinding.set(target, proxies);
-  }
   const id = `${name}\n${bound.reason}\n${bound.timeoutMs}`;
-  let proxy = proxies.get(id);
-  if (proxy === undefined) {
-    proxy = wrap(target, name, bound);
-    proxies.set(id, proxy);
-  }
-  return proxy as T;
+  return proxies(target, id, () => wrap(target, name, bound)) as T;
 }
 
 function wrap<T extends object>(target: T, binding: string, bound: BindingBound): T {

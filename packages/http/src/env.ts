@@ -1,5 +1,6 @@
 // zod's core types and parser: the schemas are zod/mini (a classic zod schema would work too).
 import { type $ZodType, safeParse } from 'zod/v4/core';
+import { objectMemo } from './object-memo.ts';
 
 /** The environment failed validation; `variables` names each bad or missing one. */
 export class EnvError extends Error {
@@ -15,7 +16,7 @@ export class EnvError extends Error {
 type Outcome = { ok: true; value: unknown } | { ok: false; error: EnvError };
 
 // An isolate reuses its env object across requests: validate once per (env, schema).
-const memo = new WeakMap<object, Map<$ZodType, Outcome>>();
+const memo = objectMemo<$ZodType, Outcome>();
 
 /**
  * Validates a worker's env with `schema` at the first request and returns the
@@ -25,17 +26,7 @@ const memo = new WeakMap<object, Map<$ZodType, Outcome>>();
  */
 export function parseEnv<T>(schema: $ZodType<T>, env: unknown): T {
   if (typeof env !== 'object' || env === null) return unwrap<T>(validate(schema, env));
-  let bySchema = memo.get(env);
-  if (bySchema === undefined) {
-    bySchema = new Map();
-    memo.set(env, bySchema);
-  }
-  let outcome = bySchema.get(schema);
-  if (outcome === undefined) {
-    outcome = validate(schema, env);
-    bySchema.set(schema, outcome);
-  }
-  return unwrap<T>(outcome);
+  return unwrap<T>(memo(env, schema, () => validate(schema, env)));
 }
 
 function unwrap<T>(outcome: Outcome): T {

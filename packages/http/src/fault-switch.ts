@@ -11,6 +11,8 @@
 // fails in the simulator's own ways (SQLITE_BUSY, a missing blob), some of which it caches
 // or crashes on, and would put the shared local state at risk.
 
+import { objectMemo } from './object-memo.ts';
+
 /** The variable that arms the switch; any value but exactly `on` leaves it out. */
 export const FAULT_SWITCH_VARIABLE = 'LOCAL_FAULT_SWITCH';
 /** GET: the switch's state; PUT `{"mode": "off" | "throw" | "hang"}`: sets it. */
@@ -43,26 +45,20 @@ export function withFaultSwitch<E extends object>(
 ): SwitchedHandler<E> {
   // Per isolate: `wrangler dev` runs each worker in one.
   let mode: FaultMode = 'off';
-  const faulty = new WeakMap<object, Map<FaultMode, E>>();
+  const faulty = objectMemo<FaultMode, E>();
   const envFor = (env: E): E => {
     if (mode === 'off') return env;
-    let byMode = faulty.get(env);
-    if (byMode === undefined) {
-      byMode = new Map();
-      faulty.set(env, byMode);
-    }
-    let out = byMode.get(mode);
-    if (out === undefined) {
-      out = { ...env };
+    const armed = mode;
+    return faulty(env, armed, () => {
+      const out = { ...env };
       for (const [name, kind] of Object.entries(bindings) as [string & keyof E, 'R2' | 'KV'][]) {
         const binding = env[name];
         if (typeof binding === 'object' && binding !== null) {
-          out[name] = failing(binding, mode, OUTAGE[kind]!) as E[typeof name];
+          out[name] = failing(binding, armed, OUTAGE[kind]!) as E[typeof name];
         }
       }
-      byMode.set(mode, out);
-    }
-    return out;
+      return out;
+    });
   };
   return {
     async fetch(request, env, ctx) {
