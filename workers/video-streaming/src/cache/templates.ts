@@ -80,11 +80,14 @@ export function storeTemplate(
   }
 }
 
-// Cache API entries: the serialized parts as the body, the rest in headers.
-const TAG = 'X-Template-Tag';
-const EXPIRES = 'X-Template-Expires';
-const URLS_EXPIRE = 'X-Template-Urls-Expire';
-const PARTS = 'X-Template-Parts';
+// An entry is the serialized parts and this metadata: Cache API headers, KV metadata.
+const HEADERS = {
+  tag: 'X-Template-Tag',
+  expiresAt: 'X-Template-Expires',
+  urlsExpireAt: 'X-Template-Urls-Expire',
+  parts: 'X-Template-Parts',
+} as const;
+type EntryMetadata = Record<keyof typeof HEADERS, string | null | undefined>;
 
 let playlistCache: Promise<Cache> | undefined;
 
@@ -96,12 +99,11 @@ async function matchTemplate(
     playlistCache ??= caches.open(PLAYLIST_CACHE);
     const response = await (await playlistCache).match(cacheKeyUrl(origin, 'playlist', key));
     if (response === undefined) return undefined;
-    return decodeEntry(await response.text(), {
-      tag: response.headers.get(TAG),
-      expiresAt: response.headers.get(EXPIRES),
-      urlsExpireAt: response.headers.get(URLS_EXPIRE),
-      parts: response.headers.get(PARTS),
-    });
+    const metadata = {} as EntryMetadata;
+    for (const [field, header] of Object.entries(HEADERS) as [keyof EntryMetadata, string][]) {
+      metadata[field] = response.headers.get(header);
+    }
+    return decodeEntry(await response.text(), metadata);
   } catch (error) {
     // A cache that fails is a miss: the template is built again.
     logCacheError('match', error);
@@ -121,8 +123,10 @@ async function putTemplate(
     const headers = new Headers({
       'Cache-Control': `max-age=${seconds}`,
       'Content-Type': 'text/plain; charset=utf-8',
-      ...entryHeaders(template, expiresAt),
     });
+    for (const [field, value] of Object.entries(entryMetadata(template, expiresAt))) {
+      headers.set(HEADERS[field as keyof EntryMetadata], value);
+    }
     await (await playlistCache).put(
       cacheKeyUrl(origin, 'playlist', key),
       new Response(serializeParts(template), { headers }),
@@ -132,19 +136,12 @@ async function putTemplate(
   }
 }
 
-type EntryMetadata = {
-  tag: string | null | undefined;
-  expiresAt: string | null | undefined;
-  urlsExpireAt: string | null | undefined;
-  parts: string | null | undefined;
-};
-
-function entryHeaders(template: Template, expiresAt: number): Record<string, string> {
+function entryMetadata(template: Template, expiresAt: number): Record<keyof EntryMetadata, string> {
   return {
-    [TAG]: template.tag,
-    [EXPIRES]: String(expiresAt),
-    [URLS_EXPIRE]: template.urlsExpireAt === null ? '' : String(template.urlsExpireAt),
-    [PARTS]: String(template.parts.length),
+    tag: template.tag,
+    expiresAt: String(expiresAt),
+    urlsExpireAt: template.urlsExpireAt === null ? '' : String(template.urlsExpireAt),
+    parts: String(template.parts.length),
   };
 }
 
@@ -189,13 +186,7 @@ async function putKvTemplate(
 ): Promise<void> {
   if (KV_PREFIX.length + key.length > MAX_KV_KEY) return;
   try {
-    const h = entryHeaders(template, expiresAt);
-    const metadata: EntryMetadata = {
-      tag: h[TAG],
-      expiresAt: h[EXPIRES],
-      urlsExpireAt: h[URLS_EXPIRE],
-      parts: h[PARTS],
-    };
+    const metadata = entryMetadata(template, expiresAt);
     // KV's shortest expiry is 60 s; the window start in the key keeps a late entry unused.
     await kv.put(KV_PREFIX + key, serializeParts(template), {
       expirationTtl: Math.max(60, seconds),
