@@ -21,6 +21,22 @@ export type Downloads = {
   destroy(): void;
 };
 
+/** The status panel a download reports in, hidden until it starts: a line of text over its
+ * controls. The ZIP of the gallery and the saves to the phone's share sheet both use it. */
+export function downloadPanel(
+  kind: 'zip-progress' | 'phone-save',
+  ...controls: HTMLElement[]
+): { panel: HTMLDivElement; text: HTMLParagraphElement } {
+  const text = el('p', { class: 'download-text' });
+  const panel = el(
+    'div',
+    { class: `download-panel ${kind}`, role: 'status', hidden: true },
+    text,
+    ...controls,
+  );
+  return { panel, text };
+}
+
 export function createDownloads(options: {
   galleryName: string;
   /** Every listed item, page by page (reports the count so far). */
@@ -31,16 +47,9 @@ export function createDownloads(options: {
     { type: 'button', class: 'button button-quiet download-all' },
     'Download all',
   );
-  const text = el('p', { class: 'download-text' });
   const bar = el('progress', { class: 'download-progress', max: 1 });
   const cancel = el('button', { type: 'button', class: 'button' }, 'Cancel');
-  const panel = el(
-    'div',
-    { class: 'download-panel zip-progress', role: 'status', hidden: true },
-    text,
-    bar,
-    cancel,
-  );
+  const { panel, text } = downloadPanel('zip-progress', bar, cancel);
   let job: { cancel(): void } | undefined;
   let busy = false;
   let closeTimer: ReturnType<typeof setTimeout> | undefined;

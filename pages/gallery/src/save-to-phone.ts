@@ -1,4 +1,5 @@
 import type { MediaItem } from './api.ts';
+import { downloadPanel } from './download-panel.ts';
 import { el } from './element.ts';
 import { extensionOf, uniqueNames } from './zip-names.ts';
 
@@ -46,16 +47,9 @@ export function batches<T extends { size: number }>(files: readonly T[]): T[][] 
 
 /** Fetches the items' originals a batch at a time and offers each batch to the share sheet. */
 export function createSaver(host: ShareFilesHost) {
-  const text = el('p', { class: 'download-text' });
   const go = el('button', { type: 'button', class: 'button button-primary' }, 'Save');
   const stop = el('button', { type: 'button', class: 'button' }, 'Cancel');
-  const panel = el(
-    'div',
-    { class: 'download-panel', role: 'status', hidden: true },
-    text,
-    go,
-    stop,
-  );
+  const { panel, text } = downloadPanel('phone-save', go, stop);
   let cancelled = false;
   stop.addEventListener('click', () => {
     cancelled = true;
