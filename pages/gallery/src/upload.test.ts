@@ -6,6 +6,7 @@ import {
   runUpload,
   type SavedUpload,
   type UploadApi,
+  type UploadOptions,
   UploadRefused,
   type UploadStore,
 } from './upload.ts';
@@ -91,18 +92,31 @@ function recordedWaits(then?: (attempt: number) => void) {
   return { waits, waitForNetwork };
 }
 
+/** runUpload over the fakes: a fresh saved-upload store, a bucket that takes every PUT, the
+ * renditions, a network that is always there. Each test names only what it changes. */
+function upload(
+  source: File | SavedUpload,
+  options: Pick<UploadOptions, 'api'> & Partial<UploadOptions>,
+) {
+  return runUpload(source, {
+    store: memoryStore(),
+    put: fakeStore().put,
+    makeRenditions: renditions,
+    waitForNetwork: async () => {},
+    ...options,
+  });
+}
+
 describe('runUpload', () => {
   it('sends the renditions and every part once, then completes with the ETags in order', async () => {
     const { api, completions } = fakeApi(10);
     const store = fakeStore();
     const saved = memoryStore();
     const progress: number[] = [];
-    const done = await runUpload(file(10), {
+    const done = await upload(file(10), {
       api,
       store: saved,
       put: store.put,
-      makeRenditions: renditions,
-      waitForNetwork: async () => {},
       onProgress: (sent) => progress.push(sent),
     });
     expect(done).toEqual({ id: 'u1', state: 'pending' });
@@ -126,11 +140,9 @@ describe('runUpload', () => {
     const { waits, waitForNetwork } = recordedWaits((attempt) => {
       if (attempt === 2) store.reconnect();
     });
-    await runUpload(file(20), {
+    await upload(file(20), {
       api,
-      store: memoryStore(),
       put: store.put,
-      makeRenditions: renditions,
       concurrency: 1,
       waitForNetwork,
     });
@@ -145,11 +157,10 @@ describe('runUpload', () => {
     const saved = memoryStore();
     const first = fakeStore(3); // renditions and part 1, then the tab closes
     await expect(
-      runUpload(file(12), {
+      upload(file(12), {
         api,
         store: saved,
         put: first.put,
-        makeRenditions: renditions,
         concurrency: 1,
         waitForNetwork: async () => {
           throw new Error('tab closed');
@@ -160,12 +171,10 @@ describe('runUpload', () => {
     expect(Object.keys(unfinished!.etags)).toEqual(['1']);
 
     const second = fakeStore();
-    await runUpload(unfinished!, {
+    await upload(unfinished!, {
       api,
       store: saved,
       put: second.put,
-      makeRenditions: renditions,
-      waitForNetwork: async () => {},
     });
     expect(second.puts.sort()).toEqual(['https://store.test/part/2', 'https://store.test/part/3']);
     expect(completions[0]!.map((part) => part.etag)).toEqual(['"etag-1"', '"etag-2"', '"etag-3"']);
@@ -193,11 +202,9 @@ describe('runUpload', () => {
     const { api, completions } = fakeApi(8);
     const store = busyStore(status, 2);
     const { waits, waitForNetwork } = recordedWaits();
-    await runUpload(file(8), {
+    await upload(file(8), {
       api,
-      store: memoryStore(),
       put: store.put,
-      makeRenditions: renditions,
       concurrency: 1,
       waitForNetwork,
     });
@@ -211,7 +218,7 @@ describe('runUpload', () => {
     const { api, completions } = fakeApi(4);
     let refusals = 0;
     const { waits, waitForNetwork } = recordedWaits();
-    await runUpload(file(4), {
+    await upload(file(4), {
       api: {
         ...api,
         complete: async (...args) => {
@@ -219,9 +226,6 @@ describe('runUpload', () => {
           return api.complete(...args);
         },
       },
-      store: memoryStore(),
-      put: fakeStore().put,
-      makeRenditions: renditions,
       waitForNetwork,
     });
     expect(waits).toEqual([3]); // 2³ s ≥ 8 s
@@ -232,7 +236,7 @@ describe('runUpload', () => {
     const { api } = fakeApi(8);
     const saved = memoryStore();
     const { waits, waitForNetwork } = recordedWaits();
-    const refusal = runUpload(file(8), {
+    const refusal = upload(file(8), {
       api,
       store: saved,
       put: busyStore(503, Number.POSITIVE_INFINITY).put,
@@ -249,16 +253,13 @@ describe('runUpload', () => {
     const { api } = fakeApi(4);
     const { waits, waitForNetwork } = recordedWaits();
     await expect(
-      runUpload(file(4), {
+      upload(file(4), {
         api: {
           ...api,
           create: async () => {
             throw new UploadRefused(503, 'uploads-unavailable', 3600);
           },
         },
-        store: memoryStore(),
-        put: fakeStore().put,
-        makeRenditions: renditions,
         waitForNetwork,
       }),
     ).rejects.toMatchObject({ reason: 'uploads-unavailable' });
@@ -273,14 +274,6 @@ describe('runUpload', () => {
         throw new UploadRefused(415, 'unsupported-type');
       },
     };
-    await expect(
-      runUpload(file(4), {
-        api: refusing,
-        store: memoryStore(),
-        put: fakeStore().put,
-        makeRenditions: renditions,
-        waitForNetwork: async () => {},
-      }),
-    ).rejects.toBeInstanceOf(UploadRefused);
+    await expect(upload(file(4), { api: refusing })).rejects.toBeInstanceOf(UploadRefused);
   });
 });
