@@ -9,7 +9,7 @@
 // stops it after. DOWNLOAD_BENCH_MIB=1024 by default.
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureStack, readDevVars, repoRoot, services, urls } from '@edge-gallery/stack';
+import { ensureStack, stackVars, urls } from '@edge-gallery/stack';
 import type { MediaItem, MediaPage } from '@edge-gallery/viewer/media-item';
 import { build } from 'vite';
 import { launchBrowser } from '../e2e/browser.ts';
@@ -55,7 +55,7 @@ async function main(): Promise<number> {
     logFile: join(reports, 'download-bench-stack.log'),
     env: { STACK_SPA: 'preview' },
   });
-  const PASSWORD = readDevVars(join(repoRoot, services.viewer.dir)).get('GALLERY_PASSWORD')!;
+  const PASSWORD = stackVars('viewer').get('GALLERY_PASSWORD')!;
   const browser = await launchBrowser();
   try {
     const { context } = browser;

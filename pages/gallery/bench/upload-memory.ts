@@ -12,7 +12,7 @@ import { randomFillSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureStack, readDevVars, repoRoot, services, urls } from '@edge-gallery/stack';
+import { ensureStack, services, stackVars, urls } from '@edge-gallery/stack';
 import type { MediaPage } from '@edge-gallery/viewer/media-item';
 import { build } from 'vite';
 import { launchBrowser } from '../e2e/browser.ts';
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     logFile: join(reports, 'upload-bench-stack.log'),
     env: { STACK_SPA: 'preview' },
   });
-  const vars = readDevVars(join(repoRoot, services.viewer.dir));
+  const vars = stackVars('viewer');
   const browser = await launchBrowser();
   try {
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());

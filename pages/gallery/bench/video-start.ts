@@ -36,14 +36,13 @@ import { get } from 'node:http';
 import { join } from 'node:path';
 import {
   ensureStack,
-  MEDIA_COLUMNS,
+  mediaInsert,
   mediaRow,
   openLocalState,
   prepareLocalState,
-  readDevVars,
   repoRoot,
   type Stack,
-  services,
+  stackVars,
   urls,
 } from '@edge-gallery/stack';
 import { type Browser, chromium } from 'playwright-core';
@@ -125,11 +124,10 @@ async function putLongVideo(video: LongVideo): Promise<void> {
       video_id: LONG_ID,
       duration_sec: LONG_VIDEO_SECONDS,
     });
+    const { sql, params } = mediaInsert(row, 'replace');
     await state.db
-      .prepare(
-        `INSERT OR REPLACE INTO media (${MEDIA_COLUMNS.join(', ')}) VALUES (${MEDIA_COLUMNS.map(() => '?').join(', ')})`,
-      )
-      .bind(...MEDIA_COLUMNS.map((column) => row[column]))
+      .prepare(sql)
+      .bind(...params)
       .run();
   } finally {
     await state.dispose();
@@ -147,7 +145,7 @@ async function removeLongVideoRow(): Promise<void> {
 }
 
 // Read when needed: the first start of the stack writes the .dev.vars files.
-const adminToken = () => readDevVars(join(repoRoot, services.video.dir)).get('ADMIN_TOKEN') ?? '';
+const adminToken = () => stackVars('video').get('ADMIN_TOKEN') ?? '';
 
 async function publishRollout(rollout: Record<string, number>): Promise<void> {
   const headers = {
@@ -191,7 +189,7 @@ async function rollback(version: string | number | null): Promise<void> {
 
 /** Logs in once (logins are rate-limited); every trial starts from this cookie jar. */
 async function login(browser: Browser) {
-  const password = readDevVars(join(repoRoot, services.viewer.dir)).get('GALLERY_PASSWORD');
+  const password = stackVars('viewer').get('GALLERY_PASSWORD');
   if (!password) cannotMeasure('no GALLERY_PASSWORD in workers/viewer/.dev.vars');
   const context = await browser.newContext(PHONE);
   try {

@@ -4,7 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readDevVars, repoRoot, services } from '@edge-gallery/stack';
+import { repoRoot, services, stackVars } from '@edge-gallery/stack';
 import QRCode from 'qrcode';
 import { unstable_readConfig } from 'wrangler';
 
@@ -87,9 +87,7 @@ export function pageUrlOf(env: string): string {
 export function passwordOf(env: string, vars: NodeJS.ProcessEnv): string {
   const password =
     vars.GALLERY_PASSWORD ||
-    (env === 'local'
-      ? readDevVars(join(repoRoot, services.viewer.dir)).get('GALLERY_PASSWORD')
-      : undefined);
+    (env === 'local' ? stackVars('viewer').get('GALLERY_PASSWORD') : undefined);
   if (!password) {
     throw new Error(
       env === 'local'

@@ -1,4 +1,4 @@
-import { MEDIA_COLUMNS, type MediaRow, type ObjectBody } from '@edge-gallery/stack';
+import { type MediaRow, mediaInsert, type ObjectBody } from '@edge-gallery/stack';
 
 // Where imported media goes. The importer only needs these four operations, so the
 // local state (Miniflare over `.state`) and a Cloudflare account (S3 API + D1 through
@@ -166,10 +166,7 @@ export function insertStatement(row: MediaRow): {
   sql: string;
   params: (string | number | null)[];
 } {
-  return {
-    sql: `INSERT INTO media (${MEDIA_COLUMNS.join(', ')}) VALUES (${MEDIA_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`,
-    params: MEDIA_COLUMNS.map((column) => row[column]),
-  };
+  return mediaInsert(row, 'keep');
 }
 
 /** The same statement with its values inlined, for a `.sql` file run by `wrangler d1 execute`. */

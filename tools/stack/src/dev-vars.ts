@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { repoRoot, services } from './layout.ts';
 
 // Local secrets: each wrangler config keeps a committed `.dev.vars.example` and a
 // git-ignored `.dev.vars` made from it on first start. An empty value in the example
@@ -126,4 +127,9 @@ export function ensureDevVars(dirs: readonly string[]): {
 export function readDevVars(dir: string): DevVars {
   const file = join(dir, '.dev.vars');
   return existsSync(file) ? parseDevVars(readFileSync(file, 'utf8')) : new Map();
+}
+
+/** The local stack's `.dev.vars` of one of its workers (its first start writes them). */
+export function stackVars(service: 'viewer' | 'video' | 'devS3'): DevVars {
+  return readDevVars(join(repoRoot, services[service].dir));
 }

@@ -1,5 +1,5 @@
 export { cameraDemoTitles, prepareCameraDemo } from './camera-demo.ts';
-export { type DevVars, ensureDevVars, readDevVars } from './dev-vars.ts';
+export { type DevVars, ensureDevVars, readDevVars, stackVars } from './dev-vars.ts';
 export { answering, ensureStack, type Stack } from './ensure-stack.ts';
 export { findExecutable } from './executable.ts';
 export { repoRoot, services, stateDir, urls } from './layout.ts';
@@ -13,7 +13,13 @@ export {
   type ObjectBody,
   openLocalState,
 } from './local-state.ts';
-export { MEDIA_COLUMNS, type MediaRow, type MediaState, mediaRow } from './media-row.ts';
+export {
+  MEDIA_COLUMNS,
+  type MediaRow,
+  type MediaState,
+  mediaInsert,
+  mediaRow,
+} from './media-row.ts';
 export {
   DEFAULT_VIDEO_CONFIG,
   type DemoManifest,

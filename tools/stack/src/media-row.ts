@@ -3,5 +3,6 @@ export {
   MEDIA_COLUMNS,
   type MediaRow,
   type MediaState,
+  mediaInsert,
   mediaRow,
 } from '@edge-gallery/viewer/media-row';

@@ -5,7 +5,7 @@ import type { RolloutConfig } from '@edge-gallery/video-streaming/config/documen
 import { currentVersion, publishConfig } from '@edge-gallery/video-streaming/config/versions';
 import { demoDir, stateDir, urls } from './layout.ts';
 import { applyMigrations, type LocalState, migrationNames, openLocalState } from './local-state.ts';
-import { MEDIA_COLUMNS, type MediaRow, mediaRow } from './media-row.ts';
+import { type MediaRow, mediaInsert, mediaRow } from './media-row.ts';
 
 // Seeding the local state with the demo media, once: D1 migrations, the media rows,
 // the R2 objects, the viewer's cache versions and the video worker's first config.
@@ -59,14 +59,11 @@ export async function seedDemo(
 ): Promise<SeedReport> {
   const manifest = readDemoManifest(dir);
 
-  const upsert = `INSERT INTO media (${MEDIA_COLUMNS.join(', ')}) VALUES (${MEDIA_COLUMNS.map(() => '?').join(', ')})
-    ON CONFLICT (id) DO UPDATE SET ${MEDIA_COLUMNS.slice(1)
-      .map((column) => `${column} = excluded.${column}`)
-      .join(', ')}`;
   await state.db.batch(
-    manifest.rows.map((row) =>
-      state.db.prepare(upsert).bind(...MEDIA_COLUMNS.map((column) => mediaRow(row)[column])),
-    ),
+    manifest.rows.map((row) => {
+      const { sql, params } = mediaInsert(mediaRow(row), 'replace');
+      return state.db.prepare(sql).bind(...params);
+    }),
   );
 
   // No stored Content-Type: serveObject derives it from the extension, as for any upload without one.

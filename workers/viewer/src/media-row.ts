@@ -64,3 +64,25 @@ export function mediaRow(
     ...row,
   };
 }
+
+/**
+ * A whole row as one parameterised statement. On an id that is there already: `fail`,
+ * `keep` that row (a second import of the same content changes nothing), or `replace` its
+ * columns (the demo seed, a bench's own row).
+ */
+export function mediaInsert(
+  row: MediaRow,
+  onConflict: 'fail' | 'keep' | 'replace' = 'fail',
+): { sql: string; params: (string | number | null)[] } {
+  const conflict = {
+    fail: '',
+    keep: ' ON CONFLICT (id) DO NOTHING',
+    replace: ` ON CONFLICT (id) DO UPDATE SET ${MEDIA_COLUMNS.slice(1)
+      .map((column) => `${column} = excluded.${column}`)
+      .join(', ')}`,
+  }[onConflict];
+  return {
+    sql: `INSERT INTO media (${MEDIA_COLUMNS.join(', ')}) VALUES (${MEDIA_COLUMNS.map(() => '?').join(', ')})${conflict}`,
+    params: MEDIA_COLUMNS.map((column) => row[column]),
+  };
+}

@@ -1,13 +1,11 @@
 import { env } from 'cloudflare:workers';
-import { MEDIA_COLUMNS, type MediaRow, mediaRow } from '../src/media-row.ts';
+import { type MediaRow, mediaInsert, mediaRow } from '../src/media-row.ts';
 
 /** Writes a `media` row as an import or an upload leaves it (mediaRow's defaults). */
 export async function insertMedia(row: Parameters<typeof mediaRow>[0]): Promise<void> {
-  const full: MediaRow = mediaRow(row);
-  await env.DB.prepare(
-    `INSERT INTO media (${MEDIA_COLUMNS.join(', ')}) VALUES (${MEDIA_COLUMNS.map(() => '?').join(', ')})`,
-  )
-    .bind(...MEDIA_COLUMNS.map((column) => full[column]))
+  const { sql, params } = mediaInsert(mediaRow(row));
+  await env.DB.prepare(sql)
+    .bind(...params)
     .run();
 }
 
