@@ -1,7 +1,14 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordNetwork } from './network-log.ts';
-import { guestPassword, openVisit, STRATEGY, signInWithPassword, type Visit } from './visit.ts';
+import {
+  guestPassword,
+  openVisit,
+  STRATEGY,
+  shownPhoto,
+  signInWithPassword,
+  type Visit,
+} from './visit.ts';
 
 // The page on an origin that is cross-site to the viewer's own URL, as `*.pages.dev` is to
 // `*.workers.dev` in the default deploy: http://127.0.0.1:5173 against the viewer at
@@ -44,13 +51,7 @@ describe.runIf(STRATEGY === 'presign')('a guest on a page cross-site to the view
   it('opens a photo full size', async () => {
     await page.locator('.grid .tile a:not(:has(.badge))').first().click();
     await page.getByRole('dialog').waitFor();
-    await expect
-      .poll(() =>
-        page
-          .locator('.stage-photo')
-          .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth),
-      )
-      .toBeGreaterThan(0);
+    await shownPhoto(page);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
   });

@@ -1,10 +1,17 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { MediaItem, MediaPage } from '@edge-gallery/viewer/media-item';
 import type { BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordNetwork } from './network-log.ts';
-import { GALLERY_URL, guestPassword, openVisit, STRATEGY, type Visit } from './visit.ts';
+import { sha256 } from './scratch.ts';
+import {
+  GALLERY_URL,
+  guestPassword,
+  openVisit,
+  STRATEGY,
+  shownPhoto,
+  type Visit,
+} from './visit.ts';
 
 // A guest's visit, in headless Chromium, against the running local stack:
 // log in, scroll the grid, open a photo, watch a video (its segments fetched
@@ -122,13 +129,7 @@ describe('a guest visits the gallery', () => {
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
     expect(hash()).toBe(`#/media/${encodeURIComponent(id!)}`);
-    await expect
-      .poll(() =>
-        page
-          .locator('.stage-photo')
-          .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth),
-      )
-      .toBeGreaterThan(0);
+    await shownPhoto(page);
     await shot('lightbox');
 
     // Keyboard: next, then back again.
@@ -252,7 +253,7 @@ describe('a guest visits the gallery', () => {
     );
     const saved = readFileSync(await download.path());
     expect(saved.length).toBeGreaterThan(0);
-    expect(createHash('sha256').update(saved).digest('hex')).toBe(served);
+    expect(sha256(saved)).toBe(served);
     expect(hash()).toBe(`#/media/${encodeURIComponent(id)}`);
 
     await page.keyboard.press('Escape');

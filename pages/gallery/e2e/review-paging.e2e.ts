@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  editAsOwner,
   GALLERY_URL,
   guestPassword,
   openVisit,
@@ -67,13 +68,7 @@ describe.runIf(STRATEGY === 'presign')('the owner’s review queue, more than a 
   afterAll(async () => {
     await visit?.close();
     // Whatever the test did not reject (it failed half-way): gone, so other specs see the seed.
-    const cookie = await sessionCookie(ownerPassword());
-    for (const id of ids) {
-      await fetch(`${GALLERY_URL}/api/media/${id}/reject`, {
-        method: 'POST',
-        headers: { cookie, origin: GALLERY_URL },
-      });
-    }
+    await editAsOwner('reject', ids);
   });
 
   it('shows the first 100, then the rest with Show more; all of them are rejected at once', async () => {

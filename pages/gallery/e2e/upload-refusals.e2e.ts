@@ -1,8 +1,7 @@
-import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { closeSync, ftruncateSync, openSync, writeFileSync } from 'node:fs';
 import type { MediaPage } from '@edge-gallery/viewer/media-item';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scratchFolder } from './scratch.ts';
 import { GALLERY_URL, openVisit, STRATEGY, signInAsGuest, type Visit } from './visit.ts';
 
 // What a guest reads when the gallery refuses a file, in the page: a text file renamed
@@ -15,10 +14,10 @@ import { GALLERY_URL, openVisit, STRATEGY, signInAsGuest, type Visit } from './v
 /** The viewer's default UPLOAD_MAX_BYTES (workers/viewer/src/env.ts): 4 GiB. */
 const UPLOAD_MAX_BYTES = 4 * 2 ** 30;
 
-const files = mkdtempSync(join(tmpdir(), 'edge-gallery-refusals-'));
-const RENAMED = join(files, 'menu.jpg');
-const HUGE = join(files, 'whole-day.mp4');
-const TEXT = join(files, 'seating-plan.txt');
+const files = scratchFolder('refusals');
+const RENAMED = files.file('menu.jpg');
+const HUGE = files.file('whole-day.mp4');
+const TEXT = files.file('seating-plan.txt');
 
 let visit: Visit | undefined;
 
@@ -34,7 +33,7 @@ describe.runIf(STRATEGY === 'presign')('a guest reads why a file was refused', (
 
   afterAll(async () => {
     await visit?.close();
-    rmSync(files, { recursive: true, force: true });
+    files.remove();
   });
 
   it('says for each file what happened and why, and keeps none of them', async () => {

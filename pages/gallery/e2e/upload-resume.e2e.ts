@@ -1,17 +1,15 @@
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { MediaPage } from '@edge-gallery/viewer/media-item';
 import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scratchFolder, sha256 } from './scratch.ts';
 import { makeTestVideo } from './test-video.ts';
 import {
+  editAsOwner,
   GALLERY_URL,
   openVisit,
   ownerPassword,
   STRATEGY,
-  sessionCookie,
   signInAsGuest,
   type Visit,
 } from './visit.ts';
@@ -24,10 +22,9 @@ import {
 //
 //   GALLERY_PASSWORD=... npx pnpm@10.34.9 --filter @edge-gallery/gallery e2e upload-resume
 
-const files = mkdtempSync(join(tmpdir(), 'edge-gallery-resume-'));
-const VIDEO = join(files, 'speeches.mp4');
+const files = scratchFolder('resume');
+const VIDEO = files.file('speeches.mp4');
 const PART_BYTES = 8 * 2 ** 20;
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 let visit: Visit | undefined;
 /** Uncaught errors of the second tab (the first tab's are the visit's). */
@@ -67,13 +64,8 @@ describe.runIf(STRATEGY === 'presign')('a guest closes the tab mid-upload and co
 
   afterAll(async () => {
     await visit?.close();
-    rmSync(files, { recursive: true, force: true });
-    if (!uploadedId) return;
-    const cookie = await sessionCookie(ownerPassword());
-    await fetch(`${GALLERY_URL}/api/media/${uploadedId}`, {
-      method: 'DELETE',
-      headers: { cookie, origin: GALLERY_URL },
-    });
+    files.remove();
+    if (uploadedId) await editAsOwner('delete', [uploadedId]);
   });
 
   it('is offered to continue after reopening, and sends no stored part again', async () => {
@@ -151,12 +143,8 @@ describe.runIf(STRATEGY === 'presign')('a guest closes the tab mid-upload and co
     const pending = page.getByTestId('pending-item');
     await expect.poll(() => pending.count()).toBe(1);
 
-    const cookie = await sessionCookie(ownerPassword());
-    const approved = await fetch(`${GALLERY_URL}/api/media/${uploadedId}/approve`, {
-      method: 'POST',
-      headers: { cookie, origin: GALLERY_URL },
-    });
-    expect(approved.status).toBe(200);
+    const [approved] = await editAsOwner('approve', [uploadedId!]);
+    expect(approved!.status).toBe(200);
     // Still the old strip: nothing polls the viewer while the guest is away.
     expect(await pending.count()).toBe(1);
 

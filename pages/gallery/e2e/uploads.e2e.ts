@@ -1,21 +1,21 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '@edge-gallery/stack';
 import type { MediaPage } from '@edge-gallery/viewer/media-item';
 import type { Page, Route } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scratchFolder, sha256 } from './scratch.ts';
 import { makeTestVideo } from './test-video.ts';
 import {
+  editAsOwner,
   GALLERY_URL,
   guestPassword,
   openVisit,
   ownerPassword,
   STRATEGY,
-  sessionCookie,
+  shownPhoto,
   signInWithPassword,
   type Visit,
 } from './visit.ts';
@@ -32,10 +32,9 @@ import {
 //
 //   GALLERY_PASSWORD=... npx pnpm@10.34.9 --filter @edge-gallery/gallery e2e uploads
 
-const files = mkdtempSync(join(tmpdir(), 'edge-gallery-uploads-'));
-const PHOTO = join(files, 'IMG_4032.jpg');
-const VIDEO = join(files, 'first-dance.mp4');
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const files = scratchFolder('uploads');
+const PHOTO = files.file('IMG_4032.jpg');
+const VIDEO = files.file('first-dance.mp4');
 
 const visits: Visit[] = [];
 /** The two items, once the guest's upload finished: title → id. */
@@ -86,12 +85,8 @@ describe.runIf(STRATEGY === 'presign')('a guest adds photos and videos; the owne
 
   afterAll(async () => {
     for (const visit of visits) await visit.close();
-    rmSync(files, { recursive: true, force: true });
-    if (ids.size === 0) return;
-    const cookie = await sessionCookie(ownerPassword());
-    for (const id of ids.values()) {
-      await fetch(`${GALLERY_URL}/api/media/${id}`, { method: 'DELETE', headers: { cookie } });
-    }
+    files.remove();
+    await editAsOwner('delete', ids.values());
   });
 
   it('uploads both through the picker; a dropped connection resends no stored part; the bucket holds the exact bytes', async () => {
@@ -217,21 +212,9 @@ describe.runIf(STRATEGY === 'presign')('a guest adds photos and videos; the owne
     const page = await visit(guestPassword());
     const photoId = ids.get('IMG_4032')!;
     await page.goto(`${GALLERY_URL}/#/media/${photoId}`);
-    const photo = page.locator('.stage-photo');
-    await expect
-      // A 4032 px photo on a busy 2-core machine: more than the default second.
-      .poll(
-        () => photo.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)),
-        {
-          timeout: 30_000,
-        },
-      )
-      .toBeGreaterThan(0);
-    const [width, height] = await photo.evaluate((img: HTMLImageElement) => [
-      img.naturalWidth,
-      img.naturalHeight,
-    ]);
-    expect(height).toBeGreaterThan(width!);
+    // A 4032 px photo on a busy 2-core machine: more than the default wait.
+    const { width, height } = await shownPhoto(page, 30_000);
+    expect(height).toBeGreaterThan(width);
     expect(await page.locator('#lightbox-title').textContent()).toBe('IMG_4032');
 
     await page.goto(`${GALLERY_URL}/#/media/${ids.get('first-dance')}`);

@@ -1,6 +1,6 @@
-import { join } from 'node:path';
-import { readDevVars, repoRoot, services } from '@edge-gallery/stack';
+import { stackVars } from '@edge-gallery/stack';
 import type { BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { type BrowserOptions, launchBrowser } from './browser.ts';
 
 // What every browser spec starts from: the running stack's address and password (the e2e
@@ -22,9 +22,7 @@ export function guestPassword(): string {
 
 /** The owner password: OWNER_PASSWORD, else the running stack's (the viewer's .dev.vars). */
 export function ownerPassword(): string {
-  const password =
-    process.env.OWNER_PASSWORD ??
-    readDevVars(join(repoRoot, services.viewer.dir)).get('OWNER_PASSWORD');
+  const password = process.env.OWNER_PASSWORD ?? stackVars('viewer').get('OWNER_PASSWORD');
   if (!password) throw new Error('set OWNER_PASSWORD');
   return password;
 }
@@ -38,6 +36,26 @@ export async function sessionCookie(password: string): Promise<string> {
   });
   if (!response.ok) throw new Error(`POST /login: ${response.status}`);
   return response.headers.getSetCookie()[0]!.split(';')[0]!;
+}
+
+/** The owner's edit of each item through the viewer's API, as the owner's page sends it: a
+ * spec's setup, or its clean-up of what it uploaded (so the other specs see the seed). */
+export async function editAsOwner(
+  action: 'approve' | 'reject' | 'delete',
+  ids: Iterable<string>,
+): Promise<Response[]> {
+  const cookie = await sessionCookie(ownerPassword());
+  const answers: Response[] = [];
+  for (const id of ids) {
+    const item = `${GALLERY_URL}/api/media/${encodeURIComponent(id)}`;
+    answers.push(
+      await fetch(action === 'delete' ? item : `${item}/${action}`, {
+        method: action === 'delete' ? 'DELETE' : 'POST',
+        headers: { cookie, origin: GALLERY_URL },
+      }),
+    );
+  }
+  return answers;
 }
 
 export type Visit = {
@@ -80,4 +98,23 @@ export async function signInWithPassword(
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Open the gallery' }).click();
   await page.locator('.grid .tile').first().waitFor();
+}
+
+/** The lightbox's photo once decoded: its natural size. `timeout` for a camera-size photo
+ * on a busy machine. */
+export async function shownPhoto(
+  page: Page,
+  timeout?: number,
+): Promise<{ width: number; height: number }> {
+  const photo = page.locator('.stage-photo');
+  await expect
+    .poll(
+      () => photo.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)),
+      timeout === undefined ? {} : { timeout },
+    )
+    .toBeGreaterThan(0);
+  return photo.evaluate((img: HTMLImageElement) => ({
+    width: img.naturalWidth,
+    height: img.naturalHeight,
+  }));
 }
