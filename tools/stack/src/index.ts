@@ -13,13 +13,7 @@ export {
   type ObjectBody,
   openLocalState,
 } from './local-state.ts';
-export {
-  MEDIA_COLUMNS,
-  type MediaRow,
-  type MediaState,
-  mediaInsert,
-  mediaRow,
-} from './media-row.ts';
+export * from './media-row.ts';
 export {
   DEFAULT_VIDEO_CONFIG,
   type DemoManifest,
