@@ -6,14 +6,9 @@
 export function objectMemo<K, V>(): (object: object, key: K, make: () => V) => V {
   const byObject = new WeakMap<object, Map<K, V>>();
   return (object, key, make) => {
-    let byKey = byObject.get(object);
-    if (byKey === undefined) {
-      byKey = new Map();
-      byObject.set(object, byKey);
-    }
-    if (byKey.has(key)) return byKey.get(key) as V;
-    const value = make();
-    byKey.set(key, value);
-    return value;
+    const byKey = byObject.get(object) ?? new Map<K, V>();
+    // Map#set answers the map: a first key also files the object's map.
+    if (!byKey.has(key)) byObject.set(object, byKey.set(key, make()));
+    return byKey.get(key) as V;
   };
 }
