@@ -42,17 +42,6 @@ export async function decodeCursor(secret: string, cursor: string): Promise<Posi
   return undefined;
 }
 
-/** Where a listing starts for its `cursor` query parameter: at the top when there is none,
- * after its position, or undefined (a 400) for a cursor this worker did not issue. */
-export async function pageStart(
-  secret: string,
-  cursor: string | undefined,
-): Promise<{ after?: Position } | undefined> {
-  if (!cursor) return {};
-  const after = await decodeCursor(secret, cursor);
-  return after && { after };
-}
-
 /** A page of rows read `limit + 1` at a time (the extra one says there is a next page), and
  * the cursor to that next page: null on the last. */
 export async function pageOf<Row extends { taken_at: string; id: string }>(

@@ -1,7 +1,7 @@
 import { jsonError } from '@edge-gallery/http';
 import { isVideoId } from '@edge-gallery/r2-signer';
 import { type Context, Hono } from 'hono';
-import { pageOf, pageStart } from '../cursor.ts';
+import { decodeCursor, pageOf } from '../cursor.ts';
 import type { AppEnv } from '../env.ts';
 import { listingQuery } from '../listing-query.ts';
 import type { MediaItem } from '../media-item.ts';
@@ -37,10 +37,11 @@ export const media = new Hono<AppEnv>().get('/', async (c) => {
   if (kind !== undefined && kind !== 'image' && kind !== 'video') {
     return jsonError(400, 'bad-kind');
   }
-  const start = await pageStart(c.var.config.AUTH_SECRET, c.req.query('cursor'));
-  if (!start) return jsonError(400, 'bad-cursor');
+  const cursor = c.req.query('cursor');
+  const after = cursor ? await decodeCursor(c.var.config.AUTH_SECRET, cursor) : undefined;
+  if (cursor && !after) return jsonError(400, 'bad-cursor');
 
-  const { sql, params } = listingQuery({ kind, after: start.after, limit });
+  const { sql, params } = listingQuery({ kind, after, limit });
   const { results } = await c.env.DB.prepare(sql)
     .bind(...params)
     .all<ListedRow>();

@@ -1,7 +1,7 @@
 import { jsonError } from '@edge-gallery/http';
 import { type Context, Hono } from 'hono';
 import * as z from 'zod/mini';
-import { pageOf, pageStart } from '../cursor.ts';
+import { decodeCursor, pageOf } from '../cursor.ts';
 import type { AppEnv } from '../env.ts';
 import { deleteItemObjects, OBJECT_COLUMNS, type ObjectColumns } from '../item-objects.ts';
 import type { MediaItem } from '../media-item.ts';
@@ -38,9 +38,9 @@ export function statedItemsOf(
 export const review = new Hono<AppEnv>().use(requireOwner).get('/', async (c) => {
   const state = c.req.query('state') || 'pending';
   if (state !== 'pending' && state !== 'hidden') return jsonError(400, 'bad-state');
-  const start = await pageStart(c.var.config.AUTH_SECRET, c.req.query('cursor'));
-  if (!start) return jsonError(400, 'bad-cursor');
-  const { after } = start;
+  const cursor = c.req.query('cursor');
+  const after = cursor ? await decodeCursor(c.var.config.AUTH_SECRET, cursor) : undefined;
+  if (cursor && !after) return jsonError(400, 'bad-cursor');
   // Served by the (state, taken_at, id) index, like the guests' listing.
   const { results } = await c.env.DB.prepare(
     `SELECT ${ITEM_COLUMNS} FROM media WHERE state = ?
