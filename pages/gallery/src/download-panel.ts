@@ -21,20 +21,14 @@ export type Downloads = {
   destroy(): void;
 };
 
-/** The status panel a download reports in, hidden until it starts: a line of text over its
- * controls. The ZIP of the gallery and the saves to the phone's share sheet both use it. */
-export function downloadPanel(
-  kind: 'zip-progress' | 'phone-save',
-  ...controls: HTMLElement[]
-): { panel: HTMLDivElement; text: HTMLParagraphElement } {
+/** The status panel a download reports in, hidden until it starts, and its line of text
+ * (over the controls). The ZIP of the gallery and the saves to the phone's share sheet. */
+export function downloadPanel(...controls: HTMLElement[]): [HTMLDivElement, HTMLParagraphElement] {
   const text = el('p', { class: 'download-text' });
-  const panel = el(
-    'div',
-    { class: `download-panel ${kind}`, role: 'status', hidden: true },
+  return [
+    el('div', { class: 'download-panel', role: 'status', hidden: true }, text, ...controls),
     text,
-    ...controls,
-  );
-  return { panel, text };
+  ];
 }
 
 export function createDownloads(options: {
@@ -49,7 +43,8 @@ export function createDownloads(options: {
   );
   const bar = el('progress', { class: 'download-progress', max: 1 });
   const cancel = el('button', { type: 'button', class: 'button' }, 'Cancel');
-  const { panel, text } = downloadPanel('zip-progress', bar, cancel);
+  const [panel, text] = downloadPanel(bar, cancel);
+  panel.classList.add('zip-progress');
   let job: { cancel(): void } | undefined;
   let busy = false;
   let closeTimer: ReturnType<typeof setTimeout> | undefined;

@@ -49,7 +49,7 @@ export function batches<T extends { size: number }>(files: readonly T[]): T[][] 
 export function createSaver(host: ShareFilesHost) {
   const go = el('button', { type: 'button', class: 'button button-primary' }, 'Save');
   const stop = el('button', { type: 'button', class: 'button' }, 'Cancel');
-  const { panel, text } = downloadPanel('phone-save', go, stop);
+  const [panel, text] = downloadPanel(go, stop);
   let cancelled = false;
   stop.addEventListener('click', () => {
     cancelled = true;
