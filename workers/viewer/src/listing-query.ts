@@ -1,6 +1,4 @@
-// The guests' listing query, alone: the viewer's GET /api/media runs it, and the e2e load
-// bench's bare worker (tools/e2e/bare-worker) runs the very same query on the local D1 as
-// its baseline. No imports but a type, so a worker bundles it without the viewer's routes.
+// The guests' listing query (GET /api/media), alone.
 import type { Position } from './cursor.ts';
 
 /**

@@ -29,7 +29,10 @@ export type ListedRow = Pick<
   | 'duration_sec'
 >;
 
-export const media = new Hono<AppEnv>().get('/', async (c) => {
+export const media = new Hono<AppEnv>().get('/', (c) => listMedia(c));
+
+/** GET /api/media, a guest's listing page (exported: `pnpm bench`'s bare twin runs it too). */
+export async function listMedia(c: Context<AppEnv>): Promise<Response> {
   const limit = parseLimit(c.req.query('limit'));
   if (limit === undefined) return jsonError(400, 'bad-limit');
   // Empty parameters (`?cursor=&limit=&kind=`) mean "not given".
@@ -58,7 +61,7 @@ export const media = new Hono<AppEnv>().get('/', async (c) => {
     for (const video of videos) video.playback = token(video.videoId!);
   }
   return c.json({ ...listed, nextCursor });
-});
+}
 
 /** A page's items with its links: presigned with S3 credentials, else worker paths (the
  * owner's review and a guest's own uploads list through it too). */
