@@ -1,30 +1,22 @@
-// The memory baseline of `pnpm bench` (src/bare-worker.ts): the least a worker can do to
-// make the binding calls the gallery's workers make, run by `wrangler dev` over the stack's
-// local state. What workerd grows while this answers is the local runtime's (wrangler's
-// proxy, the R2/D1/Cache simulators), not the gallery's. One route per kind of work:
+// The memory baseline of `pnpm bench` (src/bare-worker.ts), run by `wrangler dev` over the
+// stack's local state beside each worker of the stack: each request of the mixed load makes
+// the binding calls it makes in the worker that answers it — and a listing page does the
+// viewer's whole work, by the viewer's own functions, without its Hono app around them. What
+// workerd grows while this answers is the local runtime's (wrangler's proxy, the
+// R2/D1/KV/Cache simulators) and that work's, not the apps'. One route per kind of work:
 //
 //   /r2/<key>      R2 get → body (a thumbnail through dev S3; the 1 GiB stream)
-//   /d1/media?…    the viewer's listing: its cursor check and its very query on the local D1
+//   /api/media?…   a guest's listing page, made by the viewer's own functions (below); only
+//                  beside the viewer, under the viewer's wrangler config (src/bare-worker.ts)
 //   /cached/<key>  a worker-served segment as the video worker serves it: Cache API match;
 //                  on a miss R2 get, the body teed into a Cache API put
 //   /memo/<key>    a playlist as the video worker serves it: from the isolate's memory, read
 //                  again once per 300 s window (R2 get, Cache API put) as its templates are
-import { decodeCursor, type Position } from '@edge-gallery/viewer/cursor';
-import { listingQuery } from '@edge-gallery/viewer/listing-query';
-
-type Bucket = {
-  get(
-    key: string,
-    options?: { range?: Headers },
-  ): Promise<{ body: ReadableStream; size: number } | null>;
-};
-type Database = {
-  prepare(sql: string): {
-    bind(...params: (string | number)[]): { all(): Promise<{ results: unknown[] }> };
-  };
-};
-type Env = { MEDIA: Bucket; DB: Database; AUTH_SECRET?: string };
-type Context = { waitUntil(promise: Promise<unknown>): void };
+import { boundedBindings } from '@edge-gallery/viewer/bindings';
+import { type AppEnv, loadConfig } from '@edge-gallery/viewer/env';
+import { listMedia } from '@edge-gallery/viewer/routes/media';
+import { requireSession } from '@edge-gallery/viewer/session';
+import { Context, type MiddlewareHandler } from 'hono';
 
 // Cache names and keys of its own: the video worker's entries are never touched.
 const CACHE_ORIGIN = 'http://bench-bare.local';
@@ -32,12 +24,12 @@ const WINDOW_MS = 300_000;
 const memo = new Map<string, { window: number; bytes: ArrayBuffer }>();
 
 export default {
-  async fetch(request: Request, env: Env, ctx: Context): Promise<Response> {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     const url = new URL(request.url);
     const [, route, ...rest] = url.pathname.split('/');
     const key = decodeURIComponent(rest.join('/'));
     if (route === 'r2') return r2(env, key, request.headers);
-    if (route === 'd1') return listing(env, url.searchParams);
+    if (url.pathname === '/api/media') return listing(request, env, ctx);
     if (route === 'cached') return cached(env, ctx, key);
     if (route === 'memo') return memoised(env, ctx, key);
     return new Response('no such route', { status: 404 });
@@ -52,29 +44,35 @@ async function r2(env: Env, key: string, headers: Headers): Promise<Response> {
   return new Response(object.body, { status: ranged ? 206 : 200 });
 }
 
-async function listing(env: Env, query: URLSearchParams): Promise<Response> {
-  const cursor = query.get('cursor');
-  let after: Position | undefined;
-  if (cursor) {
-    // The viewer's cursor, checked as the viewer checks it (same AUTH_SECRET, --env-file).
-    after = await decodeCursor(env.AUTH_SECRET ?? '', cursor);
-    if (after === undefined) return new Response('bad cursor', { status: 400 });
-  }
-  const limit = Number(query.get('limit') ?? 60);
-  const kind =
-    query.get('kind') === 'image' || query.get('kind') === 'video' ? query.get('kind') : undefined;
-  const { sql, params } = listingQuery({
-    kind: kind as 'image' | 'video' | undefined,
-    after,
-    limit,
-  });
-  const { results } = await env.DB.prepare(sql)
-    .bind(...params)
-    .all();
-  return Response.json({ rows: results.length, results });
+/**
+ * A guest's listing page as the viewer answers GET /api/media: its own middleware of that
+ * path, in its order — bounded bindings, the validated config and S3 settings, the session
+ * (HMAC-signed cookie; the versions from the isolate's KV memo) — then its route (cursor,
+ * D1 query, presigned URLs for every item's objects, playback tokens, the JSON). What is left
+ * out is Hono's app around them: routing, the security headers, CORS, Server-Timing, the
+ * error mapping (and the local fault switch, which never reaches a bare worker).
+ */
+async function listing(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+  const c = new Context<AppEnv>(request, { env, executionCtx: ctx });
+  let response: Response | undefined;
+  const then = (middleware: MiddlewareHandler<AppEnv>, next: () => Promise<void>) => async () => {
+    // A middleware that answers itself (401) returns its response instead of calling next.
+    const answered = await middleware(c, next);
+    if (answered instanceof Response) response = answered;
+  };
+  await then(
+    boundedBindings,
+    then(
+      loadConfig,
+      then(requireSession, async () => {
+        response = await listMedia(c);
+      }),
+    ),
+  )();
+  return response ?? new Response('no answer', { status: 500 });
 }
 
-async function cached(env: Env, ctx: Context, key: string): Promise<Response> {
+async function cached(env: Env, ctx: ExecutionContext, key: string): Promise<Response> {
   const cache = await caches.open('bench-bare-media');
   const cacheKey = `${CACHE_ORIGIN}/_cache/media/${encodeURIComponent(key)}`;
   const hit = await cache.match(cacheKey);
@@ -90,7 +88,7 @@ async function cached(env: Env, ctx: Context, key: string): Promise<Response> {
   return new Response(toVisitor, { headers });
 }
 
-async function memoised(env: Env, ctx: Context, key: string): Promise<Response> {
+async function memoised(env: Env, ctx: ExecutionContext, key: string): Promise<Response> {
   const window = Math.floor(Date.now() / WINDOW_MS);
   const kept = memo.get(key);
   if (kept?.window === window) return new Response(kept.bytes);

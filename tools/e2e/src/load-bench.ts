@@ -196,19 +196,22 @@ export async function faultSwitchArmed(): Promise<boolean> {
 
 /**
  * Asks each bare worker once for every path it will get under load: all must answer 200 and
- * a listing must find rows (a bare worker on an empty or other D1 would measure nothing).
- * This also fills its Cache API, as guestTraffic's first look filled the video worker's.
+ * a listing page must be the viewer's page (a bare worker on an empty or other D1, or one
+ * refusing the session, would measure nothing). This also fills its Cache API, as
+ * guestTraffic's first look filled the video worker's.
  */
 export async function checkBare(traffic: Traffic, bare: BareWorkers): Promise<void> {
   for (const kind of Object.keys(traffic.targets) as LoadKind[]) {
-    for (const path of new Set(traffic.targets[kind].paths.map((p) => barePath(kind, p)))) {
+    const { paths, headers } = traffic.targets[kind];
+    for (const path of new Set(paths.map((p) => barePath(kind, p)))) {
       const url = `${bare[SERVED_BY[kind]].url}${path}`;
-      const response = await fetch(url);
+      const response = await fetch(url, { headers });
       const body = await response.arrayBuffer();
       if (response.status !== 200) throw new Error(`load: ${url} answered ${response.status}`);
       if (kind === 'listing') {
-        const { rows } = JSON.parse(new TextDecoder().decode(body)) as { rows: number };
-        if (!(rows > 0)) throw new Error(`load: the bare listing ${url} found no rows`);
+        const page = JSON.parse(new TextDecoder().decode(body)) as MediaPage;
+        const presigned = page.items[0]?.thumbnailUrl.startsWith(urls.devS3);
+        if (!presigned) throw new Error(`load: the bare listing ${url} has no presigned items`);
       }
     }
   }
@@ -363,6 +366,8 @@ export async function runLoad(
             url: bare[who].url,
             connections: CONNECTIONS[kind],
             duration: seconds,
+            // The listing's session cookie: the bare twin checks it as the viewer does.
+            headers: traffic.targets[kind].headers,
             requests: [
               { setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length]! }) },
             ],
