@@ -47,6 +47,7 @@ import {
   faultSwitchArmed,
   guestTraffic,
   type LoadReport,
+  printAcrossRuns,
   printLoadReport,
   runLoad,
   setFaults,
@@ -381,6 +382,7 @@ async function main(): Promise<number> {
             await setFaults('off');
           }
           printLoadReport(loads.at(-1)!);
+          printAcrossRuns(loads);
         } else {
           notes.push(
             'fault run skipped: the running stack has no armed fault switch (the bench arms it when it starts the stack)',

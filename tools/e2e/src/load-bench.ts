@@ -607,13 +607,47 @@ async function probeOnce(kind: Kind, url: string, ask: () => Promise<Response>):
 const mib = (bytes: number) => (bytes / 1024 ** 2).toFixed(0);
 
 /**
- * A workerd's growth per 1,000 requests over its bare twin's: '-' without one, 'bare flat'
- * when the baseline grew under 1 MiB per 1,000 (a ratio over nothing says nothing).
+ * A workerd's growth over its bare twin's (per 1,000 requests, or in MiB over the same
+ * time): '-' without one, 'bare flat' when the baseline grew under 1 MiB (per 1,000, or in
+ * all: a ratio over nothing says nothing).
  */
 export function ratioOverBare(ours: number, bare: number | undefined): number | string {
   if (bare === undefined || Number.isNaN(bare) || Number.isNaN(ours)) return '-';
   if (bare < 1024 ** 2) return 'bare flat';
   return Number((ours / bare).toFixed(2));
+}
+
+/** One workerd's growth over some stretch of time, and its worker's requests meanwhile. */
+export type Growth = {
+  worker: string;
+  role: WorkerdProcess['role'];
+  bytes: number;
+  requests: number;
+};
+
+/**
+ * Each workerd beside the same process of its bare twin, two ways: growth per 1,000 requests
+ * over the twin's (what a leak, growth that follows requests, shows as), and growth in MiB
+ * over the twin's in the same time (what growth toward a plateau, following time, shows as).
+ * They agree when the two answered as many requests; where one answered fewer, the first
+ * flatters the busier of the two and the second the idler. Bare rows have no ratio.
+ */
+export function overBare(
+  rows: readonly Growth[],
+): { perRequest: number | string; absolute: number | string }[] {
+  const perThousand = (row: Growth) =>
+    row.requests === 0 ? Number.NaN : row.bytes / (row.requests / 1000);
+  const twin = (row: Growth) =>
+    row.worker.startsWith(bareName(''))
+      ? undefined
+      : rows.find((r) => r.worker === bareName(row.worker) && r.role === row.role);
+  return rows.map((row) => {
+    const bare = twin(row);
+    return {
+      perRequest: ratioOverBare(perThousand(row), bare && perThousand(bare)),
+      absolute: ratioOverBare(row.bytes, bare?.bytes),
+    };
+  });
 }
 
 /** The figures as tables, and the memory of each workerd over the run. */
@@ -722,20 +756,14 @@ function printMemory(report: LoadReport): void {
       .join(', ')}`,
   );
   const rows = processGrowth(report);
-  const perThousand = (row: ProcessGrowth) =>
-    row.requests === 0 ? Number.NaN : (row.firstHalf + row.secondHalf) / (row.requests / 1000);
-  // Each row beside the bare worker's process of the same role that stood beside its worker.
-  const bare = new Map(rows.map((r) => [`${r.worker} ${r.role}`, perThousand(r)]));
-  const baseline = (row: ProcessGrowth) =>
-    row.worker.startsWith(bareName(''))
-      ? undefined
-      : bare.get(`${bareName(row.worker)} ${row.role}`);
+  const ratios = overBare(rows.map((row) => ({ ...row, bytes: row.firstHalf + row.secondHalf })));
   console.log(
     `workerd memory per process (RssAnon MiB at ${rows[0]?.minutes.map((p) => p.at).join(' · ')} s; ` +
-      "growth per half of the run and per 1,000 of its worker's requests; × bare: that figure over the same role's process of the bare worker beside it)",
+      "growth per half of the run and per 1,000 of its worker's requests; × bare: that figure over the same role's process of the bare worker beside it; " +
+      "MiB × bare: the growth in MiB over that process's, in the same time)",
   );
   console.table(
-    rows.map((row) => ({
+    rows.map((row, i) => ({
       worker: row.worker,
       process: row.role,
       pid: row.pid,
@@ -744,9 +772,60 @@ function printMemory(report: LoadReport): void {
       '1st half': `+${mib(row.firstHalf)}`,
       '2nd half': `+${mib(row.secondHalf)}`,
       requests: row.requests,
-      'MiB/1k req': Number((perThousand(row) / 1024 ** 2).toFixed(2)),
-      // A ratio over a baseline that did not grow (under 1 MiB per 1,000) says nothing.
-      '× bare': ratioOverBare(perThousand(row), baseline(row)),
+      'MiB/1k req': Number(
+        ((row.firstHalf + row.secondHalf) / (row.requests / 1000) / 1024 ** 2).toFixed(2),
+      ),
+      '× bare': ratios[i]!.perRequest,
+      'MiB × bare': ratios[i]!.absolute,
+    })),
+  );
+}
+
+/**
+ * The runs together (the same processes throughout: the stack and the bare workers stay up
+ * from the first run to the last): each workerd's growth from the first sample of the first
+ * run to the last of the last, beside its bare twin's, both ways (overBare).
+ */
+export function printAcrossRuns(reports: readonly LoadReport[]): void {
+  if (reports.length < 2) return;
+  const rows: (Growth & { from: number; to: number })[] = [];
+  for (const series of reports[0]!.memory) {
+    for (const process of series.processes) {
+      const last = reports
+        .at(-1)!
+        .memory.find((s) => s.worker === series.worker)
+        ?.processes.find((p) => p.pid === process.pid);
+      if (last === undefined) continue;
+      const requests = reports
+        .map((report) => report.memory.find((s) => s.worker === series.worker)!)
+        .reduce((sum, s) => sum + (s.requests.at(-1)! - s.requests[0]!), 0);
+      const from = process.anon[0]!;
+      const to = last.anon.at(-1)!;
+      rows.push({
+        worker: series.worker,
+        role: process.role,
+        bytes: to - from,
+        requests,
+        from,
+        to,
+      });
+    }
+  }
+  const ratios = overBare(rows);
+  const seconds = reports.reduce((sum, r) => sum + r.seconds, 0);
+  console.log(
+    `\nworkerd memory over the ${reports.length} runs (${seconds} s, the same processes), RssAnon MiB:`,
+  );
+  console.table(
+    rows.map((row, i) => ({
+      worker: row.worker,
+      process: row.role,
+      'anon MiB': `${mib(row.from)} → ${mib(row.to)}`,
+      growth: `+${mib(row.bytes)}`,
+      requests: row.requests,
+      'MiB/1k req': Number((row.bytes / (row.requests / 1000) / 1024 ** 2).toFixed(2)),
+      '× bare': ratios[i]!.perRequest,
+      'MiB × bare': ratios[i]!.absolute,
     })),
   );
 }
