@@ -1,14 +1,36 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, type ChildProcessByStdio, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { delimiter, join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { repoRoot, type Service } from './layout.ts';
 
 // The stack's child processes. Each service runs its package's own `dev` script, as
 // `pnpm --filter <pkg> dev` would, in a process group of its own: wrangler starts
 // workerd and esbuild, vite starts esbuild, and signalling the group reaches them all,
-// so a stop leaves no orphaned workerd behind.
+// so a stop leaves no orphaned workerd behind. And a stop that never comes (the starter
+// SIGKILLed, crashed, or gone without one) leaves none either: spawnTied.
+
+const endWithParent = join(import.meta.dirname, 'end-with-parent.ts');
+
+/**
+ * Spawns `command` in a process group of its own (its pid is the group's id) that ends with
+ * this process however this one ends: end-with-parent.ts runs it and ends the group when
+ * this process's end closes the pipe to its stdin. The way the stack and the benches start
+ * servers (startService, serveWrangler); stdout and stderr are the command's.
+ */
+export function spawnTied(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): ChildProcessByStdio<Writable, Readable, Readable> {
+  return spawn(process.execPath, [endWithParent, command, ...args], {
+    ...options,
+    detached: true,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
 
 export type Running = {
   service: Service;
@@ -40,12 +62,8 @@ export function startService(
   const bins = [join(dir, 'node_modules', '.bin'), join(repoRoot, 'node_modules', '.bin')];
   // As `pnpm run dev -- <args>` would: the arguments go after the script.
   const command = [script, ...(service.args ?? []), ...faultSwitchArgs(script)].join(' ');
-  const child = spawn('sh', ['-c', command], {
+  const child = spawnTied('sh', ['-c', command], {
     cwd: dir,
-    detached: true,
-    // A pipe we never write to nor close: vite without a terminal exits when its stdin
-    // ends, which then happens exactly when this process dies (even by SIGKILL).
-    stdio: ['pipe', 'pipe', 'pipe'],
     env: {
       ...process.env,
       PATH: [...bins, process.env.PATH ?? ''].join(delimiter),

@@ -8,7 +8,8 @@
 //      (STACK_SPA=preview: the SPA's `preview`, i.e. its production build in dist/, which
 //      the browser benches measure because it is what guests get)
 //   4. waits until all four answer, prints the URL and the password
-//   5. Ctrl-C / SIGTERM / SIGHUP (or the parent going away) stops every process group
+//   5. Ctrl-C / SIGTERM / SIGHUP (or the parent going away) stops every process group;
+//      and if this process dies without a stop, they end with it (spawnTied)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';

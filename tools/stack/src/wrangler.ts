@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { groupAlive, signalGroup } from './processes.ts';
+import { groupAlive, signalGroup, spawnTied } from './processes.ts';
 
 /** The workspace's wrangler (one version for every package: pnpm overrides). */
 const wranglerBin = join(
@@ -95,16 +95,15 @@ const OUTPUT_TAIL = 3000;
  * worker, a Pages project) and resolves once it answers. In a process group of its own:
  * wrangler starts workerd and esbuild, and `stop` signals the group and waits until none of
  * it is left (workerd may outlive wrangler's node by a moment), so nothing holds a port.
+ * Tied to this process (spawnTied): it ends with it too, stopped or not.
  */
 export async function serveWrangler(
   args: readonly string[],
   cwd: string,
   options: ServeOptions,
 ): Promise<ServingWrangler> {
-  const child = spawn(process.execPath, [wranglerBin, ...args], {
+  const child = spawnTied(process.execPath, [wranglerBin, ...args], {
     cwd,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...OFFLINE, NO_COLOR: '1' },
   });
   const log = options.logFile ? createWriteStream(options.logFile) : undefined;
