@@ -31,9 +31,9 @@ import { parsePlaybackKeys, playbackScope, signPlaybackToken } from '@edge-galle
 import {
   openLocalState,
   prepareLocalState,
-  readDevVars,
   repoRoot,
   services,
+  stackVars,
   stateDir,
   urls,
 } from '@edge-gallery/stack';
@@ -71,11 +71,12 @@ mkdirSync(reports, { recursive: true });
 const missId = (i: number) => `bench-${String(i).padStart(4, '0')}`;
 
 // Read once the stack is up: its first start is what writes .dev.vars.
-const localSecret = (dir: string, name: string) => readDevVars(join(repoRoot, dir)).get(name) ?? '';
-const adminToken = () => localSecret(services.video.dir, 'ADMIN_TOKEN');
+const localSecret = (service: 'viewer' | 'video', name: string) =>
+  stackVars(service).get(name) ?? '';
+const adminToken = () => localSecret('video', 'ADMIN_TOKEN');
 let playbackKey: ReturnType<typeof parsePlaybackKeys>[number] | undefined;
 function token(videoId: string): string {
-  playbackKey ??= parsePlaybackKeys(localSecret(services.video.dir, 'PLAYBACK_TOKEN_SECRET'))[0]!;
+  playbackKey ??= parsePlaybackKeys(localSecret('video', 'PLAYBACK_TOKEN_SECRET'))[0]!;
   const expiresAt = Math.floor(Date.now() / 1000) + 3600;
   return signPlaybackToken({ scope: playbackScope(videoId), expiresAt, bucket: 0 }, playbackKey);
 }
@@ -241,7 +242,7 @@ async function main(): Promise<number> {
   const memory: Streamed[] = [];
   let costModel: CostRow[] = [];
   const loads: LoadReport[] = [];
-  const password = localSecret(services.viewer.dir, 'GALLERY_PASSWORD');
+  const password = localSecret('viewer', 'GALLERY_PASSWORD');
   // Everything after the mixed load: playlists and segments, the 1 GiB streams, the cost model.
   async function afterLoad(): Promise<void> {
     const missReady =

@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import {
   type DemoManifest,
   readDemoManifest,
-  readDevVars,
   repoRoot,
-  services,
+  stackVars,
   urls,
 } from '@edge-gallery/stack';
 import type { RolloutConfig } from '@edge-gallery/video-streaming/config/document';
@@ -19,8 +18,8 @@ import type { Strategy as VideoStrategy } from '@edge-gallery/video-streaming/st
 export { urls };
 export const SPA_ORIGIN = urls.spa;
 
-const viewerVars = readDevVars(join(repoRoot, services.viewer.dir));
-const videoVars = readDevVars(join(repoRoot, services.video.dir));
+const viewerVars = stackVars('viewer');
+const videoVars = stackVars('video');
 
 function required(vars: Map<string, string>, name: string): string {
   const value = vars.get(name);

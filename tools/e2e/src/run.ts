@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { findExecutable, readDevVars, repoRoot, services, urls } from '@edge-gallery/stack';
+import { findExecutable, repoRoot, stackVars, urls } from '@edge-gallery/stack';
 import type { VersionId } from '@edge-gallery/video-streaming/config/versions';
 import { hasFfmpeg } from './ffmpeg.ts';
 import { ensureStack, type Stack } from './stack-process.ts';
@@ -77,7 +77,7 @@ async function runVitest(
 }
 
 async function adminCall(path: string, init: RequestInit = {}): Promise<Response> {
-  const token = readDevVars(join(repoRoot, services.video.dir)).get('ADMIN_TOKEN') ?? '';
+  const token = stackVars('video').get('ADMIN_TOKEN') ?? '';
   return fetch(`${urls.video}${path}`, {
     ...init,
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
@@ -102,8 +102,7 @@ async function main(): Promise<number> {
     );
 
     if (chromium !== undefined) {
-      const password =
-        readDevVars(join(repoRoot, services.viewer.dir)).get('GALLERY_PASSWORD') ?? '';
+      const password = stackVars('viewer').get('GALLERY_PASSWORD') ?? '';
       for (const strategy of STRATEGIES) {
         const rollout = { presign: 0, token: 0, public: 0, [strategy]: 100 };
         const published = await adminCall('/admin/config', {
